@@ -1,0 +1,32 @@
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
+import type { Globals } from '../../main.ts';
+import { stackContextFromEnv } from '../../stack-context.ts';
+import { allComponents } from '../../../stack/components/index.ts';
+import { UsageError } from '../../../lib/errors.ts';
+import { delay } from '../../../lib/wait.ts';
+import { validateNames } from './up.ts';
+
+export async function run({ ui, signal }: Globals, component: string, opts: { lines: string; follow?: boolean }): Promise<void> {
+  const ctx = stackContextFromEnv();
+  validateNames([component], allComponents(ctx.topology).map((c) => c.name));
+  const lines = Number(opts.lines);
+  if (!Number.isInteger(lines) || lines < 0) throw new UsageError(`--lines "${opts.lines}" is not a whole number.`, 'Pass e.g. --lines 100.');
+  const file = ctx.paths.logFile(component);
+  if (!existsSync(file)) throw new UsageError(`${component} has no log yet (${file}).`, 'Start the stack first: `ticketctl stack up`.');
+  const text = readFileSync(file, 'utf8');
+  const tail = text.trimEnd().split('\n').slice(-lines);
+  if (lines > 0 && text.length > 0) ui.out(tail.join('\n'));
+  if (!opts.follow) return;
+  let offset = statSync(file).size;
+  while (!signal.aborted) {
+    await delay(500, signal).catch(() => {});
+    const size = statSync(file).size;
+    if (size < offset) offset = 0; // truncated or replaced
+    if (size > offset) {
+      await new Promise<void>((resolve) => {
+        createReadStream(file, { start: offset, end: size - 1 }).on('data', (chunk) => process.stdout.write(chunk)).on('end', resolve);
+      });
+      offset = size;
+    }
+  }
+}

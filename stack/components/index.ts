@@ -1,0 +1,30 @@
+import { BROKER_IDS, SENTINEL_IDS, type Topology } from '../topology.ts';
+import { createKafkaBrokerComponent } from './kafka.ts';
+import { createMariadbComponent } from './mariadb.ts';
+import { createRedisComponent } from './redis.ts';
+import { createSentinelComponent } from './sentinel.ts';
+import { createToxiproxyComponent } from './toxiproxy.ts';
+import type { Component } from './types.ts';
+
+/**
+ * Start order, as waves started in parallel. Toxiproxy first (brokers are probed through
+ * their proxies); the brokers together (a KRaft quorum needs two voters to answer); the
+ * replica after its master; Sentinels last, once there is a master to monitor.
+ * `down` walks the waves backwards.
+ */
+export function componentWaves(t: Topology): Component[][] {
+  return [
+    [createToxiproxyComponent(t)],
+    [createMariadbComponent(t), createRedisComponent(t, 'master'), ...BROKER_IDS.map((id) => createKafkaBrokerComponent(t, id))],
+    [createRedisComponent(t, 'replica')],
+    SENTINEL_IDS.map((id) => createSentinelComponent(t, id)),
+  ];
+}
+
+export function allComponents(t: Topology): Component[] {
+  return componentWaves(t).flat();
+}
+
+export function findComponent(t: Topology, name: string): Component | undefined {
+  return allComponents(t).find((c) => c.name === name);
+}

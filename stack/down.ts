@@ -1,0 +1,45 @@
+import { rmSync } from 'node:fs';
+import { silentProgress, type Progress } from '../lib/progress.ts';
+import { componentWaves } from './components/index.ts';
+import { sentinelConfFile } from './components/sentinel.ts';
+import type { StackContext } from './components/types.ts';
+import { SENTINEL_IDS } from './topology.ts';
+import { runningRecord } from './supervisor/managed.ts';
+import { removePidRecord } from './supervisor/pidfile.ts';
+import { stopProcess, type StopOutcome } from './supervisor/process.ts';
+
+export interface DownReport {
+  stopped: Array<{ name: string; outcome: StopOutcome }>;
+  durationMs: number;
+}
+
+/**
+ * Stops what the stack started, by recorded PID only, in reverse start order. Data stays;
+ * Sentinel's self-rewritten configs go, so the next cold start begins from our layout.
+ */
+export async function stackDown(ctx: StackContext, options: { progress?: Progress; only?: string[] } = {}): Promise<DownReport> {
+  const { progress = silentProgress, only } = options;
+  const t0 = Date.now();
+  const stopped: DownReport['stopped'] = [];
+  for (const wave of componentWaves(ctx.topology).reverse()) {
+    const running = wave
+      .filter((c) => !only || only.includes(c.name))
+      .map((c) => ({ c, rec: runningRecord(ctx.paths, c) }))
+      .filter((x) => x.rec !== undefined);
+    if (running.length === 0) continue;
+    await progress.step(`stop ${running.map((x) => x.c.name).join(', ')}`, () =>
+      Promise.all(
+        running.map(async ({ c, rec }) => {
+          const outcome = await stopProcess(rec!, c.stopTimeoutMs);
+          removePidRecord(ctx.paths.pidFile(c.name));
+          stopped.push({ name: c.name, outcome });
+        }),
+      ),
+    );
+  }
+  const sentinels = componentWaves(ctx.topology).flat().filter((c) => c.group === 'sentinel');
+  if (sentinels.every((c) => !runningRecord(ctx.paths, c))) {
+    for (const id of SENTINEL_IDS) rmSync(ctx.paths.confFile(sentinelConfFile(id)), { force: true });
+  }
+  return { stopped, durationMs: Date.now() - t0 };
+}

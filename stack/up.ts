@@ -1,0 +1,128 @@
+import { OpsError, PortInUseError, StartupError } from '../lib/errors.ts';
+import { silentProgress, type Progress } from '../lib/progress.ts';
+import { waitFor } from '../lib/wait.ts';
+import { componentWaves } from './components/index.ts';
+import { writeKafkaLogConfigs } from './components/kafka.ts';
+import { ensureDatabases } from './components/mariadb.ts';
+import { ensureProxies } from './components/toxiproxy.ts';
+import type { Component, RunContext, StackContext } from './components/types.ts';
+import { ensureTopics } from './kafka-topics.ts';
+import { pendingProvisionSteps, resolveTools } from './provision/index.ts';
+import { logTail, runningRecord } from './supervisor/managed.ts';
+import { removePidRecord, writePidRecord, type PidRecord } from './supervisor/pidfile.ts';
+import { isPortFree } from './supervisor/ports.ts';
+import { tcpPortOwner } from './supervisor/proc.ts';
+import { spawnDetached, stopProcess } from './supervisor/process.ts';
+
+export interface UpReport {
+  started: string[];
+  alreadyRunning: string[];
+  provisioned: string[];
+  createdProxies: string[];
+  createdTopics: string[];
+  durationMs: number;
+}
+
+export interface UpOptions {
+  progress?: Progress;
+  signal?: AbortSignal;
+  /** Start only these components (by name); default all. Used by runbooks and drills. */
+  only?: string[];
+}
+
+/**
+ * Brings the stack up: provisions what is missing, starts every component that is not
+ * running, waits until each answers a real request, then ensures proxies, databases and
+ * topics. Idempotent. If anything fails, the processes this call started are stopped
+ * again, so a failed `up` leaves nothing half-started.
+ */
+export async function stackUp(ctx: StackContext, options: UpOptions = {}): Promise<UpReport> {
+  const { progress = silentProgress, signal, only } = options;
+  const t0 = Date.now();
+  const waves = componentWaves(ctx.topology).map((wave) => wave.filter((c) => !only || only.includes(c.name)));
+  const all = waves.flat();
+  const alreadyRunning = all.filter((c) => runningRecord(ctx.paths, c)).map((c) => c.name);
+  const toStart = new Set(all.filter((c) => !alreadyRunning.includes(c.name)).map((c) => c.name));
+
+  await checkPortsFree(all.filter((c) => toStart.has(c.name)));
+
+  const steps = toStart.size > 0 ? pendingProvisionSteps(ctx.paths) : [];
+  for (const step of steps) await progress.step(step.title, () => step.run());
+
+  const run: RunContext = { ...ctx, ...resolveTools(ctx.paths) };
+  writeKafkaLogConfigs(ctx);
+  const started: PidRecord[] = [];
+  try {
+    for (const wave of waves) {
+      const todo = wave.filter((c) => toStart.has(c.name));
+      if (todo.length === 0) continue;
+      await progress.step(`start ${todo.map((c) => c.name).join(', ')}`, () =>
+        Promise.all(todo.map((c) => startComponent(run, c, started, signal))),
+      );
+    }
+    const has = (name: string) => all.some((c) => c.name === name);
+    const createdProxies = has('toxiproxy')
+      ? await progress.step('ensure Toxiproxy proxies', () => ensureProxies(ctx.topology), (n) => (n.length ? `created ${n.join(', ')}` : 'all present'))
+      : [];
+    if (has('mariadb')) await progress.step('ensure databases and users', () => ensureDatabases(ctx));
+    const createdTopics = all.some((c) => c.group === 'kafka')
+      ? (await progress.step('ensure Kafka topics', () => ensureTopics(ctx.topology), (o) => (o.created.length ? `created ${o.created.join(', ')}` : 'all present'))).created
+      : [];
+    return { started: started.map((r) => r.name), alreadyRunning, provisioned: steps.map((s) => s.title), createdProxies, createdTopics, durationMs: Date.now() - t0 };
+  } catch (err) {
+    await rollback(ctx, started);
+    throw err;
+  }
+}
+
+async function checkPortsFree(components: Component[]): Promise<void> {
+  const conflicts: Array<{ port: number; purpose: string; owner: string | undefined }> = [];
+  for (const c of components) {
+    for (const { port, purpose } of c.ports) {
+      if (!(await isPortFree(port))) conflicts.push({ port, purpose, owner: tcpPortOwner(port) });
+    }
+  }
+  const first = conflicts[0];
+  if (!first) return;
+  const others = conflicts.slice(1).map((x) => `${x.port} (${x.purpose}${x.owner ? `, ${x.owner}` : ''})`);
+  throw new PortInUseError(
+    first.port,
+    first.purpose,
+    first.owner,
+    `Stop ${first.owner ?? 'the process holding it'}, or move the stack with TICKETCTL_PORT_OFFSET (ports live in stack/topology.ts).` +
+      (others.length ? ` Also taken: ${others.join(', ')}.` : '') +
+      ' Nothing was started.',
+  );
+}
+
+async function startComponent(ctx: RunContext, c: Component, started: PidRecord[], signal: AbortSignal | undefined): Promise<void> {
+  await c.prepare(ctx);
+  const launched = await spawnDetached(c.name, c.launch(ctx), ctx.paths.logFile(c.name));
+  writePidRecord(ctx.paths.pidFile(c.name), launched.record);
+  started.push(launched.record);
+  let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  void launched.exited.then((e) => (exit = e));
+  const hint = `Read its log: \`ticketctl stack logs ${c.name}\` (${ctx.paths.logFile(c.name)}).`;
+  try {
+    await waitFor(
+      async () => {
+        if (exit) throw new OpsError(`exited (${exit.signal ?? `code ${exit.code}`}) before answering`, { code: 'EXITED' });
+        const r = await c.probe(ctx);
+        if (!r.answers) throw new Error(r.detail);
+        return r;
+      },
+      { timeoutMs: c.startTimeoutMs, intervalMs: 300, what: `${c.name} to answer`, signal },
+    );
+  } catch (err) {
+    if (signal?.aborted) throw err;
+    const why = exit ? `exited (${exit.signal ?? `code ${exit.code}`}) before answering` : `did not answer within ${c.startTimeoutMs / 1000} s`;
+    throw new StartupError(c.name, `${why}. Last log lines:\n${logTail(ctx.paths, c.name)}`, hint, err);
+  }
+}
+
+async function rollback(ctx: StackContext, started: PidRecord[]): Promise<void> {
+  for (const rec of [...started].reverse()) {
+    await stopProcess(rec, 15_000).catch(() => {});
+    removePidRecord(ctx.paths.pidFile(rec.name));
+  }
+}
