@@ -38,6 +38,11 @@ export async function waitFor<T>(probe: () => Promise<T | undefined | false> | T
   }
 }
 
-export function delay(ms: number, signal?: AbortSignal): Promise<void> {
-  return sleep(ms, undefined, signal ? { signal } : undefined);
+/** Sleeps; an abort rejects with the signal's own reason (not a generic AbortError). */
+export async function delay(ms: number, signal?: AbortSignal): Promise<void> {
+  try {
+    await sleep(ms, undefined, signal ? { signal } : undefined);
+  } catch (err) {
+    throw signal?.aborted ? signal.reason : err;
+  }
 }

@@ -1,6 +1,7 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { ALL_TOPICS, TOPIC_LAYOUT } from '../service/events/topics.ts';
 import type { Topology } from './topology.ts';
+import { waitFor } from '../lib/wait.ts';
 
 // Creates the saga's topics when missing (3 partitions, RF 3, min ISR 2); never alters or
 // deletes an existing topic, so running it against a live cluster is always safe.
@@ -10,13 +11,14 @@ export interface TopicsOutcome {
   existing: string[];
 }
 
-export function stackKafka(t: Topology, clientId = 'ticketctl'): Kafka {
+/** A kafkajs client through the proxies. `quick` gives up at once: for status, not for work. */
+export function stackKafka(t: Topology, clientId = 'ticketctl', quick = false): Kafka {
   return new Kafka({
     clientId,
     brokers: t.kafka.bootstrap,
-    connectionTimeout: 3000,
-    requestTimeout: 10_000,
-    retry: { retries: 8, initialRetryTime: 300, maxRetryTime: 5000 },
+    connectionTimeout: quick ? 1500 : 3000,
+    requestTimeout: quick ? 4000 : 10_000,
+    retry: quick ? { retries: 1, initialRetryTime: 200 } : { retries: 8, initialRetryTime: 300, maxRetryTime: 5000 },
     logLevel: logLevel.NOTHING,
   });
 }
@@ -28,8 +30,10 @@ export async function ensureTopics(t: Topology, topics: readonly string[] = ALL_
     const present = new Set(await admin.listTopics());
     const missing = topics.filter((name) => !present.has(name));
     if (missing.length > 0) {
+      // kafkajs's own waitForLeaders can leave an unhandled rejection behind when the new
+      // topic is not yet in a broker's metadata cache; wait with our own loop instead.
       await admin.createTopics({
-        waitForLeaders: true,
+        waitForLeaders: false,
         timeout: 30_000,
         topics: missing.map((topic) => ({
           topic,
@@ -38,6 +42,15 @@ export async function ensureTopics(t: Topology, topics: readonly string[] = ALL_
           configEntries: [{ name: 'min.insync.replicas', value: String(TOPIC_LAYOUT.minInsyncReplicas) }],
         })),
       });
+    }
+    if (missing.length > 0) {
+      await waitFor(
+        async () => {
+          const meta = await admin.fetchTopicMetadata({ topics: missing });
+          return meta.topics.every((t) => t.partitions.length === TOPIC_LAYOUT.partitions && t.partitions.every((p) => p.leader >= 0));
+        },
+        { timeoutMs: 60_000, intervalMs: 300, what: `leaders for new topics ${missing.join(', ')}` },
+      );
     }
     return { created: missing, existing: topics.filter((name) => present.has(name)) };
   } finally {

@@ -81,7 +81,7 @@ export async function stackStatus(ctx: StackContext): Promise<StackStatus> {
 
 async function kafkaStatus(ctx: StackContext): Promise<StackStatus['kafka']> {
   const brokersExpected = ctx.topology.kafka.brokers.length;
-  const admin = stackKafka(ctx.topology, 'ticketctl-status');
+  const admin = stackKafka(ctx.topology, 'ticketctl-status', true);
   const client = admin.admin();
   const timeout = setTimeout(() => void client.disconnect(), 8000);
   try {

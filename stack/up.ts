@@ -1,4 +1,4 @@
-import { OpsError, PortInUseError, StartupError } from '../lib/errors.ts';
+import { OpsError, PortInUseError, StartupError, errorMessage } from '../lib/errors.ts';
 import { silentProgress, type Progress } from '../lib/progress.ts';
 import { waitFor } from '../lib/wait.ts';
 import { componentWaves } from './components/index.ts';
@@ -96,22 +96,31 @@ async function checkPortsFree(components: Component[]): Promise<void> {
 }
 
 async function startComponent(ctx: RunContext, c: Component, started: PidRecord[], signal: AbortSignal | undefined): Promise<void> {
-  await c.prepare(ctx);
+  try {
+    await c.prepare(ctx);
+  } catch (err) {
+    if (err instanceof OpsError) throw err;
+    throw new StartupError(c.name, `could not prepare its config or data folder: ${errorMessage(err)}`, `Check ${ctx.paths.root} (disk space, permissions), then run \`ticketctl stack up\` again.`, err);
+  }
   const launched = await spawnDetached(c.name, c.launch(ctx), ctx.paths.logFile(c.name));
   writePidRecord(ctx.paths.pidFile(c.name), launched.record);
   started.push(launched.record);
+  // Stop waiting the moment the process dies: its log says why, no need to time out.
   let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
-  void launched.exited.then((e) => (exit = e));
+  const died = new AbortController();
+  void launched.exited.then((e) => {
+    exit = e;
+    died.abort(new Error('exited'));
+  });
   const hint = `Read its log: \`ticketctl stack logs ${c.name}\` (${ctx.paths.logFile(c.name)}).`;
   try {
     await waitFor(
       async () => {
-        if (exit) throw new OpsError(`exited (${exit.signal ?? `code ${exit.code}`}) before answering`, { code: 'EXITED' });
-        const r = await c.probe(ctx);
+        const r = await (c.ready ?? c.probe)(ctx);
         if (!r.answers) throw new Error(r.detail);
         return r;
       },
-      { timeoutMs: c.startTimeoutMs, intervalMs: 300, what: `${c.name} to answer`, signal },
+      { timeoutMs: c.startTimeoutMs, intervalMs: 300, what: `${c.name} to answer`, signal: signal ? AbortSignal.any([signal, died.signal]) : died.signal },
     );
   } catch (err) {
     if (signal?.aborted) throw err;

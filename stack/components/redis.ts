@@ -43,6 +43,12 @@ export function createRedisComponent(t: Topology, which: 'master' | 'replica'): 
       return { file: ctx.tools.redisServer, args };
     },
     probe: () => probeWithin(3000, () => describeRole(port)),
+    ready: () =>
+      probeWithin(3000, async () => {
+        const role = await describeRole(port);
+        if (which === 'replica' && !role.endsWith('(connected)')) throw new Error(role);
+        return role;
+      }),
     probeProxy: () => probeWithin(3000, async () => `PING ${String(await redisCommand(proxyPort, 'PING'))}`),
     startTimeoutMs: 20_000,
     stopTimeoutMs: 15_000,

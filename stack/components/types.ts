@@ -47,6 +47,8 @@ export interface Component {
   launch(ctx: RunContext): LaunchSpec;
   probe(ctx: StackContext): Promise<ProbeResult>;
   probeProxy?(ctx: StackContext): Promise<ProbeResult>;
+  /** Stricter than `probe` where answering is not yet serving (a replica still syncing). */
+  ready?(ctx: StackContext): Promise<ProbeResult>;
   startTimeoutMs: number;
   stopTimeoutMs: number;
 }

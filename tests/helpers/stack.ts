@@ -1,0 +1,19 @@
+import { createStackContext, stackStatus, stackUp } from '../../stack/index.ts';
+import type { StackContext } from '../../stack/components/types.ts';
+import { waitFor } from '../../lib/wait.ts';
+
+/** The stack the tests run against: the default one, which the global setup brought up. */
+export function testStack(): StackContext {
+  return createStackContext();
+}
+
+/** Brings back anything a test stopped and waits until the whole stack is healthy again. */
+export async function restoreStack(ctx: StackContext = testStack()): Promise<void> {
+  await stackUp(ctx);
+  await waitFor(async () => (await stackStatus(ctx)).healthy, { timeoutMs: 120_000, intervalMs: 1000, what: 'the stack to be healthy' });
+}
+
+/** A name no other test (or earlier run) used: topics, groups and keys per test. */
+export function uniqueName(prefix: string): string {
+  return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+}

@@ -1,0 +1,72 @@
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Admin } from 'kafkajs';
+import { ALL_TOPICS } from '../../service/events/topics.ts';
+import { electPreferredLeaders } from '../../stack/exec/kafka-tools.ts';
+import { resolveTools } from '../../stack/provision/index.ts';
+import { findComponent } from '../../stack/components/index.ts';
+import { runningRecord } from '../../stack/supervisor/managed.ts';
+import { isAlive, signalRecorded } from '../../stack/supervisor/process.ts';
+import { waitFor } from '../../lib/wait.ts';
+import { ticketctl } from '../helpers/cli.ts';
+import { roundTrip, testKafka } from '../helpers/kafka.ts';
+import { restoreStack, testStack } from '../helpers/stack.ts';
+
+// Report 2.0.2 and runbook 4.1.1: one broker lost, the cluster keeps serving (RF 3, min
+// ISR 2); the broker returns, rejoins the ISR, and preferred leader election (Kafka's own
+// LeaderElectionCommand: kafkajs has no ElectLeaders API) hands leadership back.
+
+const ctx = testStack();
+const kafka = testKafka(ctx);
+const VICTIM = 'kafka-2';
+const VICTIM_ID = 2;
+
+after(() => restoreStack(ctx));
+
+async function partitions(admin: Admin) {
+  const meta = await admin.fetchTopicMetadata({ topics: [...ALL_TOPICS] });
+  return meta.topics.flatMap((t) => t.partitions.map((p) => ({ topic: t.name, ...p })));
+}
+
+test('SIGKILL one broker: produce and consume still succeed; it rejoins; preferred election restores leadership', { timeout: 600_000 }, async () => {
+  const rec = runningRecord(ctx.paths, findComponent(ctx.topology, VICTIM)!);
+  assert.ok(rec, `${VICTIM} must be running before the test`);
+  assert.ok(signalRecorded(rec, 'SIGKILL'));
+  await waitFor(() => !isAlive(rec), { timeoutMs: 10_000, what: `${VICTIM} to die` });
+
+  // Writes need 2 in-sync replicas: the two survivors are enough.
+  const values = await roundTrip(kafka, 'payment.try', 10, 120_000);
+  assert.equal(values.length, 10);
+
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const whileDown = await partitions(admin);
+    assert.ok(whileDown.every((p) => p.leader !== VICTIM_ID), 'no partition may still be led by the dead broker');
+
+    const up = await ticketctl(['stack', 'up']);
+    assert.equal(up.exitCode, 0, up.stderr);
+    assert.match(up.stderr, new RegExp(`Started ${VICTIM}\\b`));
+
+    await waitFor(async () => (await partitions(admin)).every((p) => p.isr.length === 3), {
+      timeoutMs: 180_000,
+      intervalMs: 1000,
+      what: `${VICTIM} back in every ISR`,
+    });
+    const beforeElection = await partitions(admin);
+    const displaced = beforeElection.filter((p) => p.replicas[0] === VICTIM_ID && p.leader !== VICTIM_ID);
+    assert.ok(displaced.length > 0, 'with automatic rebalancing off, the returning broker leads nothing until the election');
+
+    const report = await electPreferredLeaders(resolveTools(ctx.paths).kafkaTools, ctx.topology.kafka.bootstrap.join(','));
+    assert.match(report, /Successfully completed leader election/);
+
+    await waitFor(async () => (await partitions(admin)).every((p) => p.leader === p.replicas[0]), {
+      timeoutMs: 60_000,
+      intervalMs: 500,
+      what: 'every partition led by its preferred replica',
+    });
+  } finally {
+    await admin.disconnect();
+  }
+  assert.equal((await roundTrip(kafka, 'payment.success', 3)).length, 3);
+});
