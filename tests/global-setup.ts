@@ -1,4 +1,5 @@
-import { createStackContext, stackUp } from '../stack/index.ts';
+import { stackUp } from '../stack/index.ts';
+import { testStack } from './helpers/stack.ts';
 
 // `node --test --test-global-setup`: bring the real stack up once (provisioning on a fresh
 // machine) before any test file runs. Tests leave it running and healthy.
@@ -13,5 +14,5 @@ export async function globalSetup(): Promise<void> {
     },
     info: (m: string) => void process.stderr.write(`[stack] ${m}\n`),
   };
-  await stackUp(createStackContext(), { progress });
+  await stackUp(testStack(), { progress });
 }

@@ -56,6 +56,7 @@ export function createMariadbComponent(t: Topology): Component {
           '--character-set-server=utf8mb4',
           '--collation-server=utf8mb4_unicode_ci',
           '--max-connections=400',
+          '--default-time-zone=+00:00', // NOW() and DATETIME agree with the service's UTC
           '--innodb-buffer-pool-size=256M',
           ...runAsRoot(),
         ],

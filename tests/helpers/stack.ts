@@ -1,10 +1,14 @@
 import { createStackContext, stackStatus, stackUp } from '../../stack/index.ts';
 import type { StackContext } from '../../stack/components/types.ts';
 import { waitFor } from '../../lib/wait.ts';
+import { readConfig } from '../../cli/config.ts';
 
-/** The stack the tests run against: the default one, which the global setup brought up. */
+/**
+ * The stack the tests run against, which the global setup brought up: the default one, or
+ * the one TICKETCTL_STACK_DIR / TICKETCTL_PORT_OFFSET name (a second stack beside a dev one).
+ */
 export function testStack(): StackContext {
-  return createStackContext();
+  return createStackContext(readConfig(process.env));
 }
 
 /** Brings back anything a test stopped and waits until the whole stack is healthy again. */

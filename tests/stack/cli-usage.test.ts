@@ -14,7 +14,8 @@ import { testStack } from '../helpers/stack.ts';
 // the port and its owner, and starts nothing. These use a second, empty stack folder
 // shifted by a port offset, so the running stack is never touched.
 
-const OFFSET = 1000;
+// Beside whichever stack the tests target, never on top of it.
+const OFFSET = testStack().topology.portOffset + 1000;
 
 function scratchStack() {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ticketctl-stack-'));
