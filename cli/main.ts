@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { exitCodeFor } from './errors.ts';
 import { createUi, type Ui } from './ui.ts';
+import { tolerateKafkajsStrayRejections } from '../lib/kafkajs-strays.ts';
 
 // ticketctl: the entry point. Only this file reads argv, installs signal handlers and
 // decides the exit code. Command modules are imported lazily inside each action so that
@@ -55,6 +56,7 @@ function build(getGlobals: () => Globals): Command {
 }
 
 async function main(argv: string[]): Promise<number> {
+  tolerateKafkajsStrayRejections();
   const abort = new AbortController();
   let ui = createUi({ noColor: argv.includes('--no-color') });
   let interrupted = 0;

@@ -3,6 +3,10 @@ import { randomUUID } from 'node:crypto';
 import type { StackContext } from '../../stack/components/types.ts';
 import { waitFor } from '../../lib/wait.ts';
 import { uniqueName } from './stack.ts';
+import { tolerateKafkajsStrayRejections } from '../../lib/kafkajs-strays.ts';
+
+// Broker-kill tests provoke kafkajs's stray rejections on purpose (see lib/kafkajs-strays.ts).
+tolerateKafkajsStrayRejections((m) => process.stderr.write(`${m}\n`));
 
 /**
  * A client for tests, bootstrapped through the Toxiproxy proxies. Retries are raised past
