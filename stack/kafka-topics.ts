@@ -1,4 +1,4 @@
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { ALL_TOPICS, TOPIC_LAYOUT } from '../service/events/topics.ts';
 import type { Topology } from './topology.ts';
 import { waitFor } from '../lib/wait.ts';
@@ -52,8 +52,25 @@ export async function ensureTopics(t: Topology, topics: readonly string[] = ALL_
         { timeoutMs: 60_000, intervalMs: 300, what: `leaders for new topics ${missing.join(', ')}` },
       );
     }
+    await ensureOffsetsTopic(admin);
     return { created: missing, existing: topics.filter((name) => present.has(name)) };
   } finally {
     await admin.disconnect();
   }
+}
+
+/**
+ * Kafka creates `__consumer_offsets` (RF 3) on the first group-coordinator lookup, and
+ * cannot while a broker is down: a fresh cluster that loses a broker before any consumer
+ * group ever ran would leave every consumer waiting. Trigger the creation at start-up.
+ */
+async function ensureOffsetsTopic(admin: Admin): Promise<void> {
+  await waitFor(
+    async () => {
+      await admin.describeGroups(['ticketctl-bootstrap']); // a coordinator lookup creates the topic
+      const meta = await admin.fetchTopicMetadata({ topics: ['__consumer_offsets'] });
+      return meta.topics[0]?.partitions.every((p) => p.leader >= 0) === true;
+    },
+    { timeoutMs: 60_000, intervalMs: 500, what: 'the __consumer_offsets topic to exist with leaders' },
+  );
 }
