@@ -12,10 +12,10 @@ tolerateKafkajsStrayRejections((m) => process.stderr.write(`${m}\n`));
  * A client for tests, bootstrapped through the Toxiproxy proxies. Retries are raised past
  * the ~9 s it takes the cluster to fence a killed broker (kafkajs's default gives up first).
  */
-export function testKafka(ctx: StackContext): Kafka {
+export function testKafka(ctx: StackContext, brokers: string[] = ctx.topology.kafka.bootstrap): Kafka {
   return new Kafka({
     clientId: uniqueName('test'),
-    brokers: ctx.topology.kafka.bootstrap,
+    brokers,
     connectionTimeout: 3000,
     requestTimeout: 15_000,
     retry: { retries: 12, initialRetryTime: 300, maxRetryTime: 5000 },
