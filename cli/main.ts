@@ -48,6 +48,16 @@ function build(getGlobals: () => Globals): Command {
     .action(async (component, opts) => (await import('./commands/stack/logs.ts')).run(getGlobals(), component, opts));
 
   program
+    .command('seed')
+    .description('add concerts and seats to the service database (report 1: the bookable inventory)')
+    .option('--concerts <n>', 'how many concerts', '1')
+    .option('--seats <n>', 'seats per concert', '100')
+    .option('--price <amount>', 'price of every seat, in minor units', '50000')
+    .option('--dry-run', 'say what would be added and add nothing')
+    .addOption(output())
+    .action(async (opts) => (await import('./commands/seed.ts')).run(getGlobals(), opts));
+
+  program
     .command('demo')
     .description('the quick-start job: bring the stack up and show its status')
     .action(async () => (await import('./commands/demo.ts')).run(getGlobals()));
@@ -57,6 +67,10 @@ function build(getGlobals: () => Globals): Command {
 
 async function main(argv: string[]): Promise<number> {
   tolerateKafkajsStrayRejections();
+  // `ticketctl ... | head` closes the pipe early: that is the reader's choice, not an error.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+  });
   const abort = new AbortController();
   let ui = createUi({ noColor: argv.includes('--no-color') });
   let interrupted = 0;

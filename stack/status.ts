@@ -69,7 +69,7 @@ export async function stackStatus(ctx: StackContext): Promise<StackStatus> {
   ]);
 
   const groups = {} as StackStatus['groups'];
-  for (const g of ['toxiproxy', 'kafka', 'redis', 'sentinel', 'mariadb'] as const) {
+  for (const g of ['toxiproxy', 'kafka', 'redis', 'sentinel', 'mariadb', 'gateway', 'service'] as const) {
     const members = components.filter((c) => c.group === g);
     const up = members.filter((c) => c.state === 'up').length;
     groups[g] = up === members.length ? 'up' : up === 0 ? 'down' : 'degraded';

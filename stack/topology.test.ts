@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTopology, redisNatMap } from './topology.ts';
+import { createTopology, MAX_SERVICE_INSTANCES, redisNatMap } from './topology.ts';
 
 test('every port is distinct and outside the ephemeral range', () => {
   for (const offset of [0, 1000]) {
@@ -11,6 +11,9 @@ test('every port is distinct and outside the ephemeral range', () => {
       t.redis.master, t.redis.masterProxy, t.redis.replica, t.redis.replicaProxy,
       ...t.redis.sentinels.map((s) => s.port),
       t.mariadb.port, t.mariadb.proxy,
+      t.gateway.port, t.gateway.proxy,
+      // Every instance `ticketctl` may scale to, which includes the default 1..3.
+      ...Array.from({ length: MAX_SERVICE_INSTANCES }, (_, i) => t.servicePort(i + 1)),
     ];
     assert.equal(new Set(ports).size, ports.length, 'no port used twice');
     for (const p of ports) assert.ok(p > 1024 && p < 32768, `port ${p} is below the ephemeral range`);

@@ -32,7 +32,14 @@ export const DEFAULT_PORTS = {
   sentinel: 16480, // sentinel n uses base + n
   mariadb: 13306,
   mariadbProxy: 13307,
+  gateway: 18080, // the payment gateway stand-in (service/gateway)
+  gatewayProxy: 18081,
+  service: 3000, // service instance n uses base + n (report 4.2.1: 3001-3003)
 } as const;
+
+/** Service instances `stack up` starts (report 4.2.1); `ticketctl` can scale this. */
+export const DEFAULT_SERVICE_INSTANCES = 3;
+export const MAX_SERVICE_INSTANCES = 9;
 
 export interface ProxySpec {
   name: string;
@@ -52,6 +59,9 @@ export interface Topology {
   };
   redis: { master: number; masterProxy: number; replica: number; replicaProxy: number; sentinels: Array<{ id: SentinelId; port: number }> };
   mariadb: { port: number; proxy: number };
+  gateway: { port: number; proxy: number };
+  /** Port of service instance n (1-based). */
+  servicePort(n: number): number;
   proxies: ProxySpec[];
 }
 
@@ -77,12 +87,14 @@ export function createTopology({ portOffset = 0 }: { portOffset?: number } = {})
     sentinels: SENTINEL_IDS.map((id) => ({ id, port: p(DEFAULT_PORTS.sentinel + id) })),
   };
   const mariadb = { port: p(DEFAULT_PORTS.mariadb), proxy: p(DEFAULT_PORTS.mariadbProxy) };
+  const gateway = { port: p(DEFAULT_PORTS.gateway), proxy: p(DEFAULT_PORTS.gatewayProxy) };
 
   const proxies: ProxySpec[] = [
     ...brokers.map((b) => ({ name: `kafka-${b.id}`, listen: b.clientProxy, upstream: b.client })),
     { name: 'redis-master', listen: redis.masterProxy, upstream: redis.master },
     { name: 'redis-replica', listen: redis.replicaProxy, upstream: redis.replica },
     { name: 'mariadb', listen: mariadb.proxy, upstream: mariadb.port },
+    { name: 'gateway', listen: gateway.proxy, upstream: gateway.port },
   ];
 
   return {
@@ -96,6 +108,8 @@ export function createTopology({ portOffset = 0 }: { portOffset?: number } = {})
     },
     redis,
     mariadb,
+    gateway,
+    servicePort: (n) => p(DEFAULT_PORTS.service + n),
     proxies,
   };
 }

@@ -52,22 +52,27 @@ export async function stackUp(ctx: StackContext, options: UpOptions = {}): Promi
   const run: RunContext = { ...ctx, ...resolveTools(ctx.paths) };
   writeKafkaLogConfigs(ctx);
   const started: PidRecord[] = [];
+  const createdProxies: string[] = [];
+  const createdTopics: string[] = [];
+  // What the next waves need from this one, made sure of right after it (idempotent).
+  const afterWave: Partial<Record<string, () => Promise<void>>> = {
+    toxiproxy: async () => {
+      createdProxies.push(...(await progress.step('ensure Toxiproxy proxies', () => ensureProxies(ctx.topology), (n) => (n.length ? `created ${n.join(', ')}` : 'all present'))));
+    },
+    mariadb: () => progress.step('ensure databases and users', () => ensureDatabases(ctx)),
+    kafka: async () => {
+      const o = await progress.step('ensure Kafka topics', () => ensureTopics(ctx.topology), (r) => (r.created.length ? `created ${r.created.join(', ')}` : 'all present'));
+      createdTopics.push(...o.created);
+    },
+  };
   try {
     for (const wave of waves) {
       const todo = wave.filter((c) => toStart.has(c.name));
-      if (todo.length === 0) continue;
-      await progress.step(`start ${todo.map((c) => c.name).join(', ')}`, () =>
-        Promise.all(todo.map((c) => startComponent(run, c, started, signal))),
-      );
+      if (todo.length > 0) {
+        await progress.step(`start ${todo.map((c) => c.name).join(', ')}`, () => Promise.all(todo.map((c) => startComponent(run, c, started, signal))));
+      }
+      for (const group of new Set(wave.map((c) => c.group))) await afterWave[group]?.();
     }
-    const has = (name: string) => all.some((c) => c.name === name);
-    const createdProxies = has('toxiproxy')
-      ? await progress.step('ensure Toxiproxy proxies', () => ensureProxies(ctx.topology), (n) => (n.length ? `created ${n.join(', ')}` : 'all present'))
-      : [];
-    if (has('mariadb')) await progress.step('ensure databases and users', () => ensureDatabases(ctx));
-    const createdTopics = all.some((c) => c.group === 'kafka')
-      ? (await progress.step('ensure Kafka topics', () => ensureTopics(ctx.topology), (o) => (o.created.length ? `created ${o.created.join(', ')}` : 'all present'))).created
-      : [];
     return { started: started.map((r) => r.name), alreadyRunning, provisioned: steps.map((s) => s.title), createdProxies, createdTopics, durationMs: Date.now() - t0 };
   } catch (err) {
     await rollback(ctx, started);

@@ -1,10 +1,51 @@
+import { randomUUID } from 'node:crypto';
 import type { Globals } from '../main.ts';
 import { run as up } from './stack/up.ts';
 import { run as status } from './stack/status.ts';
+import { stackContextFromEnv } from '../stack-context.ts';
+import { openServiceDb } from '../service-db.ts';
+import { seedConcerts } from '../../service/db/seed.ts';
+import { OpsError } from '../../lib/errors.ts';
+import { waitFor } from '../../lib/wait.ts';
 
-// The README's main job. Grows with the project: today it brings the stack up and shows
-// its status table.
+// The README's main job: bring the stack up, then walk one booking through it the way the
+// report's section 1 describes (hold on one instance, pay on another, poll a third until
+// the saga finishes), and show the stack's status table.
+
+async function post(url: string, body: unknown): Promise<{ status: number; body: any }> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(15_000) });
+  return { status: res.status, body: await res.json() };
+}
+
 export async function run(globals: Globals): Promise<void> {
+  const { ui } = globals;
   await up(globals, {});
+  const ctx = stackContextFromEnv();
+  const svc = (n: number) => `http://${ctx.topology.host}:${ctx.topology.servicePort(n)}`;
+  const pool = await openServiceDb(ctx);
+  let seatId: number;
+  try {
+    const [concert] = await ui.progress.step('seed a demo concert (20 seats)', () => seedConcerts(pool, { concerts: 1, seatsPerConcert: 20, price: 50_000, namePrefix: 'Demo' }));
+    seatId = concert!.seatIds[0]!;
+  } finally {
+    await pool.end();
+  }
+  const held = await ui.progress.step(`hold seat ${seatId} on service-1`, () => post(`${svc(1)}/holds`, { seatId, userId: 'demo-user' }));
+  if (held.status !== 201) throw new OpsError(`The hold was refused (${held.status}: ${JSON.stringify(held.body)}).`, { code: 'DEMO_FAILED', hint: 'Check `ticketctl stack status` and `ticketctl stack logs service-1`.' });
+  const paymentTxId = randomUUID();
+  const paid = await ui.progress.step('pay on service-2 (202 Accepted)', () => post(`${svc(2)}/payments`, { paymentTxId, holdId: held.body.holdId, userId: 'demo-user', amount: 50_000 }));
+  if (paid.status !== 202) throw new OpsError(`The payment was refused (${paid.status}: ${JSON.stringify(paid.body)}).`, { code: 'DEMO_FAILED', hint: 'Check `ticketctl stack logs service-2`.' });
+  const final = await ui.progress.step('poll service-3 until the saga finishes', () =>
+    waitFor(
+      async () => {
+        const res = await fetch(`${svc(3)}/payments/${paymentTxId}`, { signal: AbortSignal.timeout(5000) });
+        const body = (await res.json()) as { status: string; attempts?: number };
+        return body.status === 'PENDING' ? undefined : body;
+      },
+      { timeoutMs: 60_000, intervalMs: 300, what: `payment ${paymentTxId} to finish`, signal: globals.signal },
+    ),
+  );
   await status(globals, { output: 'table' });
+  ui.out();
+  ui.out(`Demo booking: seat ${seatId}, payment ${paymentTxId}: ${final.status === 'SUCCESS' ? ui.color.green('SUCCESS') : ui.color.red(final.status)} after ${final.attempts ?? '?'} gateway attempt(s).`);
 }

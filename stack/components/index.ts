@@ -1,4 +1,6 @@
-import { BROKER_IDS, SENTINEL_IDS, type Topology } from '../topology.ts';
+import { BROKER_IDS, DEFAULT_SERVICE_INSTANCES, SENTINEL_IDS, type Topology } from '../topology.ts';
+import { createGatewayComponent } from './gateway.ts';
+import { createServiceComponent } from './service.ts';
 import { createKafkaBrokerComponent } from './kafka.ts';
 import { createMariadbComponent } from './mariadb.ts';
 import { createRedisComponent } from './redis.ts';
@@ -9,15 +11,18 @@ import type { Component } from './types.ts';
 /**
  * Start order, as waves started in parallel. Toxiproxy first (brokers are probed through
  * their proxies); the brokers together (a KRaft quorum needs two voters to answer); the
- * replica after its master; Sentinels last, once there is a master to monitor.
+ * replica after its master; Sentinels once there is a master to monitor; then the
+ * payment gateway (needs MariaDB) and last the service instances (need everything).
  * `down` walks the waves backwards.
  */
-export function componentWaves(t: Topology): Component[][] {
+export function componentWaves(t: Topology, serviceInstances = DEFAULT_SERVICE_INSTANCES): Component[][] {
   return [
     [createToxiproxyComponent(t)],
     [createMariadbComponent(t), createRedisComponent(t, 'master'), ...BROKER_IDS.map((id) => createKafkaBrokerComponent(t, id))],
     [createRedisComponent(t, 'replica')],
     SENTINEL_IDS.map((id) => createSentinelComponent(t, id)),
+    [createGatewayComponent(t)],
+    Array.from({ length: serviceInstances }, (_, i) => createServiceComponent(t, i + 1)),
   ];
 }
 

@@ -23,7 +23,7 @@ export interface RunContext extends StackContext {
   kafkaTools: KafkaToolsEnv;
 }
 
-export type Group = 'toxiproxy' | 'kafka' | 'redis' | 'sentinel' | 'mariadb';
+export type Group = 'toxiproxy' | 'kafka' | 'redis' | 'sentinel' | 'mariadb' | 'gateway' | 'service';
 
 /** What one real request to a component said. */
 export interface ProbeResult {

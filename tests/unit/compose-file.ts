@@ -15,6 +15,9 @@ export type Scalar = string | number | boolean | null;
 export type PortEntry = number | string | { host_ip?: string; published?: string | number; target?: string | number };
 export interface Service {
   image?: string;
+  build?: string | { context?: string; dockerfile?: string };
+  hostname?: string;
+  network_mode?: string;
   command?: string | string[] | null;
   environment?: Record<string, Scalar> | string[];
   ports?: PortEntry[];
@@ -91,6 +94,8 @@ export function commandArgs(name: string): string[] {
 /** The port a service accepts connections on, from its own configuration. */
 export function listenPortOf(name: string): number {
   if (/^kafka-\d+$/.test(name)) return listeners(need(envOf(name), 'KAFKA_LISTENERS')).CLIENT!.port;
+  if (name === 'gateway') return Number(need(envOf(name), 'GATEWAY_PORT'));
+  if (/^service-\d+$/.test(name)) return Number(need(envOf(name), 'PORT'));
   const args = commandArgs(name);
   const flag = args.indexOf('--port');
   if (flag >= 0) return Number(args[flag + 1]);
@@ -115,4 +120,22 @@ export function publishedPorts(name: string): Array<{ hostIp: string; published:
 }
 
 export const kafkaServices = Object.keys(services).filter((name) => /^kafka-\d+$/.test(name)).sort();
+/** Services that run in another's network namespace (`network_mode: service:<owner>`). */
+export function namespaceGuests(owner: string): string[] {
+  return Object.keys(services).filter((name) => services[name]?.network_mode === `service:${owner}`);
+}
+
+/**
+ * The compose service a toxiproxy.json upstream reaches: a service name, or for a loopback
+ * address the one service sharing Toxiproxy's network namespace that listens on that port.
+ */
+export function upstreamService(upstream: string): string | undefined {
+  const { host, port } = hostPort(upstream);
+  if (host !== '127.0.0.1') return services[host] ? host : undefined;
+  const guests = namespaceGuests('toxiproxy').filter((name) => listenPortOf(name) === port);
+  assert.ok(guests.length <= 1, `${guests.join(', ')} all listen on ${port} in Toxiproxy's namespace`);
+  return guests[0];
+}
+
+export const appServices = Object.keys(services).filter((name) => /^service-\d+$/.test(name)).sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
 export const sentinelServices = Object.keys(services).filter((name) => /^redis-sentinel-\d+$/.test(name)).sort();

@@ -14,7 +14,7 @@ import { KAFKA_VERSION } from '../../stack/components/kafka.ts';
 import { SENTINEL_DOWN_AFTER_MS, SENTINEL_FAILOVER_TIMEOUT_MS } from '../../stack/components/sentinel.ts';
 import { TOXIPROXY_VERSION } from '../../stack/components/toxiproxy.ts';
 
-import { root, rawCompose, compose, services, toxiproxyJson, topology, envOf, need, hostPort, commandArgs, listenPortOf, dependsOn, publishedPorts, kafkaServices, sentinelServices, read } from './compose-file.ts';
+import { root, rawCompose, services, toxiproxyJson, topology, envOf, need, hostPort, commandArgs, listenPortOf, dependsOn, publishedPorts, kafkaServices, sentinelServices, read, upstreamService } from './compose-file.ts';
 
 describe('docker-compose.yml', () => {
   test('is valid against the Compose Specification schema', () => {
@@ -75,8 +75,11 @@ describe('Toxiproxy in docker-compose.yml', () => {
   test('every proxy forwards to a compose service on the port that service listens on', () => {
     for (const p of toxiproxyJson) {
       const { host, port } = hostPort(p.upstream);
-      assert.ok(services[host], `${p.name} forwards to unknown service ${host}`);
-      assert.equal(port, listenPortOf(host), `${p.name} forwards to ${host}:${port}, which does not listen there`);
+      // A loopback upstream is a service in Toxiproxy's own network namespace (the gateway).
+      const target = upstreamService(p.upstream);
+      assert.ok(target, `${p.name} forwards to ${p.upstream}, which no compose service serves`);
+      if (host === '127.0.0.1') assert.equal(services[target]?.network_mode, 'service:toxiproxy');
+      assert.equal(port, listenPortOf(target), `${p.name} forwards to ${target}:${port}, which does not listen there`);
     }
   });
 

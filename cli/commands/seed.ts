@@ -1,0 +1,32 @@
+import type { Globals } from '../main.ts';
+import { stackContextFromEnv } from '../stack-context.ts';
+import { openServiceDb } from '../service-db.ts';
+import { resolveOutput } from '../ui.ts';
+import { seedConcerts } from '../../service/db/seed.ts';
+import { UsageError } from '../../lib/errors.ts';
+
+function count(name: string, raw: string, min: number, max: number): number {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} "${raw}" must be a whole number from ${min} to ${max}.`, `For example: ticketctl seed --concerts 2 --seats 100.`);
+  return n;
+}
+
+// Adds concerts and seats; never changes or deletes existing ones, so it asks nothing.
+export async function run({ ui }: Globals, opts: { concerts: string; seats: string; price: string; dryRun?: boolean; output?: string }): Promise<void> {
+  const concerts = count('concerts', opts.concerts, 1, 100);
+  const seatsPerConcert = count('seats', opts.seats, 1, 100_000);
+  const price = count('price', opts.price, 1, 100_000_000);
+  if (opts.dryRun) {
+    ui.out(`Would add ${concerts} concert(s) of ${seatsPerConcert} seats at ${price} each. Nothing was changed.`);
+    return;
+  }
+  const pool = await openServiceDb(stackContextFromEnv());
+  try {
+    const seeded = await ui.progress.step(`seed ${concerts} x ${seatsPerConcert} seats`, () => seedConcerts(pool, { concerts, seatsPerConcert, price }));
+    const rows = seeded.map((c) => ({ concertId: c.concertId, seats: c.seatIds.length, firstSeatId: c.seatIds[0], lastSeatId: c.seatIds.at(-1) }));
+    if (resolveOutput(opts.output, ui.isTty) === 'json') ui.json({ concerts: rows });
+    else ui.table(['CONCERT', 'SEATS', 'SEAT IDS'], rows.map((r) => [String(r.concertId), String(r.seats), `${r.firstSeatId}..${r.lastSeatId}`]));
+  } finally {
+    await pool.end();
+  }
+}

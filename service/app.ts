@@ -1,0 +1,136 @@
+import type { Admin, Kafka, Producer } from 'kafkajs';
+import type { Redis } from 'ioredis';
+import type { Pool } from 'mysql2/promise';
+import type { FastifyInstance } from 'fastify';
+import { loadMigrations, migrate } from './db/migrate.ts';
+import { MIGRATIONS_DIR } from './db/paths.ts';
+import type { Db } from './db/connection.ts';
+import { createMetrics, type Metrics } from './metrics.ts';
+import { createHealth } from './health.ts';
+import { createSeatLocks } from './reservations/seat-lock.ts';
+import { createReservations } from './reservations/holds.ts';
+import { createSweeper } from './reservations/sweeper.ts';
+import { createPayments } from './payments/transactions.ts';
+import { createOutboxRelay } from './payments/outbox-relay.ts';
+import { createSaga } from './payments/saga.ts';
+import { createSagaConsumer, type SagaConsumer } from './payments/consumer.ts';
+import { createCircuitBreaker } from './payments/breaker.ts';
+import { createRetryPolicy } from './payments/retry-policy.ts';
+import { chargeGatewayFrom } from './payments/gateway-adapter.ts';
+import { createGatewayClient } from './gateway/client.ts';
+import { createHttpServer } from './http/server.ts';
+import { reservationRoutes } from './http/routes/reservations.ts';
+import { paymentRoutes } from './http/routes/payments.ts';
+import { operationsRoutes } from './http/routes/operations.ts';
+import { refreshMetrics } from './refresh-metrics.ts';
+import type { ServiceConfig } from './config.ts';
+
+// Wires one service instance from clients built by main.ts (or a test). No env, no
+// signals here: start() and stop() are the whole lifecycle.
+
+export interface ServiceClients {
+  pool: Pool;
+  redis: Redis;
+  kafka: Kafka;
+  producer: Producer;
+  admin: Admin;
+}
+
+export type Log = (entry: Record<string, unknown>) => void;
+
+export interface Service {
+  http: FastifyInstance;
+  metrics: Metrics;
+  consumer: SagaConsumer;
+  start(): Promise<void>;
+  /** Graceful: stop taking requests, finish in-flight work, commit offsets, stop loops. */
+  stop(): Promise<void>;
+}
+
+export function createService(config: ServiceConfig, clients: ServiceClients, log: Log): Service {
+  const db: Db = { pool: clients.pool, acquireTimeoutMs: config.db.acquireTimeoutMs };
+  const metrics = createMetrics(config.instanceId);
+  const errorLog = (where: string) => (err: unknown) => log({ level: 'warn', msg: where, error: (err as Error)?.message ?? String(err) });
+
+  const breaker = createCircuitBreaker({ name: 'payment-gateway', openDurationMs: config.breaker.openDurationMs });
+  breaker.onStateChange((c) => {
+    for (const state of ['CLOSED', 'OPEN', 'HALF_OPEN']) metrics.breakerOpen.set({ breaker: c.breaker, state }, state === c.to ? 1 : 0);
+    log({ level: 'warn', msg: 'circuit breaker state change', ...c });
+  });
+  metrics.breakerOpen.set({ breaker: 'payment-gateway', state: 'CLOSED' }, 1);
+  const retry = createRetryPolicy({ baseDelayMs: config.retry.baseDelayMs, maxDelayMs: config.retry.maxDelayMs, emergency: config.retry.emergency });
+
+  const locks = createSeatLocks({ redis: clients.redis, owner: config.instanceId, ttlMs: config.lockTtlMs, onError: errorLog('seat lock') });
+  const reservations = createReservations({ db, locks, holdTtlMs: config.holdTtlMs, onLockFallback: () => metrics.lockFallback.inc() });
+  const payments = createPayments({ db });
+  const relay = createOutboxRelay({
+    db,
+    owner: config.instanceId,
+    producer: clients.producer,
+    onPublished: (n) => metrics.producerSent.inc(n),
+    onError: (err) => {
+      metrics.producerFailed.inc();
+      errorLog('outbox relay')(err);
+    },
+  });
+  const gateway = chargeGatewayFrom(createGatewayClient({ baseUrl: config.gateway.url, timeoutMs: config.gateway.timeoutMs }));
+  const saga = createSaga({
+    db,
+    gateway,
+    breaker,
+    retry,
+    onOutcome: (_topic, outcome) => {
+      if (outcome === 'retry-scheduled') metrics.paymentRetry.inc();
+      if (outcome !== 'skipped') relay.nudge();
+    },
+  });
+  const consumer = createSagaConsumer({
+    kafka: clients.kafka,
+    producer: clients.producer,
+    saga,
+    instanceId: config.instanceId,
+    onProcessed: (topic, seconds, result) => {
+      metrics.eventProcessing.observe({ topic, result }, seconds);
+      if (result === 'dlq') metrics.dlq.inc({ topic });
+    },
+    onError: (err, where) => errorLog(`saga ${where}`)(err),
+  });
+  const sweeper = createSweeper(() => reservations.releaseExpiredHolds(), config.sweepIntervalMs, errorLog('hold sweeper'));
+  const health = createHealth({ db, redis: clients.redis, kafkaAdmin: clients.admin, metrics });
+
+  const http = createHttpServer({ log, onResponse: (route, status) => metrics.httpRequests.inc({ route, status: String(status) }) });
+  reservationRoutes(http, { reservations, db, metrics });
+  paymentRoutes(http, { payments, onAccepted: () => relay.nudge() });
+  operationsRoutes(http, {
+    instanceId: config.instanceId,
+    health,
+    metrics,
+    breaker,
+    retry,
+    consumerProfile: () => consumer.profile(),
+    switchConsumerProfile: (p) => consumer.switchProfile(p),
+    refreshMetrics: () => refreshMetrics(metrics, db, config.db.poolSize, clients.admin),
+  });
+
+  return {
+    http,
+    metrics,
+    consumer,
+    async start() {
+      const applied = await migrate(clients.pool, loadMigrations(MIGRATIONS_DIR), 'ticketing_migrations');
+      if (applied.length) log({ level: 'info', msg: 'migrations applied', applied });
+      relay.start();
+      sweeper.start();
+      await http.listen({ port: config.port, host: config.host });
+      log({ level: 'info', msg: 'service listening', instanceId: config.instanceId, port: config.port });
+      // Joining the group can take a rebalance; HTTP (and payment intake) need not wait.
+      if (config.consumersEnabled) await consumer.start();
+    },
+    async stop() {
+      await http.close(); // stops accepting; waits for in-flight requests
+      await consumer.stop(); // finishes the current batch, commits offsets, leaves the group
+      await sweeper.stop();
+      await relay.stop();
+    },
+  };
+}

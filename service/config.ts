@@ -1,0 +1,73 @@
+import { UsageError } from '../lib/errors.ts';
+import { createTopology, DATABASES } from '../stack/topology.ts';
+
+// The service's settings, from environment variables only (read in main.ts). Defaults
+// point at the local stack's proxies, so `node service/main.ts` just works beside
+// `ticketctl stack up`. A bad value stops start-up with the variable's name and the fix.
+
+export interface ServiceConfig {
+  port: number;
+  host: string;
+  instanceId: string;
+  db: { host: string; port: number; user: string; password: string; database: string; poolSize: number; queueLimit: number; acquireTimeoutMs: number };
+  redis: { host: string; port: number };
+  kafka: { brokers: string[]; clientId: string };
+  gateway: { url: string; timeoutMs: number };
+  holdTtlMs: number;
+  lockTtlMs: number;
+  sweepIntervalMs: number;
+  retry: { baseDelayMs: number; maxDelayMs: number; emergency: boolean };
+  breaker: { openDurationMs: number };
+  consumersEnabled: boolean;
+}
+
+type Env = Record<string, string | undefined>;
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${name}="${raw}" must be a whole number from ${min} to ${max}.`, `Unset ${name} to use ${fallback}, or pass a value in range.`);
+  return n;
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw.toLowerCase())) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw.toLowerCase())) return false;
+  throw new UsageError(`${name}="${raw}" is not a boolean.`, `Use ${name}=true or ${name}=false.`);
+}
+
+export function readServiceConfig(env: Env): ServiceConfig {
+  const t = createTopology({ portOffset: int(env, 'TICKETCTL_PORT_OFFSET', 0, 0, 10_000) });
+  const port = int(env, 'PORT', 3001, 1, 65535);
+  const brokers = (env.KAFKA_BROKERS ?? t.kafka.bootstrap.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
+  if (brokers.some((b) => !/^[^:\s]+:\d+$/.test(b))) throw new UsageError(`KAFKA_BROKERS="${env.KAFKA_BROKERS}" must be host:port,host:port.`, 'Point it at the Toxiproxy Kafka proxies, e.g. 127.0.0.1:19091,127.0.0.1:19092,127.0.0.1:19093.');
+  const instanceId = env.INSTANCE_ID ?? `svc-${port}`;
+  if (!/^[A-Za-z0-9_.-]{1,40}$/.test(instanceId)) throw new UsageError(`INSTANCE_ID="${instanceId}" may hold only letters, digits, . _ - (at most 40).`, 'Pick a short name such as svc-3001.');
+  return {
+    port,
+    host: env.HOST ?? '127.0.0.1',
+    instanceId,
+    db: {
+      host: env.DB_HOST ?? t.host,
+      port: int(env, 'DB_PORT', t.mariadb.proxy, 1, 65535),
+      user: env.DB_USER ?? DATABASES.service.user,
+      password: env.DB_PASSWORD ?? DATABASES.service.password,
+      database: env.DB_NAME ?? DATABASES.service.database,
+      poolSize: int(env, 'DB_POOL_SIZE', 10, 1, 200),
+      queueLimit: int(env, 'DB_QUEUE_LIMIT', 200, 0, 100_000),
+      acquireTimeoutMs: int(env, 'DB_ACQUIRE_TIMEOUT_MS', 2000, 50, 60_000),
+    },
+    redis: { host: env.REDIS_HOST ?? t.host, port: int(env, 'REDIS_PORT', t.redis.masterProxy, 1, 65535) },
+    kafka: { brokers, clientId: `ticketing-${instanceId}` },
+    gateway: { url: env.GATEWAY_URL ?? `http://${t.host}:${t.gateway.proxy}`, timeoutMs: int(env, 'GATEWAY_TIMEOUT_MS', 3000, 50, 120_000) },
+    holdTtlMs: int(env, 'HOLD_TTL_MS', 300_000, 1000, 86_400_000),
+    lockTtlMs: int(env, 'LOCK_TTL_MS', 10_000, 300, 600_000),
+    sweepIntervalMs: int(env, 'SWEEP_INTERVAL_MS', 1000, 50, 600_000),
+    retry: { baseDelayMs: int(env, 'RETRY_BASE_DELAY_MS', 1000, 1, 600_000), maxDelayMs: int(env, 'RETRY_MAX_DELAY_MS', 30_000, 1, 3_600_000), emergency: bool(env, 'EMERGENCY_RETRY', false) },
+    breaker: { openDurationMs: int(env, 'BREAKER_OPEN_MS', 30_000, 100, 3_600_000) },
+    consumersEnabled: bool(env, 'CONSUMERS_ENABLED', true),
+  };
+}

@@ -1,0 +1,65 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { Pool, RowDataPacket } from 'mysql2/promise';
+import { createTopology, DATABASES } from '../../stack/topology.ts';
+import { loadMigrations, migrate } from '../db/migrate.ts';
+import { createPool } from '../db/pool.ts';
+import { createGatewayApp, type GatewayAppOptions } from './app.ts';
+import { createGatewayClient, type GatewayClient } from './client.ts';
+
+// Shared by the gateway's tests (not a test itself): a real app on a real port against
+// the live stack's MariaDB, through its Toxiproxy proxy, with keys no other run uses.
+
+export interface TestGateway {
+  app: FastifyInstance;
+  pool: Pool;
+  baseUrl: string;
+  client: GatewayClient;
+  close(): Promise<void>;
+}
+
+/** The stack's MariaDB proxy, honouring TICKETCTL_PORT_OFFSET like the other tests. */
+export function testDbConfig() {
+  const topology = createTopology({ portOffset: Number(process.env.TICKETCTL_PORT_OFFSET ?? 0) });
+  return { host: topology.host, port: topology.mariadb.proxy, ...DATABASES.gateway };
+}
+
+export async function startTestGateway(options: Omit<GatewayAppOptions, 'pool'> = {}): Promise<TestGateway> {
+  const pool = createPool({ ...testDbConfig(), connectionLimit: 10, queueLimit: 1000, connectTimeoutMs: 5000 });
+  await migrate(pool, loadMigrations(path.join(import.meta.dirname, 'migrations')), 'gateway_migrations');
+  const app = createGatewayApp({ ...options, pool });
+  const baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
+  return {
+    app,
+    pool,
+    baseUrl,
+    client: createGatewayClient({ baseUrl, timeoutMs: 10_000 }),
+    async close() {
+      await app.close();
+      await pool.end();
+    },
+  };
+}
+
+export function newKey(prefix = 'test'): string {
+  return `${prefix}-${randomUUID()}`;
+}
+
+export const newTxId = (): string => randomUUID();
+
+/** Raw HTTP for the cases the typed client cannot express (bad input). */
+export async function post(baseUrl: string, url: string, body: unknown, headers: Record<string, string> = { 'content-type': 'application/json' }) {
+  const res = await fetch(new URL(url, baseUrl), { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  return { status: res.status, body: (await res.json()) as Record<string, any> };
+}
+
+export async function get(baseUrl: string, url: string) {
+  const res = await fetch(new URL(url, baseUrl));
+  return { status: res.status, body: (await res.json()) as Record<string, any> };
+}
+
+export async function countRows(pool: Pool, sql: string, params: unknown[]): Promise<number> {
+  const [rows] = await pool.query<RowDataPacket[]>(sql, params);
+  return Number(rows[0]?.n);
+}

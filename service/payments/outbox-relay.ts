@@ -1,0 +1,122 @@
+import type { Producer } from 'kafkajs';
+import type { RowDataPacket } from 'mysql2/promise';
+import { withConnection, type Db } from '../db/connection.ts';
+import { delay } from '../../lib/wait.ts';
+
+// Publishes outbox rows to Kafka. Each instance runs one relay; rows are claimed with a
+// lease (claimed_by / claimed_until), so instances share the work without publishing a
+// row twice in the normal case, and no database transaction or lock is held while Kafka
+// is slow or down. If a send fails the claim is released and the rows wait for the next
+// round: publication is delayed, never lost. A send that timed out may still have reached
+// Kafka, so delivery is at-least-once; consumers dedupe by event id.
+
+export interface RelayOptions {
+  db: Db;
+  /** Who claims rows (the instance id), for operators reading the outbox. */
+  owner: string;
+  producer: Producer;
+  batchSize?: number;
+  idleMs?: number;
+  sendTimeoutMs?: number;
+  onPublished?: (count: number) => void;
+  onError?: (err: unknown) => void;
+}
+
+export interface OutboxRelay {
+  /** Publishes one batch of due rows; returns how many were published. */
+  publishBatch(): Promise<number>;
+  start(): void;
+  stop(): Promise<void>;
+  /** Wakes an idle relay at once (called after a local commit wrote to the outbox). */
+  nudge(): void;
+}
+
+export function createOutboxRelay(o: RelayOptions): OutboxRelay {
+  const batchSize = o.batchSize ?? 200;
+  const idleMs = o.idleMs ?? 250;
+  const sendTimeoutMs = o.sendTimeoutMs ?? 15_000;
+  let running = false;
+  let loop: Promise<void> | undefined;
+  let wake: AbortController = new AbortController();
+
+  const claimer = `${o.owner}-${process.pid}`;
+  const leaseMs = sendTimeoutMs + 5000;
+
+  async function publishBatch(): Promise<number> {
+    // 1. Claim due rows with a lease (one short autocommit statement; an expired lease of
+    //    a crashed relay is claimable again). 2. Send. 3. Mark published, or release.
+    const rows = await withConnection(o.db, async (conn) => {
+      await conn.query(
+        `UPDATE outbox SET claimed_by = ?, claimed_until = NOW(3) + INTERVAL ? MICROSECOND
+          WHERE published_at IS NULL AND available_at <= NOW(3) AND (claimed_until IS NULL OR claimed_until < NOW(3))
+          ORDER BY id LIMIT ?`,
+        [claimer, leaseMs * 1000, batchSize],
+      );
+      const [claimed] = await conn.query<RowDataPacket[]>(
+        'SELECT id, topic, message_key, payload, headers FROM outbox WHERE claimed_by = ? AND published_at IS NULL AND claimed_until >= NOW(3) ORDER BY id',
+        [claimer],
+      );
+      return claimed;
+    });
+    if (rows.length === 0) return 0;
+    const ids = rows.map((r) => r.id);
+    const byTopic = new Map<string, Array<{ key: string; value: string; headers: Record<string, string> }>>();
+    for (const r of rows) {
+      const list = byTopic.get(r.topic) ?? [];
+      list.push({ key: r.message_key, value: r.payload, headers: r.headers ? JSON.parse(r.headers) : {} });
+      byTopic.set(r.topic, list);
+    }
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        o.producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) }),
+        new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`Kafka send did not complete within ${sendTimeoutMs} ms`)), sendTimeoutMs))),
+      ]);
+    } catch (err) {
+      await withConnection(o.db, (conn) =>
+        conn.query('UPDATE outbox SET claimed_by = NULL, claimed_until = NULL, publish_attempts = publish_attempts + 1, last_error = ? WHERE id IN (?) AND claimed_by = ?', [String((err as Error).message).slice(0, 500), ids, claimer]),
+      ).catch(() => {}); // the lease expires by itself if even this fails
+      throw err;
+    } finally {
+      clearTimeout(timer);
+    }
+    await withConnection(o.db, (conn) => conn.query('UPDATE outbox SET published_at = NOW(3), publish_attempts = publish_attempts + 1 WHERE id IN (?)', [ids]));
+    return rows.length;
+  }
+
+  async function run(): Promise<void> {
+    let backoffMs = 0;
+    while (running) {
+      try {
+        const n = await publishBatch();
+        backoffMs = 0;
+        if (n > 0) {
+          o.onPublished?.(n);
+          continue; // there may be more
+        }
+      } catch (err) {
+        o.onError?.(err);
+        backoffMs = Math.min(5000, Math.max(500, backoffMs * 2));
+      }
+      wake = new AbortController();
+      await delay(backoffMs || idleMs, wake.signal).catch(() => {});
+    }
+  }
+
+  return {
+    publishBatch,
+    start() {
+      if (running) return;
+      running = true;
+      loop = run();
+    },
+    async stop() {
+      running = false;
+      wake.abort();
+      await loop;
+    },
+    nudge() {
+      wake.abort();
+    },
+  };
+}

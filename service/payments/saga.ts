@@ -1,0 +1,173 @@
+import type { PoolConnection, ResultSetHeader } from 'mysql2/promise';
+import { withTransaction, type Db } from '../db/connection.ts';
+import { EVENT_TYPES, newEnvelope, type Envelope } from '../events/envelope.ts';
+import { appendEvent } from '../events/event-store.ts';
+import { TOPICS } from '../events/topics.ts';
+import { enqueue } from './outbox.ts';
+import { lockPayment, type Payment } from './transactions.ts';
+import type { CircuitBreaker } from './breaker.ts';
+import type { RetryPolicy } from './retry-policy.ts';
+import { UnprocessableEventError } from './consumer-errors.ts';
+
+// The payment saga (report 1, 2.2.2). payment.try / payment.retry charge the gateway
+// through the circuit breaker and record the outcome: success, a scheduled retry (an
+// outbox row due later, so nobody sleeps in a partition loop), or failure.
+// payment.failure compensates: refund whatever the gateway charged, release the seat.
+// payment.cancel refunds and releases a paid seat.
+//
+// Idempotency, three layers deep: the gateway charges once per paymentTxId (idempotency
+// key); every outcome is written under the payment row's lock and only from the state it
+// expects (PENDING, attempt not yet recorded); and each event id is recorded in
+// processed_events with its effect, so a redelivered event changes nothing.
+
+export interface Charge {
+  id: number;
+  status: 'CHARGED' | 'DECLINED';
+  refunded: boolean;
+}
+
+/** What the saga needs from the payment gateway (service/gateway/client.ts provides it). */
+export interface ChargeGateway {
+  charge(req: { idempotencyKey: string; paymentTxId: string; amount: number }): Promise<Charge>;
+  chargesFor(paymentTxId: string): Promise<Charge[]>;
+  refund(req: { idempotencyKey: string; chargeId: number }): Promise<{ id: number }>;
+}
+
+export type Outcome = 'succeeded' | 'retry-scheduled' | 'failed' | 'compensated' | 'cancelled' | 'skipped';
+
+export interface SagaDeps {
+  db: Db;
+  gateway: ChargeGateway;
+  breaker: CircuitBreaker;
+  retry: RetryPolicy;
+  onOutcome?: (topic: string, outcome: Outcome) => void;
+}
+
+export interface Saga {
+  handle(topic: string, event: Envelope): Promise<Outcome>;
+}
+
+/** A gateway error the breaker should count: outages and timeouts, not a card decline. */
+export function isGatewayFailure(err: unknown): boolean {
+  return (err as { retriable?: boolean } | null)?.retriable === true;
+}
+
+async function firstDelivery(conn: PoolConnection, event: Envelope, handler: string): Promise<boolean> {
+  const [r] = await conn.query<ResultSetHeader>('INSERT IGNORE INTO processed_events (event_id, handler) VALUES (?, ?)', [event.eventId, handler]);
+  return r.affectedRows === 1;
+}
+
+export function createSaga({ db, gateway, breaker, retry, onOutcome }: SagaDeps): Saga {
+  async function load(paymentTxId: string): Promise<Payment> {
+    const p = await withTransaction(db, (conn) => lockPayment(conn, paymentTxId));
+    if (!p) throw new UnprocessableEventError(`payment ${paymentTxId} does not exist`);
+    return p;
+  }
+
+  async function chargeAttempt(topic: string, event: Envelope): Promise<Outcome> {
+    const before = await load(event.paymentTxId);
+    if (before.status !== 'PENDING' || event.attempt <= before.attempts) return 'skipped';
+    let charge: Charge | undefined;
+    let error: unknown;
+    try {
+      charge = await breaker.execute(() => gateway.charge({ idempotencyKey: event.paymentTxId, paymentTxId: event.paymentTxId, amount: before.amount }), isGatewayFailure);
+    } catch (err) {
+      error = err;
+    }
+    return withTransaction(db, async (conn) => {
+      const p = await lockPayment(conn, event.paymentTxId);
+      if (!p || p.status !== 'PENDING' || event.attempt <= p.attempts || !(await firstDelivery(conn, event, topic))) return 'skipped';
+      if (charge?.status === 'CHARGED') {
+        await conn.query("UPDATE payment_transactions SET status = 'SUCCESS', attempts = ?, gateway_charge_id = ? WHERE payment_tx_id = ?", [event.attempt, charge.id, p.paymentTxId]);
+        await conn.query("UPDATE holds SET status = 'PAID' WHERE id = ? AND status = 'ACTIVE'", [p.holdId]);
+        await conn.query("UPDATE seats SET status = 'SOLD' WHERE id = ? AND hold_id = ?", [p.seatId, p.holdId]);
+        const done = newEnvelope(EVENT_TYPES.paymentSucceeded, p.paymentTxId, event.attempt, { chargeId: charge.id, seatId: p.seatId, holdId: p.holdId });
+        await appendEvent(conn, p.paymentTxId, done.type, done.data);
+        await enqueue(conn, TOPICS.paymentSuccess, done);
+        return 'succeeded';
+      }
+      const reason = charge?.status === 'DECLINED' ? 'CARD_DECLINED' : describe(error);
+      const decision = charge?.status === 'DECLINED' ? ({ action: 'give-up', reason: 'not-retriable' } as const) : retry.decide({ attempt: event.attempt, error });
+      await conn.query('UPDATE payment_transactions SET attempts = ?, failure_reason = ? WHERE payment_tx_id = ?', [event.attempt, reason.slice(0, 500), p.paymentTxId]);
+      if (decision.action === 'retry') {
+        const next = newEnvelope(EVENT_TYPES.paymentRetryScheduled, p.paymentTxId, decision.nextAttempt, { delayMs: decision.delayMs, lastError: reason });
+        await appendEvent(conn, p.paymentTxId, next.type, next.data);
+        await enqueue(conn, TOPICS.paymentRetry, next, decision.delayMs);
+        return 'retry-scheduled';
+      }
+      const why = decision.reason === 'circuit-open' ? 'Circuit breaker open' : reason;
+      const failed = newEnvelope(EVENT_TYPES.paymentFailed, p.paymentTxId, event.attempt, { reason: why, giveUp: decision.reason });
+      await enqueue(conn, TOPICS.paymentFailure, failed);
+      return 'failed';
+    });
+  }
+
+  /**
+   * Refunds every charge of the payment the gateway still holds; idempotent per charge.
+   * Returns every CHARGED charge now refunded, including those an earlier delivery refunded
+   * without recording it (the refund's answer was lost), so the event store still names them.
+   */
+  async function refundAll(paymentTxId: string): Promise<number[]> {
+    const refunded: number[] = [];
+    for (const c of await gateway.chargesFor(paymentTxId)) {
+      if (c.status !== 'CHARGED') continue;
+      if (!c.refunded) await gateway.refund({ idempotencyKey: `refund-${c.id}`, chargeId: c.id });
+      refunded.push(c.id);
+    }
+    return refunded;
+  }
+
+  async function compensate(topic: string, event: Envelope): Promise<Outcome> {
+    const before = await load(event.paymentTxId);
+    if (before.status !== 'PENDING') return 'skipped';
+    const refunded = await refundAll(event.paymentTxId);
+    return withTransaction(db, async (conn) => {
+      const p = await lockPayment(conn, event.paymentTxId);
+      if (!p || p.status !== 'PENDING' || !(await firstDelivery(conn, event, topic))) return 'skipped';
+      const reason = String(event.data.reason ?? p.failureReason ?? 'failed');
+      await conn.query("UPDATE payment_transactions SET status = 'FAILED', failure_reason = ? WHERE payment_tx_id = ?", [reason.slice(0, 500), p.paymentTxId]);
+      await releaseSeat(conn, p, 'RELEASED');
+      await appendEvent(conn, p.paymentTxId, EVENT_TYPES.paymentFailed, { reason, refundedCharges: refunded });
+      if (refunded.length) await appendEvent(conn, p.paymentTxId, EVENT_TYPES.paymentRefunded, { chargeIds: refunded, reason: 'compensation' });
+      return 'compensated';
+    });
+  }
+
+  async function cancel(topic: string, event: Envelope): Promise<Outcome> {
+    const before = await load(event.paymentTxId);
+    if (before.status !== 'SUCCESS') return 'skipped';
+    const refunded = await refundAll(event.paymentTxId);
+    return withTransaction(db, async (conn) => {
+      const p = await lockPayment(conn, event.paymentTxId);
+      if (!p || p.status !== 'SUCCESS' || !(await firstDelivery(conn, event, topic))) return 'skipped';
+      await conn.query("UPDATE payment_transactions SET status = 'CANCELLED' WHERE payment_tx_id = ?", [p.paymentTxId]);
+      await releaseSeat(conn, p, 'CANCELLED');
+      await appendEvent(conn, p.paymentTxId, EVENT_TYPES.paymentCancelled, { refundedCharges: refunded });
+      if (refunded.length) await appendEvent(conn, p.paymentTxId, EVENT_TYPES.paymentRefunded, { chargeIds: refunded, reason: 'cancellation' });
+      return 'cancelled';
+    });
+  }
+
+  return {
+    async handle(topic, event) {
+      let outcome: Outcome;
+      if (topic === TOPICS.paymentTry || topic === TOPICS.paymentRetry) outcome = await chargeAttempt(topic, event);
+      else if (topic === TOPICS.paymentFailure) outcome = await compensate(topic, event);
+      else if (topic === TOPICS.paymentCancel) outcome = await cancel(topic, event);
+      else throw new UnprocessableEventError(`no handler for topic ${topic}`);
+      onOutcome?.(topic, outcome);
+      return outcome;
+    },
+  };
+}
+
+async function releaseSeat(conn: PoolConnection, p: Payment, holdStatus: 'RELEASED' | 'CANCELLED'): Promise<void> {
+  await conn.query("UPDATE holds SET status = ? WHERE id = ? AND status IN ('ACTIVE', 'PAID')", [holdStatus, p.holdId]);
+  await conn.query("UPDATE seats SET status = 'AVAILABLE', hold_id = NULL WHERE id = ? AND hold_id = ?", [p.seatId, p.holdId]);
+}
+
+function describe(err: unknown): string {
+  if (!err) return 'unknown error';
+  const e = err as { code?: string; message?: string };
+  return e.code ? `${e.code}: ${e.message ?? ''}` : (e.message ?? String(err));
+}

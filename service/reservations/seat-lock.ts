@@ -1,0 +1,102 @@
+import { randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { Redlock, ResourceLockedError, ExecutionError } from '@sesamecare-oss/redlock';
+
+// Per-seat Redis lock (report 2.0.1), with the Redlock algorithm from
+// `@sesamecare-oss/redlock`: a maintained TypeScript fork with redlock v5's API (npm's
+// `redlock` 5 has been a beta since 2022 with its auto-extension fix unreleased).
+//
+// - The lock is taken with SET NX PX and renewed while held: `using()` extends it once a
+//   third of the TTL has passed (report 2.0.1 code fix 1, heartbeat every TTL/3).
+// - The lock's value records who holds it and since when, as JSON, so `ticketctl locks`
+//   can read a stuck lock's real age (the report's sketch reads PTTL as age, which is the
+//   time *left*). Redlock compares values only for equality, so any unique string works.
+// - The lock only serialises contenders; the database is the fence (hold.ts). When Redis
+//   is unreachable the caller falls back to a database lock (report 2.0.1 code fix 3).
+
+export const SEAT_LOCK_PREFIX = 'seat-lock:';
+
+export interface LockValue {
+  token: string;
+  owner: string;
+  since: number;
+}
+
+export type LockOutcome<T> = { mode: 'REDIS'; value: T } | { mode: 'UNAVAILABLE' };
+
+export interface SeatLocks {
+  /** Runs fn holding the seat's lock. Throws SeatLockBusy when another holder has it. */
+  withSeatLock<T>(seatId: number, fn: (signal: AbortSignal) => Promise<T>): Promise<LockOutcome<T>>;
+  readLock(seatId: number): Promise<(LockValue & { ttlMs: number }) | undefined>;
+}
+
+export class SeatLockBusy extends Error {
+  constructor(seatId: number) {
+    super(`seat ${seatId} is being locked by another request`);
+  }
+}
+
+export function seatLockKey(seatId: number): string {
+  return `${SEAT_LOCK_PREFIX}${seatId}`;
+}
+
+export function parseLockValue(raw: string | null): LockValue | undefined {
+  if (!raw) return undefined;
+  try {
+    const v = JSON.parse(raw) as LockValue;
+    return typeof v.owner === 'string' && typeof v.since === 'number' ? v : undefined;
+  } catch {
+    return undefined; // written by someone else: treat as unknown owner
+  }
+}
+
+export interface SeatLockOptions {
+  redis: Redis;
+  owner: string;
+  ttlMs: number;
+  onError?: (err: Error) => void;
+}
+
+export function createSeatLocks({ redis, owner, ttlMs, onError }: SeatLockOptions): SeatLocks {
+  const redlock = new Redlock([redis], {
+    retryCount: 0, // contenders get a fast 409, they do not queue behind the holder
+    automaticExtensionThreshold: Math.round((ttlMs * 2) / 3),
+  });
+  // Redlock emits every failed vote as 'error'; without a listener that would crash.
+  redlock.on('error', (err: Error) => {
+    if (!(err instanceof ResourceLockedError)) onError?.(err);
+  });
+  (redlock as unknown as { _random: () => string })._random = () =>
+    JSON.stringify({ token: randomBytes(12).toString('hex'), owner, since: Date.now() } satisfies LockValue);
+
+  return {
+    async withSeatLock(seatId, fn) {
+      // ioredis fails commands at once when disconnected (no offline queue): do not even try.
+      if (redis.status !== 'ready') return { mode: 'UNAVAILABLE' };
+      try {
+        const value = await redlock.using([seatLockKey(seatId)], ttlMs, async (signal) => fn(signal));
+        return { mode: 'REDIS', value };
+      } catch (err) {
+        if (err instanceof ExecutionError) {
+          const lockedByOther = err.attempts.length > 0 && redis.status === 'ready';
+          if (lockedByOther && (await isHeld(redis, seatId))) throw new SeatLockBusy(seatId);
+          return { mode: 'UNAVAILABLE' };
+        }
+        throw err;
+      }
+    },
+    async readLock(seatId) {
+      const [[, raw], [, ttl]] = (await redis.multi().get(seatLockKey(seatId)).pttl(seatLockKey(seatId)).exec()) as [[null, string | null], [null, number]];
+      const v = parseLockValue(raw);
+      return v ? { ...v, ttlMs: ttl } : undefined;
+    },
+  };
+}
+
+async function isHeld(redis: Redis, seatId: number): Promise<boolean> {
+  try {
+    return (await redis.exists(seatLockKey(seatId))) === 1;
+  } catch {
+    return false;
+  }
+}
