@@ -1,13 +1,27 @@
-import type { Pool, PoolConnection } from 'mysql2/promise';
+import type { Pool, PoolConnection, QueryOptions } from 'mysql2/promise';
 import { DependencyUnavailableError } from '../errors.ts';
 
 // mysql2's pool queues waiters without a deadline; under pool starvation (report 2.3.1) a
 // request would hang. Every connection here is taken with a deadline, and a timeout or a
-// connection failure becomes a fast 503 with Retry-After.
+// connection failure becomes a fast 503 with Retry-After. Likewise a query on a pooled
+// connection whose link went silent (packets dropped, TCP still up) would wait forever:
+// every statement gets a deadline, past which the connection is dropped.
 
 export interface Db {
   pool: Pool;
   acquireTimeoutMs: number;
+  /** Longest one SQL statement may run (default 5 s; above the 3 s row-lock wait of holds). */
+  statementTimeoutMs?: number;
+}
+
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 5000;
+
+/** Gives every query on this (per-checkout) connection wrapper mysql2's `timeout` unless it sets one. */
+function withStatementDeadline(conn: PoolConnection, timeoutMs: number): PoolConnection {
+  const query = conn.query.bind(conn) as (sql: QueryOptions, values?: unknown) => Promise<unknown>;
+  (conn as unknown as { query: (sql: string | QueryOptions, values?: unknown) => Promise<unknown> }).query = (sql, values) =>
+    query(typeof sql === 'string' ? { sql, timeout: timeoutMs } : { timeout: timeoutMs, ...sql }, values);
+  return conn;
 }
 
 const CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'PROTOCOL_CONNECTION_LOST', 'EPIPE', 'ENOTFOUND', 'POOL_CLOSED', 'ER_CON_COUNT_ERROR', 'PROTOCOL_SEQUENCE_TIMEOUT']);
@@ -22,7 +36,7 @@ export async function acquire(db: Db): Promise<PoolConnection> {
   let timedOut = false;
   const pending = db.pool.getConnection();
   try {
-    return await Promise.race([
+    const conn = await Promise.race([
       pending,
       new Promise<never>((_, reject) => {
         timer = setTimeout(() => {
@@ -31,6 +45,7 @@ export async function acquire(db: Db): Promise<PoolConnection> {
         }, db.acquireTimeoutMs);
       }),
     ]);
+    return withStatementDeadline(conn, db.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS);
   } catch (err) {
     // A connection that arrives after we gave up goes straight back to the pool.
     if (timedOut) void pending.then((c) => c.release(), () => {});
@@ -63,14 +78,17 @@ export async function withConnection<T>(db: Db, fn: (conn: PoolConnection) => Pr
 
 /** Runs fn in a transaction: commit on success, rollback on any error. */
 export function withTransaction<T>(db: Db, fn: (conn: PoolConnection) => Promise<T>): Promise<T> {
+  // As plain queries (mysql2's beginTransaction() etc. bypass the wrapper), so they get the deadline too.
   return withConnection(db, async (conn) => {
-    await conn.beginTransaction();
+    await conn.query('START TRANSACTION');
     try {
       const value = await fn(conn);
-      await conn.commit();
+      await conn.query('COMMIT');
       return value;
     } catch (err) {
-      await conn.rollback().catch(() => {});
+      // A dead connection is dropped (the server rolls back on disconnect); a rollback on
+      // it would only wait out another deadline. A failed rollback drops the connection too.
+      if (!isConnectionError(err)) await conn.query('ROLLBACK').catch(() => conn.destroy());
       throw err;
     }
   });
