@@ -42,16 +42,20 @@ test('SIGKILL one broker: produce and consume still succeed; it rejoins; preferr
   const survivors = ctx.topology.kafka.brokers.filter((b) => b.id !== VICTIM_ID).map((b) => `${ctx.topology.host}:${b.clientProxy}`);
   await waitFor(async () => (await describeClusterVia(survivors[0]!)).brokers.length === 2, { timeoutMs: 60_000, intervalMs: 500, what: `the cluster to fence ${VICTIM}` });
   const viaSurvivors = testKafka(ctx, survivors);
-
-  // Writes need 2 in-sync replicas: the two survivors are enough.
-  const values = await roundTrip(viaSurvivors, 'payment.try', 10, 120_000);
-  assert.equal(values.length, 10);
-
   const admin = viaSurvivors.admin();
   await admin.connect();
   try {
-    const whileDown = await partitions(admin);
-    assert.ok(whileDown.every((p) => p.leader !== VICTIM_ID), 'no partition may still be led by the dead broker');
+    // And until metadata names new leaders everywhere: a consumer that joins while metadata
+    // still points at the dead broker can sit on it for minutes (seen with kafkajs 2.2.4).
+    await waitFor(async () => (await partitions(admin)).every((p) => p.leader >= 0 && p.leader !== VICTIM_ID), {
+      timeoutMs: 60_000,
+      intervalMs: 500,
+      what: `every partition led by a survivor`,
+    });
+
+    // Writes need 2 in-sync replicas: the two survivors are enough.
+    const values = await roundTrip(viaSurvivors, 'payment.try', 10, 120_000);
+    assert.equal(values.length, 10);
 
     const up = await ticketctl(['stack', 'up']);
     assert.equal(up.exitCode, 0, up.stderr);
