@@ -61,7 +61,7 @@ export function createService(config: ServiceConfig, clients: ServiceClients, lo
   const retry = createRetryPolicy({ baseDelayMs: config.retry.baseDelayMs, maxDelayMs: config.retry.maxDelayMs, emergency: config.retry.emergency });
 
   const locks = createSeatLocks({ redis: clients.redis, owner: config.instanceId, ttlMs: config.lockTtlMs, onError: errorLog('seat lock') });
-  const reservations = createReservations({ db, locks, holdTtlMs: config.holdTtlMs, onLockFallback: () => metrics.lockFallback.inc() });
+  const reservations = createReservations({ db, locks, holdTtlMs: config.holdTtlMs, lockWith: config.seatLock, onLockFallback: () => metrics.lockFallback.inc() });
   const payments = createPayments({ db });
   const relay = createOutboxRelay({
     db,

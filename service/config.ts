@@ -19,7 +19,12 @@ export interface ServiceConfig {
   retry: { baseDelayMs: number; maxDelayMs: number; emergency: boolean };
   breaker: { openDurationMs: number };
   consumersEnabled: boolean;
+  /** `redis`: Redis lock, database lock only when Redis is unreachable; `database`: always SELECT ... FOR UPDATE (the benchmark's baseline). */
+  seatLock: SeatLockSetting;
 }
+
+export const SEAT_LOCK_SETTINGS = ['redis', 'database'] as const;
+export type SeatLockSetting = (typeof SEAT_LOCK_SETTINGS)[number];
 
 type Env = Record<string, string | undefined>;
 
@@ -37,6 +42,13 @@ function bool(env: Env, name: string, fallback: boolean): boolean {
   if (['1', 'true', 'yes', 'on'].includes(raw.toLowerCase())) return true;
   if (['0', 'false', 'no', 'off'].includes(raw.toLowerCase())) return false;
   throw new UsageError(`${name}="${raw}" is not a boolean.`, `Use ${name}=true or ${name}=false.`);
+}
+
+function oneOf<T extends string>(env: Env, name: string, choices: readonly T[], fallback: T): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if ((choices as readonly string[]).includes(raw)) return raw as T;
+  throw new UsageError(`${name}="${raw}" must be one of ${choices.join(', ')}.`, `Unset ${name} to use ${fallback}.`);
 }
 
 export function readServiceConfig(env: Env): ServiceConfig {
@@ -70,5 +82,6 @@ export function readServiceConfig(env: Env): ServiceConfig {
     retry: { baseDelayMs: int(env, 'RETRY_BASE_DELAY_MS', 1000, 1, 600_000), maxDelayMs: int(env, 'RETRY_MAX_DELAY_MS', 30_000, 1, 3_600_000), emergency: bool(env, 'EMERGENCY_RETRY', false) },
     breaker: { openDurationMs: int(env, 'BREAKER_OPEN_MS', 30_000, 100, 3_600_000) },
     consumersEnabled: bool(env, 'CONSUMERS_ENABLED', true),
+    seatLock: oneOf(env, 'SEAT_LOCK', SEAT_LOCK_SETTINGS, 'redis'),
   };
 }

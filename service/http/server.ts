@@ -1,9 +1,33 @@
 import Fastify, { type FastifyInstance } from 'fastify';
+import { fastifySwagger } from '@fastify/swagger';
+import pkg from '../../package.json' with { type: 'json' };
 import { toErrorResponse } from './errors.ts';
 
 // The HTTP edge. Ajv runs without type coercion and without removing unknown fields, so a
 // request is either exactly right or a 400 naming what is wrong. Bodies over 16 KiB are
 // refused before parsing. `return503OnClosing` answers 503 during graceful shutdown.
+//
+// Every route's schema (request, responses, summary, tags) feeds an OpenAPI 3 document,
+// served at GET /openapi.json and committed as docs/openapi.json (`npm run openapi`).
+
+const OPENAPI_INFO = {
+  title: 'Concert ticketing service',
+  version: pkg.version,
+  description:
+    'Seat holds that never double-sell, payments accepted at once and processed by a Kafka saga, health, metrics and operator switches. ' +
+    'Every error is `{"error": {"code", "message", "field"?}}`. Bodies are JSON only (415 otherwise), at most 16 KiB (413), validated with no type coercion and no unknown fields (400 INVALID_FIELD naming the field).',
+} as const;
+
+const OPENAPI_SERVERS = [3001, 3002, 3003].map((port, i) => ({ url: `http://127.0.0.1:${port}`, description: `instance ${i + 1} (ticketctl stack up)` }));
+
+const OPENAPI_TAGS = [
+  { name: 'holds', description: 'Seat holds: a seat is held by one user until paid or expired.' },
+  { name: 'seats', description: 'Seat availability.' },
+  { name: 'payments', description: 'Payments: 202 at once, then poll; the saga charges, retries, compensates.' },
+  { name: 'health', description: 'Dependency checks (the load balancer probes /health).' },
+  { name: 'metrics', description: 'Prometheus metrics.' },
+  { name: 'admin', description: 'Operator switches used by ticketctl.' },
+];
 
 export interface HttpOptions {
   log?: (entry: Record<string, unknown>) => void;
@@ -22,6 +46,18 @@ export function createHttpServer(o: HttpOptions = {}): FastifyInstance {
   // Fastify parses text/plain by default; the API speaks only JSON, so any other type is a
   // 415 that says so, not a misleading "body must be object".
   app.removeContentTypeParser('text/plain');
+
+  // @fastify/swagger collects routes from an onRoute hook. Registered with app.register()
+  // it would load only at ready(), after the route modules (called right after this
+  // function returns) had added their routes, and it would see none of them. So its plugin
+  // function runs here, synchronously, on the root instance: exactly what registering it
+  // (a fastify-plugin, not encapsulated) does, minus the deferral. It only reads the route
+  // options (request validation is untouched); the response schemas the routes declare are
+  // what Fastify serializes with, and openapi.test.ts checks they change no byte.
+  fastifySwagger(app, { openapi: { openapi: '3.0.3', info: OPENAPI_INFO, servers: OPENAPI_SERVERS, tags: OPENAPI_TAGS } }, (err) => {
+    if (err) throw err;
+  });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   app.setErrorHandler((err, req, reply) => {
     const r = toErrorResponse(err);

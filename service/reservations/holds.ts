@@ -29,12 +29,14 @@ export interface ReservationsDeps {
   db: Db;
   locks: SeatLocks;
   holdTtlMs: number;
+  /** 'database' never asks Redis: every hold takes the row lock (SEAT_LOCK=database, the benchmark's baseline). */
+  lockWith?: 'redis' | 'database';
   onLockFallback?: () => void;
 }
 
 const DB_LOCK_WAIT_SEC = 3;
 
-export function createReservations({ db, locks, holdTtlMs, onLockFallback }: ReservationsDeps): Reservations {
+export function createReservations({ db, locks, holdTtlMs, lockWith = 'redis', onLockFallback }: ReservationsDeps): Reservations {
   async function insertHold(conn: PoolConnection, seatId: number, userId: string, lockMode: Hold['lockMode']): Promise<Hold> {
     const forUpdate = lockMode === 'DATABASE';
     const sql = forUpdate
@@ -62,6 +64,7 @@ export function createReservations({ db, locks, holdTtlMs, onLockFallback }: Res
 
   return {
     async holdSeat({ seatId, userId }) {
+      if (lockWith === 'database') return inTransaction(seatId, userId, 'DATABASE');
       let outcome;
       try {
         outcome = await locks.withSeatLock(seatId, () => inTransaction(seatId, userId, 'REDIS'));

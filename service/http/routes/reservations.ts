@@ -3,10 +3,53 @@ import type { RowDataPacket } from 'mysql2/promise';
 import { withConnection, type Db } from '../../db/connection.ts';
 import type { Reservations } from '../../reservations/holds.ts';
 import type { Metrics } from '../../metrics.ts';
-import { holdBody, holdParams, seatsQuery } from '../schemas.ts';
+import { bodyErrors, errorResponse, holdBody, holdParams, holdResponse, seatsQuery, seatsResponse, unavailableResponse } from '../schemas.ts';
+
+const holdSchema = {
+  tags: ['holds'],
+  operationId: 'holdSeat',
+  summary: 'Hold a seat',
+  description:
+    'Takes the seat for userId until expiresAt (HOLD_TTL_MS, 5 min by default) under a Redis lock per seat, or the database row lock when Redis is unreachable; the database is the fence, so a seat is never held twice. Contenders get 409 at once instead of queueing.',
+  body: holdBody,
+  response: {
+    201: { ...holdResponse, description: 'Held; Location names the hold.', headers: { location: { type: 'string', description: '/holds/{holdId}' } } },
+    400: errorResponse('INVALID_FIELD or INVALID_JSON: the body is not {seatId: integer, userId: string}.'),
+    404: errorResponse('SEAT_NOT_FOUND.'),
+    409: errorResponse('SEAT_TAKEN: the seat is held or sold, or another request holds its lock.'),
+    ...bodyErrors,
+    503: unavailableResponse,
+  },
+} as const;
+
+const getHoldSchema = {
+  tags: ['holds'],
+  operationId: 'getHold',
+  summary: 'Read a hold',
+  params: holdParams,
+  response: {
+    200: { ...holdResponse, description: 'The hold.' },
+    400: errorResponse('INVALID_FIELD: holdId is not a UUID.'),
+    404: errorResponse('HOLD_NOT_FOUND.'),
+    503: unavailableResponse,
+  },
+} as const;
+
+const seatsSchema = {
+  tags: ['seats'],
+  operationId: 'listSeats',
+  summary: "List a concert's seats",
+  description: 'Seats of concertId in id order, optionally only those with the given status.',
+  querystring: seatsQuery,
+  response: {
+    200: { ...seatsResponse, description: 'The seats (an empty list for an unknown concert).' },
+    400: errorResponse('INVALID_FIELD: concertId missing or not a positive integer, status not AVAILABLE, HELD or SOLD, or an unknown parameter.'),
+    503: unavailableResponse,
+  },
+} as const;
 
 export function reservationRoutes(app: FastifyInstance, deps: { reservations: Reservations; db: Db; metrics: Metrics }): void {
-  app.post<{ Body: { seatId: number; userId: string } }>('/holds', { schema: { body: holdBody } }, async (req, reply) => {
+  app.post<{ Body: { seatId: number; userId: string } }>('/holds', { schema: holdSchema }, async (req, reply) => {
     try {
       const hold = await deps.reservations.holdSeat(req.body);
       deps.metrics.reservations.inc({ outcome: 'held' });
@@ -17,9 +60,9 @@ export function reservationRoutes(app: FastifyInstance, deps: { reservations: Re
     }
   });
 
-  app.get<{ Params: { holdId: string } }>('/holds/:holdId', { schema: { params: holdParams } }, async (req) => deps.reservations.getHold(req.params.holdId));
+  app.get<{ Params: { holdId: string } }>('/holds/:holdId', { schema: getHoldSchema }, async (req) => deps.reservations.getHold(req.params.holdId));
 
-  app.get<{ Querystring: { concertId: string; status?: string } }>('/seats', { schema: { querystring: seatsQuery } }, async (req) => {
+  app.get<{ Querystring: { concertId: string; status?: string } }>('/seats', { schema: seatsSchema }, async (req) => {
     const { concertId, status } = req.query;
     const rows = await withConnection(deps.db, async (conn) =>
       (await conn.query<RowDataPacket[]>(`SELECT id, label, price, status FROM seats WHERE concert_id = ?${status ? ' AND status = ?' : ''} ORDER BY id`, status ? [concertId, status] : [concertId]))[0],

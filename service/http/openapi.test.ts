@@ -1,0 +1,276 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import SwaggerParser from '@apidevtools/swagger-parser';
+import type { FastifyInstance, InjectOptions } from 'fastify';
+import { generateOpenApi, OPENAPI_FILE, renderOpenApi } from './openapi.ts';
+import { createHttpServer } from './server.ts';
+import { reservationRoutes } from './routes/reservations.ts';
+import { paymentRoutes } from './routes/payments.ts';
+import { operationsRoutes } from './routes/operations.ts';
+import { cancelBody, holdBody, holdParams, paymentBody, paymentParams, seatsQuery } from './schemas.ts';
+import { conflict, DependencyUnavailableError, notFound, SeatTakenError, badRequest } from '../errors.ts';
+import type { Hold, Reservations } from '../reservations/holds.ts';
+import type { Payment, Payments } from '../payments/transactions.ts';
+import type { CheckResult, DependencyName, Health } from '../health.ts';
+import type { Metrics } from '../metrics.ts';
+import type { BreakerSnapshot, CircuitBreaker } from '../payments/breaker.ts';
+import type { RetryPolicy } from '../payments/retry-policy.ts';
+import type { Db } from '../db/connection.ts';
+
+// docs/openapi.json is generated from the route schemas; this keeps it from drifting,
+// checks it is a valid OpenAPI 3 document, and checks that the response schemas (which
+// Fastify serializes with) change no byte of what the routes send. No server, no stack.
+
+const ROUTES = [
+  'POST /holds',
+  'GET /holds/{holdId}',
+  'GET /seats',
+  'POST /payments',
+  'GET /payments/{paymentTxId}',
+  'POST /payments/{paymentTxId}/cancel',
+  'GET /health',
+  'GET /health/db',
+  'GET /health/redis',
+  'GET /health/kafka',
+  'GET /metrics',
+  'GET /admin/state',
+  'PUT /admin/retry-mode',
+  'PUT /admin/consumer-profile',
+  'POST /admin/breaker',
+];
+
+type Doc = { openapi: string; info: { title: string; version: string }; servers: Array<{ url: string }>; paths: Record<string, Record<string, Operation>> };
+type Operation = {
+  summary?: string;
+  tags?: string[];
+  parameters?: Array<{ in: string; name: string; required?: boolean; schema: unknown }>;
+  requestBody?: { content: Record<string, { schema: unknown }> };
+  responses: Record<string, unknown>;
+};
+
+const plain = (x: unknown) => JSON.parse(JSON.stringify(x)) as unknown;
+
+test('docs/openapi.json is the document the route schemas generate', async () => {
+  const committed = readFileSync(OPENAPI_FILE, 'utf8');
+  const generated = renderOpenApi(await generateOpenApi());
+  assert.ok(generated === committed, 'docs/openapi.json no longer matches the route schemas: run `npm run openapi` and commit docs/openapi.json.');
+});
+
+test('the document is a valid OpenAPI 3 document listing every route with its request schema', async () => {
+  const doc = (await generateOpenApi()) as unknown as Doc;
+  // validate() dereferences what it is given: hand it a copy.
+  await SwaggerParser.validate(structuredClone(doc) as unknown as Exclude<Parameters<typeof SwaggerParser.validate>[0], string>);
+
+  assert.match(doc.openapi, /^3\.\d+\.\d+$/);
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  assert.equal(doc.info.title, 'Concert ticketing service');
+  assert.equal(doc.info.version, pkg.version);
+  assert.deepEqual(doc.servers.map((s) => s.url), ['http://127.0.0.1:3001', 'http://127.0.0.1:3002', 'http://127.0.0.1:3003']);
+
+  const operations = Object.entries(doc.paths).flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`));
+  assert.deepEqual(operations.toSorted(), ROUTES.toSorted(), 'every route, and only those (GET /openapi.json is hidden)');
+  for (const [path, methods] of Object.entries(doc.paths)) {
+    for (const [method, op] of Object.entries(methods)) {
+      assert.ok(op.summary && op.tags?.length, `${method} ${path} has a summary and a tag`);
+    }
+  }
+
+  const body = (path: string, method: string) => doc.paths[path]![method]!.requestBody?.content['application/json']?.schema;
+  assert.deepEqual(body('/holds', 'post'), plain(holdBody));
+  assert.deepEqual(body('/payments', 'post'), plain(paymentBody));
+  assert.deepEqual(body('/payments/{paymentTxId}/cancel', 'post'), plain(cancelBody));
+  for (const [path, method] of [['/admin/retry-mode', 'put'], ['/admin/consumer-profile', 'put'], ['/admin/breaker', 'post']] as const) {
+    assert.equal((body(path, method) as { additionalProperties?: boolean }).additionalProperties, false, `${method} ${path} refuses unknown fields`);
+  }
+  const params = (path: string, method: string) => doc.paths[path]![method]!.parameters ?? [];
+  assert.deepEqual(params('/holds/{holdId}', 'get'), [{ in: 'path', name: 'holdId', required: true, schema: plain(holdParams.properties.holdId) }]);
+  assert.deepEqual(params('/payments/{paymentTxId}', 'get'), [{ in: 'path', name: 'paymentTxId', required: true, schema: plain(paymentParams.properties.paymentTxId) }]);
+  assert.deepEqual(params('/seats', 'get'), [
+    { in: 'query', name: 'concertId', required: true, schema: plain(seatsQuery.properties.concertId) },
+    { in: 'query', name: 'status', required: false, schema: plain(seatsQuery.properties.status) },
+  ]);
+
+  const responses = (path: string, method: string) => Object.keys(doc.paths[path]![method]!.responses).toSorted();
+  assert.deepEqual(responses('/holds', 'post'), ['201', '400', '404', '409', '413', '415', '503']);
+  assert.deepEqual(responses('/payments', 'post'), ['200', '202', '400', '404', '409', '413', '415', '503']);
+  assert.deepEqual(responses('/payments/{paymentTxId}', 'get'), ['200', '400', '404', '503']);
+});
+
+test('generating the document leaves the request schemas as they were', async () => {
+  const before = JSON.stringify([holdBody, paymentBody, cancelBody, holdParams, paymentParams, seatsQuery]);
+  await generateOpenApi();
+  assert.equal(JSON.stringify([holdBody, paymentBody, cancelBody, holdParams, paymentParams, seatsQuery]), before);
+});
+
+// --- the response schemas change nothing that is sent --------------------------------
+
+const HOLD_ID = '0b7e2a4c-1d2f-4a3b-9c8d-7e6f5a4b3c2d';
+const TX_ID = '5f0c9a1e-8b7d-4c6a-9e5f-4d3c2b1a0f9e';
+const HOLD: Hold = { holdId: HOLD_ID, seatId: 7, userId: 'alice', status: 'ACTIVE', lockMode: 'REDIS', expiresAt: '2030-01-01T00:05:00.000Z' };
+const payment = (over: Partial<Payment> = {}): Payment => ({
+  paymentTxId: TX_ID,
+  userId: 'alice',
+  seatId: 7,
+  holdId: HOLD_ID,
+  amount: 15000,
+  status: 'PENDING',
+  attempts: 0,
+  failureReason: null,
+  createdAt: '2030-01-01T00:00:00.000Z',
+  updatedAt: '2030-01-01T00:00:01.000Z',
+  ...over,
+});
+const UP: CheckResult = { status: 'UP', latencyMs: 3, detail: '3 brokers live' };
+const DOWN: CheckResult = { status: 'DOWN', latencyMs: 1500, error: 'no answer within 1500 ms' };
+const CLOSED: BreakerSnapshot = { state: 'CLOSED', failureRate: 0, calls: 0, failures: 0, openedAt: null, retryAfterMs: null, forced: false };
+const OPEN: BreakerSnapshot = { state: 'OPEN', failureRate: 0.6, calls: 10, failures: 6, openedAt: 1234.5, retryAfterMs: 29_000, forced: true };
+
+/** What the fakes answer; each case sets what it needs. */
+interface Script {
+  hold: () => Promise<Hold>;
+  payment: () => Promise<{ payment: Payment; replayed: boolean }>;
+  getPayment: () => Promise<Payment>;
+  cancel: () => Promise<Payment>;
+  seats: Array<Record<string, unknown>>;
+  checks: Record<DependencyName, CheckResult>;
+  breaker: BreakerSnapshot;
+}
+const defaults = (): Script => ({
+  hold: async () => HOLD,
+  payment: async () => ({ payment: payment(), replayed: false }),
+  getPayment: async () => payment(),
+  cancel: async () => payment({ status: 'SUCCESS' }),
+  seats: [
+    { id: 1, label: 'A1', price: 15000, status: 'AVAILABLE' },
+    { id: 2, label: 'A2', price: 15000, status: 'SOLD' },
+  ],
+  checks: { db: UP, redis: UP, kafka: UP },
+  breaker: CLOSED,
+});
+let script = defaults();
+
+function buildApp(jsonStringifyOnly: boolean): FastifyInstance {
+  const app = createHttpServer();
+  // What the routes sent before they had response schemas: every body through JSON.stringify.
+  if (jsonStringifyOnly) app.setSerializerCompiler(() => (data: unknown) => JSON.stringify(data));
+  const reservations: Reservations = { holdSeat: () => script.hold(), getHold: () => script.hold(), releaseExpiredHolds: async () => 0 };
+  const conn = { query: async () => [script.seats], release() {}, destroy() {} };
+  const db = { pool: { getConnection: async () => conn }, acquireTimeoutMs: 1000 } as unknown as Db;
+  const metrics = {
+    reservations: { inc() {} },
+    registry: { contentType: 'text/plain; version=0.0.4; charset=utf-8', metrics: async () => '# HELP up 1\nup 1\n' },
+  } as unknown as Metrics;
+  reservationRoutes(app, { reservations, db, metrics });
+  const payments = { requestPayment: () => script.payment(), getPayment: () => script.getPayment(), requestCancel: () => script.cancel() } as unknown as Payments;
+  paymentRoutes(app, { payments });
+  let emergency = false;
+  const health: Health = {
+    check: async (name) => script.checks[name],
+    checkAll: async () => ({ status: Object.values(script.checks).every((c) => c.status === 'UP') ? 'UP' : 'DOWN', checks: script.checks }),
+  };
+  operationsRoutes(app, {
+    instanceId: 'svc-3001',
+    health,
+    metrics,
+    breaker: { snapshot: () => script.breaker, forceOpen() {}, reset() {} } as unknown as CircuitBreaker,
+    retry: { isEmergency: () => emergency, maxRetries: () => (emergency ? 1 : 3), setEmergency: (e: boolean) => (emergency = e) } as unknown as RetryPolicy,
+    consumerProfile: () => 'normal',
+    switchConsumerProfile: async () => {},
+    refreshMetrics: async () => {},
+  });
+  return app;
+}
+
+const json = (method: 'POST' | 'PUT', url: string, payload: unknown): InjectOptions => ({ method, url, payload: payload as Record<string, unknown> });
+const holdReq = json('POST', '/holds', { seatId: 7, userId: 'alice' });
+const payReq = json('POST', '/payments', { paymentTxId: TX_ID, holdId: HOLD_ID, userId: 'alice', amount: 15000 });
+const fail = (err: Error) => async (): Promise<never> => {
+  throw err;
+};
+
+const CASES: Array<{ name: string; req: InjectOptions; status: number; set?: (s: Script) => void }> = [
+  { name: 'hold', req: holdReq, status: 201 },
+  { name: 'hold: seat taken', req: holdReq, status: 409, set: (s) => (s.hold = fail(new SeatTakenError(7))) },
+  { name: 'hold: no seat', req: holdReq, status: 404, set: (s) => (s.hold = fail(notFound('Seat', 7, 'SEAT_NOT_FOUND', 'seatId'))) },
+  { name: 'hold: database down', req: holdReq, status: 503, set: (s) => (s.hold = fail(new DependencyUnavailableError('db'))) },
+  { name: 'hold: a bug', req: holdReq, status: 500, set: (s) => (s.hold = fail(new TypeError('oops'))) },
+  { name: 'hold: unknown field', req: json('POST', '/holds', { seatId: 7, userId: 'alice', extra: 1 }), status: 400 },
+  { name: 'hold: string seatId (no coercion)', req: json('POST', '/holds', { seatId: '7', userId: 'alice' }), status: 400 },
+  { name: 'hold: missing userId', req: json('POST', '/holds', { seatId: 7 }), status: 400 },
+  { name: 'hold: text/plain', req: { method: 'POST', url: '/holds', headers: { 'content-type': 'text/plain' }, payload: 'seat 7' }, status: 415 },
+  { name: 'hold: bad JSON', req: { method: 'POST', url: '/holds', headers: { 'content-type': 'application/json' }, payload: '{"seatId":' }, status: 400 },
+  { name: 'hold: too large', req: json('POST', '/holds', { seatId: 7, userId: 'x'.repeat(20_000) }), status: 413 },
+  { name: 'get hold', req: { method: 'GET', url: `/holds/${HOLD_ID}` }, status: 200 },
+  { name: 'get hold: bad id', req: { method: 'GET', url: '/holds/nope' }, status: 400 },
+  { name: 'get hold: none', req: { method: 'GET', url: `/holds/${HOLD_ID}` }, status: 404, set: (s) => (s.hold = fail(notFound('Hold', HOLD_ID, 'HOLD_NOT_FOUND'))) },
+  { name: 'seats', req: { method: 'GET', url: '/seats?concertId=1' }, status: 200 },
+  { name: 'seats: by status', req: { method: 'GET', url: '/seats?concertId=1&status=SOLD' }, status: 200, set: (s) => (s.seats = []) },
+  { name: 'seats: unknown parameter', req: { method: 'GET', url: '/seats?concertId=1&x=2' }, status: 400 },
+  { name: 'pay: accepted', req: payReq, status: 202 },
+  { name: 'pay: already completed', req: payReq, status: 200, set: (s) => (s.payment = async () => ({ payment: payment({ status: 'SUCCESS', attempts: 1 }), replayed: true })) },
+  {
+    name: 'pay: already failed',
+    req: payReq,
+    status: 200,
+    set: (s) => (s.payment = async () => ({ payment: payment({ status: 'FAILED', attempts: 4, failureReason: 'Circuit breaker open' }), replayed: true })),
+  },
+  { name: 'pay: already cancelled', req: payReq, status: 200, set: (s) => (s.payment = async () => ({ payment: payment({ status: 'CANCELLED', attempts: 1 }), replayed: true })) },
+  { name: 'pay: conflict', req: payReq, status: 409, set: (s) => (s.payment = fail(conflict('used', 'IDEMPOTENCY_CONFLICT', 'paymentTxId'))) },
+  { name: 'pay: amount', req: payReq, status: 400, set: (s) => (s.payment = fail(badRequest('amount', 'amount must be the seat price, 100.', 'AMOUNT_MISMATCH'))) },
+  { name: 'poll: pending', req: { method: 'GET', url: `/payments/${TX_ID}` }, status: 200 },
+  { name: 'poll: success', req: { method: 'GET', url: `/payments/${TX_ID}` }, status: 200, set: (s) => (s.getPayment = async () => payment({ status: 'SUCCESS', attempts: 1 })) },
+  {
+    name: 'poll: failed',
+    req: { method: 'GET', url: `/payments/${TX_ID}` },
+    status: 200,
+    set: (s) => (s.getPayment = async () => payment({ status: 'FAILED', attempts: 2, failureReason: 'card declined' })),
+  },
+  { name: 'poll: refunded', req: { method: 'GET', url: `/payments/${TX_ID}` }, status: 200, set: (s) => (s.getPayment = async () => payment({ status: 'REFUNDED', attempts: 1 })) },
+  { name: 'poll: none', req: { method: 'GET', url: `/payments/${TX_ID}` }, status: 404, set: (s) => (s.getPayment = fail(notFound('Payment', TX_ID, 'PAYMENT_NOT_FOUND'))) },
+  { name: 'cancel', req: json('POST', `/payments/${TX_ID}/cancel`, { userId: 'alice' }), status: 202 },
+  { name: 'cancel: not cancellable', req: json('POST', `/payments/${TX_ID}/cancel`, { userId: 'alice' }), status: 409, set: (s) => (s.cancel = fail(conflict('no', 'NOT_CANCELLABLE'))) },
+  { name: 'health: up', req: { method: 'GET', url: '/health' }, status: 200 },
+  { name: 'health: down', req: { method: 'GET', url: '/health' }, status: 503, set: (s) => (s.checks = { db: UP, redis: DOWN, kafka: UP }) },
+  { name: 'health/kafka', req: { method: 'GET', url: '/health/kafka' }, status: 200 },
+  { name: 'health/db down', req: { method: 'GET', url: '/health/db' }, status: 503, set: (s) => (s.checks = { db: DOWN, redis: UP, kafka: UP }) },
+  { name: 'metrics', req: { method: 'GET', url: '/metrics' }, status: 200 },
+  { name: 'admin state', req: { method: 'GET', url: '/admin/state' }, status: 200, set: (s) => (s.breaker = OPEN) },
+  { name: 'retry mode', req: json('PUT', '/admin/retry-mode', { emergency: true }), status: 200 },
+  { name: 'retry mode: string', req: json('PUT', '/admin/retry-mode', { emergency: 'yes' }), status: 400 },
+  { name: 'consumer profile', req: json('PUT', '/admin/consumer-profile', { profile: 'emergency' }), status: 200 },
+  { name: 'breaker', req: json('POST', '/admin/breaker', { action: 'open' }), status: 200, set: (s) => (s.breaker = OPEN) },
+  { name: 'no route', req: { method: 'GET', url: '/nope' }, status: 404 },
+];
+
+test('response schemas change nothing the routes send (same status, headers and bytes as JSON.stringify)', async (t) => {
+  const withSchemas = buildApp(false);
+  const stringifyOnly = buildApp(true);
+  t.after(() => Promise.all([withSchemas.close(), stringifyOnly.close()]));
+  const seen = (r: Awaited<ReturnType<FastifyInstance['inject']>>) => ({
+    status: r.statusCode,
+    contentType: r.headers['content-type'],
+    location: r.headers.location,
+    retryAfter: r.headers['retry-after'],
+    body: r.body,
+  });
+  for (const c of CASES) {
+    script = defaults();
+    c.set?.(script);
+    const got = seen(await withSchemas.inject(c.req));
+    script = defaults();
+    c.set?.(script);
+    const want = seen(await stringifyOnly.inject(c.req));
+    assert.equal(got.status, c.status, `${c.name}: status (${got.body})`);
+    assert.deepEqual(got, want, c.name);
+  }
+});
+
+test('GET /openapi.json serves the document', async (t) => {
+  const app = buildApp(false);
+  t.after(() => app.close());
+  const r = await app.inject({ method: 'GET', url: '/openapi.json' });
+  assert.equal(r.statusCode, 200);
+  assert.match(String(r.headers['content-type']), /^application\/json/);
+  assert.deepEqual(JSON.parse(renderOpenApi(r.json())), JSON.parse(readFileSync(OPENAPI_FILE, 'utf8')));
+});
