@@ -24,7 +24,7 @@ export function exitCodeFor(err: unknown, ui: Pick<Ui, 'err' | 'color'>): number
     if (err.message) ui.err(err.message);
     return err.exitCode;
   }
-  if (err instanceof Error && (err.name === 'ExitPromptError' || err.name === 'AbortError')) {
+  if (err instanceof Error && ['ExitPromptError', 'AbortPromptError', 'AbortError'].includes(err.name)) {
     ui.err('Interrupted.');
     return 130;
   }

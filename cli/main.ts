@@ -1,51 +1,74 @@
-import { Command, Option } from 'commander';
+import { Argument, Command, InvalidArgumentError, Option } from 'commander';
 import { exitCodeFor } from './errors.ts';
 import { createUi, type Ui } from './ui.ts';
+import type { Context } from './context.ts';
 import { tolerateKafkajsStrayRejections } from '../lib/kafkajs-strays.ts';
 
 // ticketctl: the entry point. Only this file reads argv, installs signal handlers and
 // decides the exit code. Command modules are imported lazily inside each action so that
-// `ticketctl --help` never loads kafkajs, ioredis or mysql2.
+// `ticketctl --help` never loads kafkajs, ioredis, mysql2 or inquirer (it must start in
+// well under 200 ms; tests/cli/help-and-completion.test.ts measures it).
 
 export interface Globals {
   ui: Ui;
   signal: AbortSignal;
+  /** The command path as typed, e.g. "kafka elect-leaders" (audit log, messages). */
+  command: string;
+  /** Arguments after `ticketctl` (audit log, "run this next" hints). */
+  argv: string[];
+  env: NodeJS.ProcessEnv;
+  /** The selected context (--context > TICKETCTL_CONTEXT > the file's default > local), resolved on first use. */
+  context(): Promise<Context>;
 }
 
-function build(getGlobals: () => Globals): Command {
+const int = (name: string, min: number, max: number) => (raw: string) => {
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n < min || n > max) throw new InvalidArgumentError(`${name} must be a whole number from ${min} to ${max}.`);
+  return n;
+};
+
+export function buildProgram(getGlobals: () => Globals): Command {
   const program = new Command('ticketctl')
     .description('Operate the concert-ticketing stack: runbooks, health checks and chaos drills.')
     .version('0.1.0')
     .option('--no-color', 'disable colour (also off under NO_COLOR or when not a terminal)')
+    .option('--context <name>', 'which systems to talk to (contexts: docs/ticketctl.md; default TICKETCTL_CONTEXT, then the config file, then local)')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
 
   const output = () => new Option('-o, --output <format>', 'table or json (default: table on a terminal, json otherwise)').choices(['table', 'json']);
+  const mutating = (cmd: Command) =>
+    cmd
+      .option('--dry-run', 'print the exact plan and change nothing')
+      .option('-y, --yes', 'apply without asking (review --dry-run first)')
+      .option('--confirm-context <name>', "a protected context's name, typed back without a terminal")
+      .addOption(output());
+  const g = getGlobals;
 
   const stack = program.command('stack').description('run the local stack: Kafka x3, Redis + Sentinel, MariaDB, Toxiproxy');
   stack
     .command('up')
     .description('provision (first time) and start every component; a no-op when all are up')
     .option('--only <names...>', 'start only these components (see `stack status`)')
-    .action(async (opts) => void (await (await import('./commands/stack/up.ts')).run(getGlobals(), opts)));
+    .action(async (opts) => void (await (await import('./commands/stack/up.ts')).run(g(), opts)));
   stack
     .command('down')
     .description('stop every component this stack started (by recorded PID); data is kept')
     .option('--only <names...>', 'stop only these components')
     .option('--dry-run', 'list what would be stopped and stop nothing')
-    .action(async (opts) => (await import('./commands/stack/down.ts')).run(getGlobals(), opts));
+    .action(async (opts) => (await import('./commands/stack/down.ts')).run(g(), opts));
   stack
     .command('status')
     .description('every component, its endpoint and whether it answers a real request; exit 1 when not healthy')
     .addOption(output())
-    .action(async (opts) => (await import('./commands/stack/status.ts')).run(getGlobals(), opts));
+    .action(async (opts) => (await import('./commands/stack/status.ts')).run(g(), opts));
   stack
     .command('logs')
     .description("print a component's log")
     .argument('<component>', 'component name, e.g. kafka-1, redis-master, mariadb, toxiproxy')
     .option('-n, --lines <count>', 'how many lines from the end', '50')
     .option('-f, --follow', 'keep printing new lines until Ctrl-C')
-    .action(async (component, opts) => (await import('./commands/stack/logs.ts')).run(getGlobals(), component, opts));
+    .action(async (component, opts) => (await import('./commands/stack/logs.ts')).run(g(), component, opts));
 
   program
     .command('seed')
@@ -55,12 +78,51 @@ function build(getGlobals: () => Globals): Command {
     .option('--price <amount>', 'price of every seat, in minor units', '50000')
     .option('--dry-run', 'say what would be added and add nothing')
     .addOption(output())
-    .action(async (opts) => (await import('./commands/seed.ts')).run(getGlobals(), opts));
+    .action(async (opts) => (await import('./commands/seed.ts')).run(g(), opts));
+
+  program
+    .command('health')
+    .description('check every component with a real request (brokers, quorum, ISR, Redis, Sentinel, MariaDB, Toxiproxy, gateway, services); exit 1 if any is DOWN')
+    .addOption(output())
+    .action(async (opts) => (await import('./commands/health/index.ts')).run(g(), opts));
+
+  const kafka = program.command('kafka').description('Kafka runbooks (report 4.1): brokers, topics, leader election, broker restart');
+  kafka
+    .command('brokers')
+    .description('each broker: id, endpoint, reachable, API versions (BrokerApiVersionsCommand); exit 1 when one is unreachable')
+    .addOption(output())
+    .action(async (opts) => (await import('./commands/kafka/brokers.ts')).run(g(), opts));
+  kafka
+    .command('describe')
+    .description('a topic\'s partitions: leader, replicas, ISR, under-replicated, preferred leader; exit 1 when unhealthy')
+    .argument('<topic>', 'topic name, e.g. payment.success')
+    .addOption(output())
+    .action(async (topic, opts) => (await import('./commands/kafka/describe.ts')).run(g(), topic, opts));
+  mutating(
+    kafka
+      .command('elect-leaders')
+      .description('preferred leader election (LeaderElectionCommand) for partitions not led by their preferred replica; verifies afterwards')
+      .option('--topic <name>', 'only this topic (default: every topic)')
+      .option('--partition <n>', 'only this partition of --topic', int('--partition', 0, 100_000)),
+  ).action(async (opts) => (await import('./commands/kafka/elect-leaders.ts')).run(g(), opts));
+  mutating(
+    kafka
+      .command('restart-broker')
+      .description('local stack only: stop one broker cleanly (SIGTERM), start it, wait until it is back in every ISR')
+      .argument('<id>', 'broker id (1-3)', int('broker id', 0, 1_000_000))
+      .option('--timeout <seconds>', 'how long to wait for the broker to rejoin every ISR', int('--timeout', 1, 3600), 180),
+  ).action(async (id, opts) => (await import('./commands/kafka/restart-broker.ts')).run(g(), id, opts));
+
+  program
+    .command('completion')
+    .description('print a shell completion script (install: docs/ticketctl.md)')
+    .addArgument(new Argument('<shell>', 'bash or zsh').choices(['bash', 'zsh']))
+    .action(async (shell) => (await import('./commands/completion.ts')).run(g(), shell, program));
 
   program
     .command('demo')
     .description('the quick-start job: bring the stack up and show its status')
-    .action(async () => (await import('./commands/demo.ts')).run(getGlobals()));
+    .action(async () => (await import('./commands/demo.ts')).run(g()));
 
   return program;
 }
@@ -72,7 +134,7 @@ async function main(argv: string[]): Promise<number> {
     if (err.code === 'EPIPE') process.exit(0);
   });
   const abort = new AbortController();
-  let ui = createUi({ noColor: argv.includes('--no-color') });
+  let ui = createUi({ noColor: argv.includes('--no-color'), signal: abort.signal });
   let interrupted = 0;
   const onSignal = () => {
     interrupted += 1;
@@ -82,9 +144,24 @@ async function main(argv: string[]): Promise<number> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  const program = build(() => ({ ui, signal: abort.signal }));
-  program.hook('preAction', (cmd) => {
-    ui = createUi({ noColor: cmd.optsWithGlobals().color === false });
+  let command = '';
+  let contextFlag: string | undefined;
+  let context: Promise<Context> | undefined;
+  const program = buildProgram(() => ({
+    ui,
+    signal: abort.signal,
+    command,
+    argv: argv.slice(2),
+    env: process.env,
+    context: () => (context ??= import('./context.ts').then((m) => m.resolveContext({ flag: contextFlag, env: process.env }))),
+  }));
+  program.hook('preAction', (root, action) => {
+    const opts = root.opts();
+    ui = createUi({ noColor: opts.color === false, signal: abort.signal });
+    contextFlag = opts.context;
+    const names: string[] = [];
+    for (let c: Command | null = action; c && c !== root; c = c.parent) names.unshift(c.name());
+    command = names.join(' ');
   });
   try {
     await program.parseAsync(argv);
@@ -94,7 +171,9 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-const code = await main(process.argv);
-process.exitCode = code;
-// A client library may leave a socket or timer behind; it must not keep the CLI alive.
-setTimeout(() => process.exit(code), 500).unref();
+if (import.meta.main) {
+  const code = await main(process.argv);
+  process.exitCode = code;
+  // A client library may leave a socket or timer behind; it must not keep the CLI alive.
+  setTimeout(() => process.exit(code), 500).unref();
+}

@@ -15,6 +15,12 @@ export interface Ui {
   progress: Progress;
   table(columns: string[], rows: string[][]): void;
   json(value: unknown): void;
+  /** stdin is a terminal, so a prompt can be answered. */
+  canPrompt: boolean;
+  /** Yes/no question on the terminal (default no). */
+  confirm(message: string): Promise<boolean>;
+  /** Free-text answer on the terminal (for typing a context name back). */
+  ask(message: string): Promise<string>;
 }
 
 export interface UiOptions {
@@ -22,6 +28,9 @@ export interface UiOptions {
   env?: NodeJS.ProcessEnv;
   stdout?: NodeJS.WriteStream;
   stderr?: NodeJS.WriteStream;
+  stdin?: NodeJS.ReadStream;
+  /** Aborts an open prompt (SIGINT/SIGTERM from outside the terminal). */
+  signal?: AbortSignal;
 }
 
 /** chalk alone ignores NO_COLOR; colour is on only for a TTY without NO_COLOR or --no-color. */
@@ -36,6 +45,7 @@ export function createUi(options: UiOptions = {}): Ui {
   const env = options.env ?? process.env;
   const stdout = options.stdout ?? process.stdout;
   const stderr = options.stderr ?? process.stderr;
+  const stdin = options.stdin ?? process.stdin;
   const color = new Chalk({ level: colourEnabled(stdout, env, options.noColor ?? false) ? 1 : 0 });
   const errColor = new Chalk({ level: colourEnabled(stderr, env, options.noColor ?? false) ? 1 : 0 });
   const out = (line = '') => void stdout.write(`${line}\n`);
@@ -49,6 +59,11 @@ export function createUi(options: UiOptions = {}): Ui {
     progress: createProgress(mode, stderr, errColor),
     table: (columns, rows) => renderTable(columns, rows).forEach((l, i) => out(i === 0 ? color.bold(l) : l)),
     json: (value) => out(JSON.stringify(value, null, 2)),
+    canPrompt: Boolean(stdin.isTTY),
+    // Prompts draw on stderr so stdout stays the command's output (a table or JSON).
+    // @inquirer/prompts loads only when a question is asked, never for --help.
+    confirm: async (message) => (await import('@inquirer/prompts')).confirm({ message, default: false }, { input: stdin, output: stderr, signal: options.signal }),
+    ask: async (message) => (await import('@inquirer/prompts')).input({ message }, { input: stdin, output: stderr, signal: options.signal }),
   };
 }
 

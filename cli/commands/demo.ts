@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Globals } from '../main.ts';
 import { run as up } from './stack/up.ts';
 import { run as status } from './stack/status.ts';
-import { stackContextFromEnv } from '../stack-context.ts';
+import { stackContextOf } from '../stack-context.ts';
 import { openServiceDb } from '../service-db.ts';
 import { seedConcerts } from '../../service/db/seed.ts';
 import { OpsError } from '../../lib/errors.ts';
@@ -20,7 +20,7 @@ async function post(url: string, body: unknown): Promise<{ status: number; body:
 export async function run(globals: Globals): Promise<void> {
   const { ui } = globals;
   await up(globals, {});
-  const ctx = stackContextFromEnv();
+  const ctx = stackContextOf(await globals.context(), '`demo`');
   const svc = (n: number) => `http://${ctx.topology.host}:${ctx.topology.servicePort(n)}`;
   const pool = await openServiceDb(ctx);
   let seatId: number;

@@ -1,5 +1,5 @@
 import type { Globals } from '../main.ts';
-import { stackContextFromEnv } from '../stack-context.ts';
+import { stackContextOf } from '../stack-context.ts';
 import { openServiceDb } from '../service-db.ts';
 import { resolveOutput } from '../ui.ts';
 import { seedConcerts } from '../../service/db/seed.ts';
@@ -12,7 +12,8 @@ function count(name: string, raw: string, min: number, max: number): number {
 }
 
 // Adds concerts and seats; never changes or deletes existing ones, so it asks nothing.
-export async function run({ ui }: Globals, opts: { concerts: string; seats: string; price: string; dryRun?: boolean; output?: string }): Promise<void> {
+export async function run(g: Globals, opts: { concerts: string; seats: string; price: string; dryRun?: boolean; output?: string }): Promise<void> {
+  const { ui } = g;
   const concerts = count('concerts', opts.concerts, 1, 100);
   const seatsPerConcert = count('seats', opts.seats, 1, 100_000);
   const price = count('price', opts.price, 1, 100_000_000);
@@ -20,7 +21,7 @@ export async function run({ ui }: Globals, opts: { concerts: string; seats: stri
     ui.out(`Would add ${concerts} concert(s) of ${seatsPerConcert} seats at ${price} each. Nothing was changed.`);
     return;
   }
-  const pool = await openServiceDb(stackContextFromEnv());
+  const pool = await openServiceDb(stackContextOf(await g.context(), '`seed`'));
   try {
     const seeded = await ui.progress.step(`seed ${concerts} x ${seatsPerConcert} seats`, () => seedConcerts(pool, { concerts, seatsPerConcert, price }));
     const rows = seeded.map((c) => ({ concertId: c.concertId, seats: c.seatIds.length, firstSeatId: c.seatIds[0], lastSeatId: c.seatIds.at(-1) }));

@@ -1,10 +1,13 @@
 import { execa } from 'execa';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { OpsError, errorMessage } from '../../lib/errors.ts';
 
 // Kafka's own Java command-line tools, run from the jars Maven fetched. Used only where
-// kafkajs has no API (storage format, ElectLeaders, broker API versions): each costs a
-// JVM start, so they run with a small heap, the C1 compiler only and WARN-level logs.
+// kafkajs has no API (storage format, ElectLeaders, broker API versions, DescribeQuorum):
+// each costs a JVM start, so they run with a small heap, the C1 compiler only and
+// WARN-level logs.
 
 export interface KafkaToolsEnv {
   java: string;
@@ -59,4 +62,34 @@ export function electPreferredLeaders(env: KafkaToolsEnv, bootstrap: string, tar
 /** `kafka-broker-api-versions`: one line per reachable broker with its API ranges. */
 export function brokerApiVersions(env: KafkaToolsEnv, bootstrap: string): Promise<string> {
   return runTool(env, 'kafka.admin.BrokerApiVersionsCommand', ['--bootstrap-server', bootstrap]);
+}
+
+/**
+ * `kafka-leader-election --election-type preferred --path-to-json-file`: exactly these
+ * partitions, however many (the tool takes a list only as a file).
+ */
+export async function electPreferredLeadersFor(env: KafkaToolsEnv, bootstrap: string, partitions: Array<{ topic: string; partition: number }>): Promise<string> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'ticketctl-election-'));
+  const file = path.join(dir, 'partitions.json');
+  try {
+    writeFileSync(file, JSON.stringify({ partitions }));
+    return await runTool(env, 'org.apache.kafka.tools.LeaderElectionCommand', ['--bootstrap-server', bootstrap, '--election-type', 'preferred', '--path-to-json-file', file]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * `kafka-metadata-quorum describe --status`: the KRaft quorum's leader, epoch, voters and
+ * lag. Its admin client gives up after `apiTimeoutMs` (Kafka's default is a minute).
+ */
+export async function describeQuorumStatus(env: KafkaToolsEnv, bootstrap: string, apiTimeoutMs = 10_000): Promise<string> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'ticketctl-quorum-'));
+  const config = path.join(dir, 'admin.properties');
+  try {
+    writeFileSync(config, `default.api.timeout.ms=${apiTimeoutMs}\nrequest.timeout.ms=${Math.min(5000, apiTimeoutMs)}\n`);
+    return await runTool(env, 'org.apache.kafka.tools.MetadataQuorumCommand', ['--bootstrap-server', bootstrap, '--command-config', config, 'describe', '--status'], apiTimeoutMs + 30_000);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

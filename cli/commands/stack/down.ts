@@ -1,5 +1,5 @@
 import type { Globals } from '../../main.ts';
-import { stackContextFromEnv } from '../../stack-context.ts';
+import { stackContextOf } from '../../stack-context.ts';
 import { stackDown } from '../../../stack/index.ts';
 import { allComponents } from '../../../stack/components/index.ts';
 import { runningRecord } from '../../../stack/supervisor/managed.ts';
@@ -7,8 +7,9 @@ import { validateNames } from './up.ts';
 
 // Stopping the local stack keeps every byte of data, so it asks no confirmation; it
 // still offers --dry-run, like every command that changes something.
-export async function run({ ui }: Globals, opts: { only?: string[]; dryRun?: boolean }): Promise<void> {
-  const ctx = stackContextFromEnv();
+export async function run(g: Globals, opts: { only?: string[]; dryRun?: boolean }): Promise<void> {
+  const { ui } = g;
+  const ctx = stackContextOf(await g.context(), '`stack down`');
   const comps = allComponents(ctx.topology);
   if (opts.only) validateNames(opts.only, comps.map((c) => c.name));
   if (opts.dryRun) {

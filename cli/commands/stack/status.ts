@@ -1,11 +1,12 @@
 import type { Globals } from '../../main.ts';
 import { ExitError } from '../../errors.ts';
-import { stackContextFromEnv } from '../../stack-context.ts';
+import { stackContextOf } from '../../stack-context.ts';
 import { resolveOutput, type Ui } from '../../ui.ts';
 import { stackStatus, type StackStatus } from '../../../stack/index.ts';
 
-export async function run({ ui }: Globals, opts: { output?: string }): Promise<void> {
-  const status = await stackStatus(stackContextFromEnv());
+export async function run(g: Globals, opts: { output?: string }): Promise<void> {
+  const { ui } = g;
+  const status = await stackStatus(stackContextOf(await g.context(), '`stack status`'));
   if (resolveOutput(opts.output, ui.isTty) === 'json') ui.json(status);
   else printStatus(ui, status);
   if (!status.healthy) throw new ExitError(1);

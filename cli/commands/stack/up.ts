@@ -1,11 +1,12 @@
 import type { Globals } from '../../main.ts';
-import { stackContextFromEnv } from '../../stack-context.ts';
+import { stackContextOf } from '../../stack-context.ts';
 import { stackUp, type UpReport } from '../../../stack/index.ts';
 import { allComponents } from '../../../stack/components/index.ts';
 import { UsageError } from '../../../lib/errors.ts';
 
-export async function run({ ui, signal }: Globals, opts: { only?: string[] }): Promise<UpReport> {
-  const ctx = stackContextFromEnv();
+export async function run(g: Globals, opts: { only?: string[] }): Promise<UpReport> {
+  const { ui, signal } = g;
+  const ctx = stackContextOf(await g.context(), '`stack up`');
   if (opts.only) validateNames(opts.only, allComponents(ctx.topology).map((c) => c.name));
   const report = await stackUp(ctx, { progress: ui.progress, signal, only: opts.only });
   const secs = (report.durationMs / 1000).toFixed(1);

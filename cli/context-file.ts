@@ -1,0 +1,157 @@
+import { readFileSync } from 'node:fs';
+import { UsageError } from '../lib/errors.ts';
+
+// The config file of named contexts (format: docs/ticketctl.md#contexts), parsed and
+// validated before any command touches a system. Every error names the file and the key
+// (`contexts.staging.kafka.bootstrap`), and exits 2: a broken config is a usage error.
+
+export interface StackSection {
+  dir?: string;
+  portOffset?: number;
+}
+
+export interface ContextEntry {
+  protected?: boolean;
+  allowDrills?: boolean;
+  stack?: StackSection;
+  kafka?: { bootstrap?: string[] };
+  redis?: { master?: string; replica?: string | null; sentinels?: string[]; masterName?: string };
+  mariadb?: { host?: string; port?: number; user?: string; password?: string; passwordEnv?: string; database?: string };
+  gateway?: string;
+  services?: string[];
+  toxiproxy?: string | null;
+}
+
+export interface ConfigFile {
+  path: string;
+  defaultContext?: string;
+  contexts: Record<string, ContextEntry>;
+}
+
+export const CONTEXT_NAME = /^[a-z0-9][a-z0-9._-]{0,62}$/;
+
+export class ConfigError extends UsageError {
+  constructor(file: string, key: string, problem: string) {
+    super(`${file}: ${key} ${problem}`, `Fix that key (the format is in docs/ticketctl.md, "Contexts"), or point TICKETCTL_CONFIG at another file.`);
+  }
+}
+
+/** Reads and validates the file; undefined when it does not exist (only the built-in `local`). */
+export function readConfigFile(file: string): ConfigFile | undefined {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new UsageError(`Cannot read the config file ${file}: ${(err as Error).message}.`, 'Check its permissions, or point TICKETCTL_CONFIG at another file.');
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new ConfigError(file, '(the whole file)', `is not valid JSON: ${(err as Error).message}.`);
+  }
+  return parseConfig(file, raw);
+}
+
+export function parseConfig(file: string, raw: unknown): ConfigFile {
+  const v = new Validator(file);
+  const top = v.object(raw, '(top level)', ['defaultContext', 'contexts']);
+  const contextsRaw = v.object(top.contexts ?? {}, 'contexts');
+  const contexts: Record<string, ContextEntry> = {};
+  for (const [name, entry] of Object.entries(contextsRaw)) {
+    if (!CONTEXT_NAME.test(name)) throw new ConfigError(file, `contexts.${name}`, 'is not a valid context name (lower-case letters, digits, ".", "_" and "-").');
+    contexts[name] = parseEntry(v, entry, `contexts.${name}`);
+  }
+  const defaultContext = top.defaultContext === undefined ? undefined : v.string(top.defaultContext, 'defaultContext');
+  if (defaultContext !== undefined && defaultContext !== 'local' && !(defaultContext in contexts)) {
+    throw new ConfigError(file, 'defaultContext', `names "${defaultContext}", which is not defined under contexts (defined: local${Object.keys(contexts).filter((n) => n !== 'local').map((n) => `, ${n}`).join('')}).`);
+  }
+  return { path: file, defaultContext, contexts };
+}
+
+function parseEntry(v: Validator, raw: unknown, key: string): ContextEntry {
+  const o = v.object(raw, key, ['protected', 'allowDrills', 'stack', 'kafka', 'redis', 'mariadb', 'gateway', 'services', 'toxiproxy']);
+  const e: ContextEntry = {};
+  if (o.protected !== undefined) e.protected = v.boolean(o.protected, `${key}.protected`);
+  if (o.allowDrills !== undefined) e.allowDrills = v.boolean(o.allowDrills, `${key}.allowDrills`);
+  if (o.stack !== undefined) {
+    const s = v.object(o.stack, `${key}.stack`, ['dir', 'portOffset']);
+    e.stack = {};
+    if (s.dir !== undefined) e.stack.dir = v.string(s.dir, `${key}.stack.dir`);
+    if (s.portOffset !== undefined) e.stack.portOffset = v.integer(s.portOffset, `${key}.stack.portOffset`, 0, 10_000);
+  }
+  if (o.kafka !== undefined) {
+    const k = v.object(o.kafka, `${key}.kafka`, ['bootstrap']);
+    e.kafka = k.bootstrap === undefined ? {} : { bootstrap: v.list(k.bootstrap, `${key}.kafka.bootstrap`, (x, kk) => v.hostPort(x, kk)) };
+  }
+  if (o.redis !== undefined) {
+    const r = v.object(o.redis, `${key}.redis`, ['master', 'replica', 'sentinels', 'masterName']);
+    e.redis = {};
+    if (r.master !== undefined) e.redis.master = v.hostPort(r.master, `${key}.redis.master`);
+    if (r.replica !== undefined) e.redis.replica = r.replica === null ? null : v.hostPort(r.replica, `${key}.redis.replica`);
+    if (r.sentinels !== undefined) e.redis.sentinels = v.list(r.sentinels, `${key}.redis.sentinels`, (x, kk) => v.hostPort(x, kk));
+    if (r.masterName !== undefined) e.redis.masterName = v.string(r.masterName, `${key}.redis.masterName`);
+  }
+  if (o.mariadb !== undefined) {
+    const m = v.object(o.mariadb, `${key}.mariadb`, ['host', 'port', 'user', 'password', 'passwordEnv', 'database']);
+    e.mariadb = {};
+    for (const f of ['host', 'user', 'password', 'passwordEnv', 'database'] as const) if (m[f] !== undefined) e.mariadb[f] = v.string(m[f], `${key}.mariadb.${f}`);
+    if (m.port !== undefined) e.mariadb.port = v.integer(m.port, `${key}.mariadb.port`, 1, 65_535);
+  }
+  if (o.gateway !== undefined) e.gateway = v.url(o.gateway, `${key}.gateway`);
+  if (o.services !== undefined) e.services = v.list(o.services, `${key}.services`, (x, kk) => v.url(x, kk));
+  if (o.toxiproxy !== undefined) e.toxiproxy = o.toxiproxy === null ? null : v.url(o.toxiproxy, `${key}.toxiproxy`);
+  return e;
+}
+
+class Validator {
+  readonly file: string;
+  constructor(file: string) {
+    this.file = file;
+  }
+  fail(key: string, problem: string, got: unknown): never {
+    throw new ConfigError(this.file, key, `${problem} (got ${JSON.stringify(got) ?? String(got)}).`);
+  }
+  object(raw: unknown, key: string, allowed?: string[]): Record<string, unknown> {
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) this.fail(key, 'must be an object', raw);
+    const o = raw as Record<string, unknown>;
+    const unknown = allowed ? Object.keys(o).filter((k) => !allowed.includes(k)) : [];
+    if (unknown.length) {
+      const at = key === '(top level)' ? unknown[0]! : `${key}.${unknown[0]}`;
+      throw new ConfigError(this.file, at, `is not a known key (allowed here: ${allowed!.join(', ')}).`);
+    }
+    return o;
+  }
+  string(raw: unknown, key: string): string {
+    if (typeof raw !== 'string' || raw === '') this.fail(key, 'must be a non-empty string', raw);
+    return raw as string;
+  }
+  boolean(raw: unknown, key: string): boolean {
+    if (typeof raw !== 'boolean') this.fail(key, 'must be true or false', raw);
+    return raw as boolean;
+  }
+  integer(raw: unknown, key: string, min: number, max: number): number {
+    if (typeof raw !== 'number' || !Number.isInteger(raw) || raw < min || raw > max) this.fail(key, `must be a whole number from ${min} to ${max}`, raw);
+    return raw as number;
+  }
+  hostPort(raw: unknown, key: string): string {
+    const m = typeof raw === 'string' ? /^([^\s:/]+):(\d{1,5})$/.exec(raw) : null;
+    if (!m || Number(m[2]) < 1 || Number(m[2]) > 65_535) this.fail(key, 'must be "host:port"', raw);
+    return raw as string;
+  }
+  url(raw: unknown, key: string): string {
+    let ok = false;
+    try {
+      ok = typeof raw === 'string' && ['http:', 'https:'].includes(new URL(raw).protocol);
+    } catch {
+      ok = false;
+    }
+    if (!ok) this.fail(key, 'must be an http(s) URL', raw);
+    return (raw as string).replace(/\/+$/, '');
+  }
+  list<T>(raw: unknown, key: string, item: (x: unknown, key: string) => T): T[] {
+    if (!Array.isArray(raw) || raw.length === 0) this.fail(key, 'must be a non-empty list', raw);
+    return (raw as unknown[]).map((x, i) => item(x, `${key}[${i}]`));
+  }
+}

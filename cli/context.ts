@@ -1,0 +1,157 @@
+import os from 'node:os';
+import path from 'node:path';
+import { UsageError } from '../lib/errors.ts';
+import { DATABASES, DEFAULT_SERVICE_INSTANCES, REDIS_MASTER_NAME, createTopology } from '../stack/topology.ts';
+import { REPO_ROOT } from '../stack/paths.ts';
+import { readConfig } from './config.ts';
+import { readConfigFile, ConfigError, type ConfigFile, type ContextEntry } from './context-file.ts';
+
+// Named contexts: which systems a command talks to. One JSON file holds them
+// ($TICKETCTL_CONFIG, default ~/.config/ticketctl/config.json); without it there is only
+// the built-in `local`, derived from the local stack's topology.
+//
+// Which context: built-in `local` < the file's `defaultContext` < TICKETCTL_CONTEXT <
+// `--context`. The `local` stack folder and ports: defaults < the file's
+// `contexts.local.stack` < TICKETCTL_STACK_DIR / TICKETCTL_PORT_OFFSET.
+
+export interface Context {
+  name: string;
+  /** `built-in`, or the config file that defines it. */
+  source: string;
+  /** Destructive commands demand the context's name typed back. */
+  protected: boolean;
+  /** Chaos drills may inject faults here. */
+  allowDrills: boolean;
+  /** Only for a stack run by `ticketctl stack` on this machine: its folder and port offset. */
+  stack: { dir: string; portOffset: number } | null;
+  /** Each broker as clients reach it; `id` is known up front only for a local stack. */
+  kafka: { brokers: Array<{ id: number | null; address: string }> };
+  redis: { master: string; replica: string | null; sentinels: string[]; masterName: string };
+  mariadb: { host: string; port: number; user: string; password: string; database: string };
+  gatewayUrl: string;
+  serviceUrls: string[];
+  /** null: the context has no Toxiproxy (health skips it). */
+  toxiproxyUrl: string | null;
+}
+
+export interface ResolveOptions {
+  /** `--context`, when typed. */
+  flag?: string | undefined;
+  env: NodeJS.ProcessEnv;
+}
+
+export function configPath(env: NodeJS.ProcessEnv): string {
+  if (env.TICKETCTL_CONFIG) return path.resolve(env.TICKETCTL_CONFIG);
+  const base = env.XDG_CONFIG_HOME || path.join(os.homedir(), '.config');
+  return path.join(base, 'ticketctl', 'config.json');
+}
+
+export function resolveContext({ flag, env }: ResolveOptions): Context {
+  const file = readConfigFile(configPath(env));
+  return selectContext(file, flag, env);
+}
+
+/** Pure part of `resolveContext`, for tests: the parsed file (or none), the flag and env. */
+export function selectContext(file: ConfigFile | undefined, flag: string | undefined, env: NodeJS.ProcessEnv): Context {
+  const name = flag || env.TICKETCTL_CONTEXT || file?.defaultContext || 'local';
+  const known = ['local', ...Object.keys(file?.contexts ?? {}).filter((n) => n !== 'local')];
+  const entry = file?.contexts[name];
+  if (name !== 'local' && !entry) {
+    const from = flag ? `--context ${flag}` : env.TICKETCTL_CONTEXT ? `TICKETCTL_CONTEXT=${name}` : `defaultContext in ${file?.path}`;
+    throw new UsageError(`Unknown context "${name}" (from ${from}).`, `Known contexts: ${known.join(', ')}${file ? ` (from ${file.path})` : ' (no config file; see docs/ticketctl.md, "Contexts")'}.`);
+  }
+  const source = entry ? file!.path : 'built-in';
+  if (name === 'local' || entry?.stack) return localContext(name, source, entry ?? {}, env, file?.path);
+  return remoteContext(name, source, entry!, env);
+}
+
+function localContext(name: string, source: string, e: ContextEntry, env: NodeJS.ProcessEnv, file: string | undefined): Context {
+  let dir = e.stack?.dir ? path.resolve(path.dirname(file ?? '.'), e.stack.dir) : path.join(REPO_ROOT, '.stack');
+  let portOffset = e.stack?.portOffset ?? 0;
+  if (name === 'local') {
+    const fromEnv = readConfig(env);
+    if (fromEnv.stackDir) dir = path.resolve(fromEnv.stackDir);
+    if (env.TICKETCTL_PORT_OFFSET) portOffset = fromEnv.portOffset;
+  }
+  const t = createTopology({ portOffset });
+  const h = t.host;
+  const db = DATABASES.service;
+  const derived: Context = {
+    name,
+    source,
+    protected: e.protected ?? false,
+    allowDrills: e.allowDrills ?? true,
+    stack: { dir, portOffset },
+    kafka: { brokers: t.kafka.brokers.map((b) => ({ id: b.id, address: `${h}:${b.clientProxy}` })) },
+    redis: { master: `${h}:${t.redis.masterProxy}`, replica: `${h}:${t.redis.replicaProxy}`, sentinels: t.redis.sentinels.map((s) => `${h}:${s.port}`), masterName: REDIS_MASTER_NAME },
+    mariadb: { host: h, port: t.mariadb.proxy, user: db.user, password: db.password, database: db.database },
+    gatewayUrl: `http://${h}:${t.gateway.proxy}`,
+    serviceUrls: Array.from({ length: DEFAULT_SERVICE_INSTANCES }, (_, i) => `http://${h}:${t.servicePort(i + 1)}`),
+    toxiproxyUrl: `http://${h}:${t.toxiproxyApi}`,
+  };
+  // Explicit endpoints in the file win over the derived ones (e.g. a fourth service instance).
+  return applyEndpoints(derived, e, env);
+}
+
+function remoteContext(name: string, source: string, e: ContextEntry, env: NodeJS.ProcessEnv): Context {
+  const need = (value: unknown, key: string, what: string) => {
+    if (value === undefined) throw new ConfigError(source, `contexts.${name}.${key}`, `is required for a context without "stack" (${what}).`);
+  };
+  need(e.kafka?.bootstrap, 'kafka.bootstrap', 'the brokers as clients reach them');
+  need(e.redis?.master, 'redis.master', 'where the service reaches Redis');
+  for (const f of ['host', 'port', 'user', 'database'] as const) need(e.mariadb?.[f], `mariadb.${f}`, 'the service database');
+  if (e.mariadb?.password === undefined && e.mariadb?.passwordEnv === undefined) need(undefined, 'mariadb.password', 'or mariadb.passwordEnv naming an environment variable');
+  need(e.gateway, 'gateway', 'the payment gateway URL');
+  need(e.services, 'services', 'each service instance URL');
+  const empty: Context = {
+    name,
+    source,
+    protected: e.protected ?? true,
+    allowDrills: e.allowDrills ?? false,
+    stack: null,
+    kafka: { brokers: [] },
+    redis: { master: '', replica: null, sentinels: [], masterName: REDIS_MASTER_NAME },
+    mariadb: { host: '', port: 0, user: '', password: '', database: '' },
+    gatewayUrl: '',
+    serviceUrls: [],
+    toxiproxyUrl: null,
+  };
+  return applyEndpoints(empty, e, env);
+}
+
+function applyEndpoints(base: Context, e: ContextEntry, env: NodeJS.ProcessEnv): Context {
+  const c: Context = { ...base, kafka: { ...base.kafka }, redis: { ...base.redis }, mariadb: { ...base.mariadb } };
+  if (e.kafka?.bootstrap) c.kafka.brokers = e.kafka.bootstrap.map((address) => ({ id: base.kafka.brokers.find((b) => b.address === address)?.id ?? null, address }));
+  if (e.redis) Object.assign(c.redis, definedOnly(e.redis));
+  if (e.mariadb) {
+    const { passwordEnv, ...rest } = e.mariadb;
+    Object.assign(c.mariadb, definedOnly(rest));
+    if (passwordEnv) {
+      const value = env[passwordEnv];
+      if (value === undefined) throw new UsageError(`Context "${c.name}" takes its database password from ${passwordEnv}, which is not set.`, `Export ${passwordEnv}, or choose another context with --context.`);
+      c.mariadb.password = value;
+    }
+  }
+  if (e.gateway) c.gatewayUrl = e.gateway;
+  if (e.services) c.serviceUrls = e.services;
+  if (e.toxiproxy !== undefined) c.toxiproxyUrl = e.toxiproxy;
+  return c;
+}
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** "host:port" -> parts. Addresses are validated when the file is read. */
+export function splitHostPort(address: string): { host: string; port: number } {
+  const i = address.lastIndexOf(':');
+  return { host: address.slice(0, i), port: Number(address.slice(i + 1)) };
+}
+
+/** For commands that manage local processes (`stack`, `kafka restart-broker`). */
+export function requireLocalStack(c: Context, what: string): { dir: string; portOffset: number } {
+  if (!c.stack) {
+    throw new UsageError(`${what} works only on a local stack; context "${c.name}" (${c.source}) has no "stack" section.`, `Run it with --context local (or another context with a "stack" section); on ${c.name}, use that platform's own tooling.`);
+  }
+  return c.stack;
+}
