@@ -1,15 +1,15 @@
 import { Redis } from 'ioredis';
 
 /**
- * Sends one command to a Redis or Sentinel port and closes. No retries and no offline
- * queue: a probe must answer "down" fast, not wait for a reconnect.
+ * Sends one command to a Redis or Sentinel and closes. No retries and no offline queue:
+ * a probe must answer "down" fast, not wait for a reconnect.
  */
-export async function redisCommand(port: number, command: string, ...args: string[]): Promise<unknown> {
+export async function redisCommandAt(host: string, port: number, command: string, args: string[] = [], connectTimeoutMs = 1000): Promise<unknown> {
   const client = new Redis({
-    host: '127.0.0.1',
+    host,
     port,
     lazyConnect: true,
-    connectTimeout: 1000,
+    connectTimeout: connectTimeoutMs,
     commandTimeout: 2000,
     maxRetriesPerRequest: 0,
     enableOfflineQueue: false,
@@ -22,4 +22,9 @@ export async function redisCommand(port: number, command: string, ...args: strin
   } finally {
     client.disconnect();
   }
+}
+
+/** The same, on the stack's loopback address. */
+export function redisCommand(port: number, command: string, ...args: string[]): Promise<unknown> {
+  return redisCommandAt('127.0.0.1', port, command, args);
 }
