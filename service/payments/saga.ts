@@ -1,10 +1,10 @@
 import type { PoolConnection, ResultSetHeader } from 'mysql2/promise';
-import { withTransaction, type Db } from '../db/connection.ts';
+import { withConnection, withTransaction, type Db } from '../db/connection.ts';
 import { EVENT_TYPES, newEnvelope, type Envelope } from '../events/envelope.ts';
 import { appendEvent } from '../events/event-store.ts';
 import { TOPICS } from '../events/topics.ts';
 import { enqueue } from './outbox.ts';
-import { lockPayment, type Payment } from './transactions.ts';
+import { lockPayment, readPayment, type Payment } from './transactions.ts';
 import type { CircuitBreaker } from './breaker.ts';
 import type { RetryPolicy } from './retry-policy.ts';
 import { UnprocessableEventError } from './consumer-errors.ts';
@@ -58,8 +58,10 @@ async function firstDelivery(conn: PoolConnection, event: Envelope, handler: str
 }
 
 export function createSaga({ db, gateway, breaker, retry, onOutcome }: SagaDeps): Saga {
+  // A plain read decides whether to call the gateway at all; the outcome is written later
+  // under the row lock, re-checked there, so no lock is held across the network call.
   async function load(paymentTxId: string): Promise<Payment> {
-    const p = await withTransaction(db, (conn) => lockPayment(conn, paymentTxId));
+    const p = await withConnection(db, (conn) => readPayment(conn, paymentTxId));
     if (!p) throw new UnprocessableEventError(`payment ${paymentTxId} does not exist`);
     return p;
   }
@@ -117,34 +119,62 @@ export function createSaga({ db, gateway, breaker, retry, onOutcome }: SagaDeps)
     return refunded;
   }
 
-  async function compensate(topic: string, event: Envelope): Promise<Outcome> {
+  interface Settlement {
+    /** The status the payment must be in for this event to act. */
+    from: 'PENDING' | 'SUCCESS';
+    to: 'FAILED' | 'CANCELLED';
+    holdStatus: 'RELEASED' | 'CANCELLED';
+    outcome: Outcome;
+    /** The event-store record of the change (before the refund record, if any). */
+    record: (refunded: number[], failureReason: string | undefined) => { type: typeof EVENT_TYPES.paymentFailed | typeof EVENT_TYPES.paymentCancelled; data: Record<string, unknown> };
+    refundReason: 'compensation' | 'cancellation';
+    /** Why it failed, from the event or else what the last attempt recorded. */
+    failureReason?: (p: Payment) => string;
+  }
+
+  /**
+   * Compensation and cancellation are one move: refund whatever the gateway charged, then,
+   * under the payment's lock and only from the expected status, record the final status
+   * and free the seat.
+   */
+  async function refundAndRelease(topic: string, event: Envelope, s: Settlement): Promise<Outcome> {
     const before = await load(event.paymentTxId);
-    if (before.status !== 'PENDING') return 'skipped';
+    if (before.status !== s.from) return 'skipped';
     const refunded = await refundAll(event.paymentTxId);
     return withTransaction(db, async (conn) => {
       const p = await lockPayment(conn, event.paymentTxId);
-      if (!p || p.status !== 'PENDING' || !(await firstDelivery(conn, event, topic))) return 'skipped';
-      const reason = String(event.data.reason ?? p.failureReason ?? 'failed');
-      await conn.query("UPDATE payment_transactions SET status = 'FAILED', failure_reason = ? WHERE payment_tx_id = ?", [reason.slice(0, 500), p.paymentTxId]);
-      await releaseSeat(conn, p, 'RELEASED');
-      await appendEvent(conn, p.paymentTxId, EVENT_TYPES.paymentFailed, { reason, refundedCharges: refunded });
-      if (refunded.length) await appendEvent(conn, p.paymentTxId, EVENT_TYPES.paymentRefunded, { chargeIds: refunded, reason: 'compensation' });
-      return 'compensated';
+      if (!p || p.status !== s.from || !(await firstDelivery(conn, event, topic))) return 'skipped';
+      const reason = s.failureReason?.(p);
+      if (reason === undefined) await conn.query('UPDATE payment_transactions SET status = ? WHERE payment_tx_id = ?', [s.to, p.paymentTxId]);
+      else await conn.query('UPDATE payment_transactions SET status = ?, failure_reason = ? WHERE payment_tx_id = ?', [s.to, reason.slice(0, 500), p.paymentTxId]);
+      await releaseSeat(conn, p, s.holdStatus);
+      const record = s.record(refunded, reason);
+      await appendEvent(conn, p.paymentTxId, record.type, record.data);
+      if (refunded.length) await appendEvent(conn, p.paymentTxId, EVENT_TYPES.paymentRefunded, { chargeIds: refunded, reason: s.refundReason });
+      return s.outcome;
     });
   }
 
-  async function cancel(topic: string, event: Envelope): Promise<Outcome> {
-    const before = await load(event.paymentTxId);
-    if (before.status !== 'SUCCESS') return 'skipped';
-    const refunded = await refundAll(event.paymentTxId);
-    return withTransaction(db, async (conn) => {
-      const p = await lockPayment(conn, event.paymentTxId);
-      if (!p || p.status !== 'SUCCESS' || !(await firstDelivery(conn, event, topic))) return 'skipped';
-      await conn.query("UPDATE payment_transactions SET status = 'CANCELLED' WHERE payment_tx_id = ?", [p.paymentTxId]);
-      await releaseSeat(conn, p, 'CANCELLED');
-      await appendEvent(conn, p.paymentTxId, EVENT_TYPES.paymentCancelled, { refundedCharges: refunded });
-      if (refunded.length) await appendEvent(conn, p.paymentTxId, EVENT_TYPES.paymentRefunded, { chargeIds: refunded, reason: 'cancellation' });
-      return 'cancelled';
+  function compensate(topic: string, event: Envelope): Promise<Outcome> {
+    return refundAndRelease(topic, event, {
+      from: 'PENDING',
+      to: 'FAILED',
+      holdStatus: 'RELEASED',
+      outcome: 'compensated',
+      failureReason: (p) => String(event.data.reason ?? p.failureReason ?? 'failed'),
+      record: (refunded, reason) => ({ type: EVENT_TYPES.paymentFailed, data: { reason, refundedCharges: refunded } }),
+      refundReason: 'compensation',
+    });
+  }
+
+  function cancel(topic: string, event: Envelope): Promise<Outcome> {
+    return refundAndRelease(topic, event, {
+      from: 'SUCCESS',
+      to: 'CANCELLED',
+      holdStatus: 'CANCELLED',
+      outcome: 'cancelled',
+      record: (refunded) => ({ type: EVENT_TYPES.paymentCancelled, data: { refundedCharges: refunded } }),
+      refundReason: 'cancellation',
     });
   }
 

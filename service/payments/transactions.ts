@@ -59,6 +59,13 @@ export function toPayment(r: RowDataPacket): Payment {
   };
 }
 
+/** The payment as it stands, without a lock: for answers and for deciding whether to act. */
+export async function readPayment(conn: PoolConnection, paymentTxId: string): Promise<Payment | undefined> {
+  const [rows] = await conn.query<RowDataPacket[]>('SELECT * FROM payment_transactions WHERE payment_tx_id = ?', [paymentTxId]);
+  return rows[0] ? toPayment(rows[0]) : undefined;
+}
+
+/** The payment with its row locked until the caller's transaction ends: for changing it. */
 export async function lockPayment(conn: PoolConnection, paymentTxId: string): Promise<Payment | undefined> {
   const [rows] = await conn.query<RowDataPacket[]>('SELECT * FROM payment_transactions WHERE payment_tx_id = ? FOR UPDATE', [paymentTxId]);
   return rows[0] ? toPayment(rows[0]) : undefined;
@@ -112,9 +119,9 @@ export function createPayments({ db }: { db: Db }): Payments {
     },
 
     async getPayment(paymentTxId) {
-      const rows = await withConnection(db, async (conn) => (await conn.query<RowDataPacket[]>('SELECT * FROM payment_transactions WHERE payment_tx_id = ?', [paymentTxId]))[0]);
-      if (!rows[0]) throw notFound('Payment', paymentTxId, 'PAYMENT_NOT_FOUND');
-      return toPayment(rows[0]);
+      const p = await withConnection(db, (conn) => readPayment(conn, paymentTxId));
+      if (!p) throw notFound('Payment', paymentTxId, 'PAYMENT_NOT_FOUND');
+      return p;
     },
 
     async requestCancel(paymentTxId, userId) {
