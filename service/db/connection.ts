@@ -16,22 +16,35 @@ export interface Db {
 
 export const DEFAULT_STATEMENT_TIMEOUT_MS = 5000;
 
+interface Checkout {
+  conn: PoolConnection;
+  /** Whether any statement on this checkout got an answer from the server. */
+  answered(): boolean;
+}
+
 /** Gives every query on this (per-checkout) connection wrapper mysql2's `timeout` unless it sets one. */
-function withStatementDeadline(conn: PoolConnection, timeoutMs: number): PoolConnection {
+function withStatementDeadline(conn: PoolConnection, timeoutMs: number): Checkout {
   const query = conn.query.bind(conn) as (sql: QueryOptions, values?: unknown) => Promise<unknown>;
-  (conn as unknown as { query: (sql: string | QueryOptions, values?: unknown) => Promise<unknown> }).query = (sql, values) =>
-    query(typeof sql === 'string' ? { sql, timeout: timeoutMs } : { timeout: timeoutMs, ...sql }, values);
-  return conn;
+  let answered = false;
+  (conn as unknown as { query: (sql: string | QueryOptions, values?: unknown) => Promise<unknown> }).query = async (sql, values) => {
+    const result = await query(typeof sql === 'string' ? { sql, timeout: timeoutMs } : { timeout: timeoutMs, ...sql }, values);
+    answered = true;
+    return result;
+  };
+  return { conn, answered: () => answered };
 }
 
 const CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'PROTOCOL_CONNECTION_LOST', 'EPIPE', 'ENOTFOUND', 'POOL_CLOSED', 'ER_CON_COUNT_ERROR', 'PROTOCOL_SEQUENCE_TIMEOUT']);
+
+/** The connection was found closed (not slow): a pooled connection that died while idle. */
+const CLOSED_CONNECTION = new Set(['PROTOCOL_CONNECTION_LOST', 'ECONNRESET', 'EPIPE']);
 
 export function isConnectionError(err: unknown): boolean {
   const code = (err as { code?: string } | null)?.code;
   return (code !== undefined && CONNECTION_ERRORS.has(code)) || (err as Error)?.message === 'Queue limit reached.' || (err as { fatal?: boolean })?.fatal === true;
 }
 
-export async function acquire(db: Db): Promise<PoolConnection> {
+async function acquire(db: Db): Promise<Checkout> {
   let timer: NodeJS.Timeout | undefined;
   let timedOut = false;
   const pending = db.pool.getConnection();
@@ -57,22 +70,29 @@ export async function acquire(db: Db): Promise<PoolConnection> {
   }
 }
 
-/** Runs fn on one connection, always released. Connection failures become 503s. */
+/**
+ * Runs fn on one connection, always released. Connection failures become 503s. A pooled
+ * connection that died while idle (a network cut, a database restart) fails on its first
+ * statement before anything ran, so that one case is retried once on a fresh connection
+ * instead of failing a request the database could have served.
+ */
 export async function withConnection<T>(db: Db, fn: (conn: PoolConnection) => Promise<T>): Promise<T> {
-  const conn = await acquire(db);
-  let broken = false;
-  try {
-    return await fn(conn);
-  } catch (err) {
-    if (isConnectionError(err)) {
+  for (let attempt = 1; ; attempt++) {
+    const { conn, answered } = await acquire(db);
+    let broken = false;
+    try {
+      return await fn(conn);
+    } catch (err) {
+      if (!isConnectionError(err)) throw err;
       broken = true;
+      const code = (err as { code?: string }).code;
+      if (attempt === 1 && !answered() && code !== undefined && CLOSED_CONNECTION.has(code)) continue;
       throw new DependencyUnavailableError('db', err);
+    } finally {
+      // A broken connection must not go back to the pool for the next request to trip on.
+      if (broken) conn.destroy();
+      else conn.release();
     }
-    throw err;
-  } finally {
-    // A broken connection must not go back to the pool for the next request to trip on.
-    if (broken) conn.destroy();
-    else conn.release();
   }
 }
 
