@@ -1,4 +1,12 @@
-import { Argument, Command, InvalidArgumentError, Option } from 'commander';
+import { Argument, Command } from 'commander';
+import { int, kitFor, mutating, output } from './kit.ts';
+import { register as registerConsumers } from './commands/consumers/register.ts';
+import { register as registerPayments } from './commands/payments/register.ts';
+import { register as registerEvents } from './commands/events/register.ts';
+import { register as registerLocks } from './commands/locks/register.ts';
+import { register as registerBreaker } from './commands/breaker/register.ts';
+import { register as registerDrill } from './commands/drill/register.ts';
+import { register as registerRunbook } from './commands/runbook/register.ts';
 import { exitCodeFor } from './errors.ts';
 import { createUi, type Ui } from './ui.ts';
 import type { Context } from './context.ts';
@@ -21,12 +29,6 @@ export interface Globals {
   context(): Promise<Context>;
 }
 
-const int = (name: string, min: number, max: number) => (raw: string) => {
-  const n = Number(raw);
-  if (!/^\d+$/.test(raw) || n < min || n > max) throw new InvalidArgumentError(`${name} must be a whole number from ${min} to ${max}.`);
-  return n;
-};
-
 export function buildProgram(getGlobals: () => Globals): Command {
   const program = new Command('ticketctl')
     .description('Operate the concert-ticketing stack: runbooks, health checks and chaos drills.')
@@ -36,13 +38,6 @@ export function buildProgram(getGlobals: () => Globals): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
 
-  const output = () => new Option('-o, --output <format>', 'table or json (default: table on a terminal, json otherwise)').choices(['table', 'json']);
-  const mutating = (cmd: Command) =>
-    cmd
-      .option('--dry-run', 'print the exact plan and change nothing')
-      .option('-y, --yes', 'apply without asking (review --dry-run first)')
-      .option('--confirm-context <name>', "a protected context's name, typed back without a terminal")
-      .addOption(output());
   const g = getGlobals;
 
   const stack = program.command('stack').description('run the local stack: Kafka x3, Redis + Sentinel, MariaDB, Toxiproxy');
@@ -112,6 +107,10 @@ export function buildProgram(getGlobals: () => Globals): Command {
       .argument('<id>', 'broker id (1-3)', int('broker id', 0, 1_000_000))
       .option('--timeout <seconds>', 'how long to wait for the broker to rejoin every ISR', int('--timeout', 1, 3600), 180),
   ).action(async (id, opts) => (await import('./commands/kafka/restart-broker.ts')).run(g(), id, opts));
+
+  // Each group registers its own commands (cli/commands/<group>/register.ts).
+  const kit = kitFor(g);
+  for (const register of [registerConsumers, registerPayments, registerEvents, registerLocks, registerBreaker, registerDrill, registerRunbook]) register(program, kit);
 
   program
     .command('completion')
