@@ -1,5 +1,6 @@
 import { Argument, Command } from 'commander';
-import { int, kitFor, mutating, output } from './kit.ts';
+import { kitFor, output } from './kit.ts';
+import { register as registerKafka } from './commands/kafka/register.ts';
 import { register as registerConsumers } from './commands/consumers/register.ts';
 import { register as registerPayments } from './commands/payments/register.ts';
 import { register as registerEvents } from './commands/events/register.ts';
@@ -81,36 +82,9 @@ export function buildProgram(getGlobals: () => Globals): Command {
     .addOption(output())
     .action(async (opts) => (await import('./commands/health/index.ts')).run(g(), opts));
 
-  const kafka = program.command('kafka').description('Kafka runbooks (report 4.1): brokers, topics, leader election, broker restart');
-  kafka
-    .command('brokers')
-    .description('each broker: id, endpoint, reachable, API versions (BrokerApiVersionsCommand); exit 1 when one is unreachable')
-    .addOption(output())
-    .action(async (opts) => (await import('./commands/kafka/brokers.ts')).run(g(), opts));
-  kafka
-    .command('describe')
-    .description('a topic\'s partitions: leader, replicas, ISR, under-replicated, preferred leader; exit 1 when unhealthy')
-    .argument('<topic>', 'topic name, e.g. payment.success')
-    .addOption(output())
-    .action(async (topic, opts) => (await import('./commands/kafka/describe.ts')).run(g(), topic, opts));
-  mutating(
-    kafka
-      .command('elect-leaders')
-      .description('preferred leader election (LeaderElectionCommand) for partitions not led by their preferred replica; verifies afterwards')
-      .option('--topic <name>', 'only this topic (default: every topic)')
-      .option('--partition <n>', 'only this partition of --topic', int('--partition', 0, 100_000)),
-  ).action(async (opts) => (await import('./commands/kafka/elect-leaders.ts')).run(g(), opts));
-  mutating(
-    kafka
-      .command('restart-broker')
-      .description('local stack only: stop one broker cleanly (SIGTERM), start it, wait until it is back in every ISR')
-      .argument('<id>', 'broker id (1-3)', int('broker id', 0, 1_000_000))
-      .option('--timeout <seconds>', 'how long to wait for the broker to rejoin every ISR', int('--timeout', 1, 3600), 180),
-  ).action(async (id, opts) => (await import('./commands/kafka/restart-broker.ts')).run(g(), id, opts));
-
   // Each group registers its own commands (cli/commands/<group>/register.ts).
   const kit = kitFor(g);
-  for (const register of [registerConsumers, registerPayments, registerEvents, registerLocks, registerBreaker, registerDrill, registerRunbook]) register(program, kit);
+  for (const register of [registerKafka, registerConsumers, registerPayments, registerEvents, registerLocks, registerBreaker, registerDrill, registerRunbook]) register(program, kit);
 
   program
     .command('completion')
