@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Globals } from '../main.ts';
 import { run as up } from './stack/up.ts';
-import { run as status } from './stack/status.ts';
+import { run as health } from './health/index.ts';
 import { stackContextOf } from '../stack-context.ts';
 import { openServiceDb } from '../service-db.ts';
 import { seedConcerts } from '../../service/db/seed.ts';
@@ -10,7 +10,7 @@ import { waitFor } from '../../lib/wait.ts';
 
 // The README's main job: bring the stack up, then walk one booking through it the way the
 // report's section 1 describes (hold on one instance, pay on another, poll a third until
-// the saga finishes), and show the stack's status table.
+// the saga finishes), and show the health table of every component (`ticketctl health`).
 
 async function post(url: string, body: unknown): Promise<{ status: number; body: any }> {
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(15_000) });
@@ -45,7 +45,7 @@ export async function run(globals: Globals): Promise<void> {
       { timeoutMs: 60_000, intervalMs: 300, what: `payment ${paymentTxId} to finish`, signal: globals.signal },
     ),
   );
-  await status(globals, { output: 'table' });
-  ui.out();
   ui.out(`Demo booking: seat ${seatId}, payment ${paymentTxId}: ${final.status === 'SUCCESS' ? ui.color.green('SUCCESS') : ui.color.red(final.status)} after ${final.attempts ?? '?'} gateway attempt(s).`);
+  ui.out();
+  await health(globals, { output: 'table' });
 }
