@@ -1,8 +1,9 @@
 import os from 'node:os';
 import path from 'node:path';
 import { UsageError } from '../lib/errors.ts';
-import { DATABASES, DEFAULT_SERVICE_INSTANCES, REDIS_MASTER_NAME, createTopology } from '../stack/topology.ts';
-import { REPO_ROOT } from '../stack/paths.ts';
+import { DATABASES, REDIS_MASTER_NAME, createTopology } from '../stack/topology.ts';
+import { REPO_ROOT, createStackPaths } from '../stack/paths.ts';
+import { readServiceInstances } from '../stack/service-instances.ts';
 import { readConfig } from './config.ts';
 import { readConfigFile, ConfigError, type ConfigFile, type ContextEntry } from './context-file.ts';
 
@@ -86,7 +87,8 @@ function localContext(name: string, source: string, e: ContextEntry, env: NodeJS
     redis: { master: `${h}:${t.redis.masterProxy}`, replica: `${h}:${t.redis.replicaProxy}`, sentinels: t.redis.sentinels.map((s) => `${h}:${s.port}`), masterName: REDIS_MASTER_NAME },
     mariadb: { host: h, port: t.mariadb.proxy, user: db.user, password: db.password, database: db.database },
     gatewayUrl: `http://${h}:${t.gateway.proxy}`,
-    serviceUrls: Array.from({ length: DEFAULT_SERVICE_INSTANCES }, (_, i) => `http://${h}:${t.servicePort(i + 1)}`),
+    // As many instances as the stack runs now (`ticketctl consumers scale` changes it).
+    serviceUrls: Array.from({ length: readServiceInstances(createStackPaths(dir)) }, (_, i) => `http://${h}:${t.servicePort(i + 1)}`),
     toxiproxyUrl: `http://${h}:${t.toxiproxyApi}`,
   };
   // Explicit endpoints in the file win over the derived ones (e.g. a fourth service instance).

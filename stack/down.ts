@@ -3,7 +3,7 @@ import { silentProgress, type Progress } from '../lib/progress.ts';
 import { componentWaves } from './components/index.ts';
 import { sentinelConfFile } from './components/sentinel.ts';
 import type { StackContext } from './components/types.ts';
-import { SENTINEL_IDS } from './topology.ts';
+import { MAX_SERVICE_INSTANCES, SENTINEL_IDS } from './topology.ts';
 import { runningRecord } from './supervisor/managed.ts';
 import { removePidRecord } from './supervisor/pidfile.ts';
 import { stopProcess, type StopOutcome } from './supervisor/process.ts';
@@ -16,12 +16,14 @@ export interface DownReport {
 /**
  * Stops what the stack started, by recorded PID only, in reverse start order. Data stays;
  * Sentinel's self-rewritten configs go, so the next cold start begins from our layout.
+ * Every service instance that has a live PID record is stopped, whatever the stack's
+ * current instance count says (one left over from an interrupted scale-in included).
  */
 export async function stackDown(ctx: StackContext, options: { progress?: Progress; only?: string[] } = {}): Promise<DownReport> {
   const { progress = silentProgress, only } = options;
   const t0 = Date.now();
   const stopped: DownReport['stopped'] = [];
-  for (const wave of componentWaves(ctx.topology).reverse()) {
+  for (const wave of componentWaves(ctx.topology, MAX_SERVICE_INSTANCES).reverse()) {
     const running = wave
       .filter((c) => !only || only.includes(c.name))
       .map((c) => ({ c, rec: runningRecord(ctx.paths, c) }))

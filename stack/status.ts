@@ -3,6 +3,7 @@ import { ALL_TOPICS, TOPIC_LAYOUT } from '../service/events/topics.ts';
 import { allComponents } from './components/index.ts';
 import type { Group, StackContext } from './components/types.ts';
 import { stackKafka } from './kafka-topics.ts';
+import { readServiceInstances } from './service-instances.ts';
 import { runningRecord } from './supervisor/managed.ts';
 import { isProcessStopped, processRssBytes } from './supervisor/proc.ts';
 
@@ -44,7 +45,7 @@ export interface StackStatus {
 }
 
 export async function stackStatus(ctx: StackContext): Promise<StackStatus> {
-  const comps = allComponents(ctx.topology);
+  const comps = allComponents(ctx.topology, readServiceInstances(ctx.paths));
   const [components, kafka, proxies] = await Promise.all([
     Promise.all(comps.map(async (c): Promise<ComponentStatus> => {
       const rec = runningRecord(ctx.paths, c);

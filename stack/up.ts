@@ -8,6 +8,7 @@ import { ensureProxies } from './components/toxiproxy.ts';
 import type { Component, RunContext, StackContext } from './components/types.ts';
 import { ensureTopics } from './kafka-topics.ts';
 import { pendingProvisionSteps, resolveTools } from './provision/index.ts';
+import { readServiceInstances } from './service-instances.ts';
 import { logTail, runningRecord } from './supervisor/managed.ts';
 import { removePidRecord, writePidRecord, type PidRecord } from './supervisor/pidfile.ts';
 import { isPortFree } from './supervisor/ports.ts';
@@ -39,7 +40,7 @@ export interface UpOptions {
 export async function stackUp(ctx: StackContext, options: UpOptions = {}): Promise<UpReport> {
   const { progress = silentProgress, signal, only } = options;
   const t0 = Date.now();
-  const waves = componentWaves(ctx.topology).map((wave) => wave.filter((c) => !only || only.includes(c.name)));
+  const waves = componentWaves(ctx.topology, readServiceInstances(ctx.paths)).map((wave) => wave.filter((c) => !only || only.includes(c.name)));
   const all = waves.flat();
   const alreadyRunning = all.filter((c) => runningRecord(ctx.paths, c)).map((c) => c.name);
   const toStart = new Set(all.filter((c) => !alreadyRunning.includes(c.name)).map((c) => c.name));

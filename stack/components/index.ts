@@ -1,4 +1,4 @@
-import { BROKER_IDS, DEFAULT_SERVICE_INSTANCES, SENTINEL_IDS, type Topology } from '../topology.ts';
+import { BROKER_IDS, DEFAULT_SERVICE_INSTANCES, MAX_SERVICE_INSTANCES, SENTINEL_IDS, type Topology } from '../topology.ts';
 import { createGatewayComponent } from './gateway.ts';
 import { createServiceComponent } from './service.ts';
 import { createKafkaBrokerComponent } from './kafka.ts';
@@ -26,10 +26,12 @@ export function componentWaves(t: Topology, serviceInstances = DEFAULT_SERVICE_I
   ];
 }
 
-export function allComponents(t: Topology): Component[] {
-  return componentWaves(t).flat();
+/** The stack's count of service instances lives in its folder (stack/service-instances.ts). */
+export function allComponents(t: Topology, serviceInstances = DEFAULT_SERVICE_INSTANCES): Component[] {
+  return componentWaves(t, serviceInstances).flat();
 }
 
+/** Any component this topology can have, every possible service instance included. */
 export function findComponent(t: Topology, name: string): Component | undefined {
-  return allComponents(t).find((c) => c.name === name);
+  return allComponents(t, MAX_SERVICE_INSTANCES).find((c) => c.name === name);
 }

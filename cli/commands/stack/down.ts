@@ -2,6 +2,7 @@ import type { Globals } from '../../main.ts';
 import { stackContextOf } from '../../stack-context.ts';
 import { stackDown } from '../../../stack/index.ts';
 import { allComponents } from '../../../stack/components/index.ts';
+import { MAX_SERVICE_INSTANCES } from '../../../stack/topology.ts';
 import { runningRecord } from '../../../stack/supervisor/managed.ts';
 import { validateNames } from './up.ts';
 
@@ -10,7 +11,7 @@ import { validateNames } from './up.ts';
 export async function run(g: Globals, opts: { only?: string[]; dryRun?: boolean }): Promise<void> {
   const { ui } = g;
   const ctx = stackContextOf(await g.context(), '`stack down`');
-  const comps = allComponents(ctx.topology);
+  const comps = allComponents(ctx.topology, MAX_SERVICE_INSTANCES);
   if (opts.only) validateNames(opts.only, comps.map((c) => c.name));
   if (opts.dryRun) {
     const running = comps.filter((c) => (!opts.only || opts.only.includes(c.name)) && runningRecord(ctx.paths, c));

@@ -2,6 +2,7 @@ import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import type { Globals } from '../../main.ts';
 import { stackContextOf } from '../../stack-context.ts';
 import { allComponents } from '../../../stack/components/index.ts';
+import { MAX_SERVICE_INSTANCES } from '../../../stack/topology.ts';
 import { UsageError } from '../../../lib/errors.ts';
 import { delay } from '../../../lib/wait.ts';
 import { validateNames } from './up.ts';
@@ -9,7 +10,7 @@ import { validateNames } from './up.ts';
 export async function run(g: Globals, component: string, opts: { lines: string; follow?: boolean }): Promise<void> {
   const { ui, signal } = g;
   const ctx = stackContextOf(await g.context(), '`stack logs`');
-  validateNames([component], allComponents(ctx.topology).map((c) => c.name));
+  validateNames([component], allComponents(ctx.topology, MAX_SERVICE_INSTANCES).map((c) => c.name));
   const lines = Number(opts.lines);
   if (!Number.isInteger(lines) || lines < 0) throw new UsageError(`--lines "${opts.lines}" is not a whole number.`, 'Pass e.g. --lines 100.');
   const file = ctx.paths.logFile(component);

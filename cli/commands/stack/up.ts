@@ -2,12 +2,13 @@ import type { Globals } from '../../main.ts';
 import { stackContextOf } from '../../stack-context.ts';
 import { stackUp, type UpReport } from '../../../stack/index.ts';
 import { allComponents } from '../../../stack/components/index.ts';
+import { readServiceInstances } from '../../../stack/service-instances.ts';
 import { UsageError } from '../../../lib/errors.ts';
 
 export async function run(g: Globals, opts: { only?: string[] }): Promise<UpReport> {
   const { ui, signal } = g;
   const ctx = stackContextOf(await g.context(), '`stack up`');
-  if (opts.only) validateNames(opts.only, allComponents(ctx.topology).map((c) => c.name));
+  if (opts.only) validateNames(opts.only, allComponents(ctx.topology, readServiceInstances(ctx.paths)).map((c) => c.name));
   const report = await stackUp(ctx, { progress: ui.progress, signal, only: opts.only });
   const secs = (report.durationMs / 1000).toFixed(1);
   if (report.started.length === 0) {
