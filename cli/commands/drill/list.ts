@@ -1,0 +1,37 @@
+import { DrillFormatError } from '../../../drills/format/validate.ts';
+import { drillNames, readDrill } from '../../../drills/format/files.ts';
+import { describeFault } from '../../../drills/faults/index.ts';
+import { createTopology } from '../../../stack/topology.ts';
+import { ExitError } from '../../errors.ts';
+import type { Globals } from '../../main.ts';
+import { resolveOutput } from '../../ui.ts';
+
+// `ticketctl drill list`: every drill file, validated. Proxy and process names do not
+// depend on the port offset, so the default topology validates them.
+
+export interface ListRow {
+  name: string;
+  report: string | null;
+  title: string | null;
+  faults: string[];
+  invariants: string[];
+  valid: boolean;
+  error: string | null;
+}
+
+export async function run(g: Globals, opts: { output?: string }): Promise<void> {
+  const t = createTopology();
+  const rows: ListRow[] = drillNames().map((name) => {
+    try {
+      const d = readDrill(name, t);
+      return { name, report: d.report, title: d.title, faults: d.faults.map(describeFault), invariants: d.invariants, valid: true, error: null };
+    } catch (err) {
+      if (!(err instanceof DrillFormatError)) throw err;
+      return { name, report: null, title: null, faults: [], invariants: [], valid: false, error: err.message };
+    }
+  });
+  if (resolveOutput(opts.output, g.ui.isTty) === 'json') g.ui.json({ drills: rows });
+  else g.ui.table(['drill', 'report', 'title', 'faults'], rows.map((r) => [r.name, r.report ?? '-', r.valid ? r.title! : `INVALID: ${r.error}`, r.faults.join('; ')]));
+  const bad = rows.filter((r) => !r.valid);
+  if (bad.length) throw new ExitError(3, `${bad.length} drill file(s) invalid: ${bad.map((r) => r.name).join(', ')}. \`ticketctl drill show <name>\` says which field.`);
+}

@@ -1,0 +1,40 @@
+import type { FaultSpec } from '../format/types.ts';
+import { FaultNotInEffect, type FaultKind } from './types.ts';
+
+// The payment gateway stand-in's fault knobs (service/gateway/knobs.ts): error rate,
+// latency, declines, late answers. The knobs in force before the drill are recorded in the
+// fault log first, and put back on revert. Talks to the gateway's own port, not its proxy.
+
+type Spec = Extract<FaultSpec, { type: 'gateway-knobs' }>;
+type KnobsUndo = { type: 'gateway-knobs'; previous: Record<string, number> };
+
+async function knobs(url: string, method: 'GET' | 'PUT', body?: unknown): Promise<Record<string, number>> {
+  const res = await fetch(`${url}/knobs`, {
+    method,
+    headers: body ? { 'content-type': 'application/json' } : {},
+    body: body ? JSON.stringify(body) : undefined,
+    signal: AbortSignal.timeout(5000),
+  });
+  if (!res.ok) throw new Error(`gateway ${method} /knobs answered ${res.status}: ${await res.text()}`);
+  return (await res.json()) as Record<string, number>;
+}
+
+export const gatewayKnobs: FaultKind<Spec, KnobsUndo> = {
+  type: 'gateway-knobs',
+  describe: (s) => `gateway knobs ${Object.entries(s.knobs).map(([k, v]) => `${k}=${v}`).join(' ')}`,
+  blastRadius: () => ({ proxies: [], processes: [], other: ['gateway knobs (every charge and refund)'] }),
+  prepare: async (env) => ({ type: 'gateway-knobs', previous: await knobs(env.gatewayUrl, 'GET') }),
+  async apply(env, s) {
+    await knobs(env.gatewayUrl, 'PUT', s.knobs);
+  },
+  async confirm(env, s) {
+    const now = await knobs(env.gatewayUrl, 'GET');
+    const off = Object.entries(s.knobs).filter(([k, v]) => now[k] !== v);
+    if (off.length) throw new FaultNotInEffect(`gateway knobs read back ${JSON.stringify(now)}`);
+    return `gateway knobs read back ${Object.keys(s.knobs).map((k) => `${k}=${now[k]}`).join(' ')}`;
+  },
+  async revert(env, u) {
+    await knobs(env.gatewayUrl, 'PUT', u.previous);
+    return `gateway knobs back to ${JSON.stringify(u.previous)}`;
+  },
+};

@@ -1,0 +1,75 @@
+import { waitFor } from '../../lib/wait.ts';
+import { findComponent } from '../../stack/components/index.ts';
+import { stackUp } from '../../stack/index.ts';
+import { runningRecord } from '../../stack/supervisor/managed.ts';
+import type { PidRecord } from '../../stack/supervisor/pidfile.ts';
+import { isAlive, signalRecorded } from '../../stack/supervisor/process.ts';
+import { isProcessStopped } from '../../stack/supervisor/proc.ts';
+import type { StackContext } from '../../stack/components/types.ts';
+import type { FaultSpec } from '../format/types.ts';
+import { FaultNotInEffect, type FaultKind } from './types.ts';
+
+// Killed (SIGKILL) and paused (SIGSTOP) processes of the local stack: brokers, the Redis
+// master, service instances, the gateway. Only the process the stack recorded (PID and
+// start time, stack/supervisor) is ever signalled, never one found by name. A killed
+// process is healed by `stack up --only <name>`, a paused one by SIGCONT.
+
+type KillSpec = Extract<FaultSpec, { type: 'kill' }>;
+type PauseSpec = Extract<FaultSpec, { type: 'pause' }>;
+type KillUndo = { type: 'kill'; process: string; record: PidRecord };
+type PauseUndo = { type: 'pause'; process: string; record: PidRecord };
+
+function recordOf(stack: StackContext, name: string): PidRecord {
+  const component = findComponent(stack.topology, name);
+  const rec = component && runningRecord(stack.paths, component);
+  if (!rec) throw new FaultNotInEffect(`${name} is not running, so it cannot be the drill's target; start it with \`ticketctl stack up\``);
+  return rec;
+}
+
+/** Restarts a component of the stack that is not running; a no-op when it runs. */
+async function ensureRunning(stack: StackContext, name: string, signal?: AbortSignal): Promise<string> {
+  const component = findComponent(stack.topology, name)!;
+  if (runningRecord(stack.paths, component)) return `${name} already running`;
+  await stackUp(stack, { only: [name], ...(signal ? { signal } : {}) });
+  return `restarted ${name} (stack up --only ${name})`;
+}
+
+export const kill: FaultKind<KillSpec, KillUndo> = {
+  type: 'kill',
+  describe: (s) => `${s.process} killed (SIGKILL to its recorded PID)`,
+  blastRadius: (s) => ({ proxies: [], processes: [s.process], other: [] }),
+  prepare: async (env, s) => ({ type: 'kill', process: s.process, record: recordOf(env.stack, s.process) }),
+  async apply(_env, _s, u) {
+    signalRecorded(u.record, 'SIGKILL');
+  },
+  async confirm(_env, s, u) {
+    await waitFor(() => !isAlive(u.record), { timeoutMs: 10_000, intervalMs: 100, what: `${s.process} (pid ${u.record.pid}) to die` }).catch(() => {
+      throw new FaultNotInEffect(`${s.process} (pid ${u.record.pid}) is still alive after SIGKILL`);
+    });
+    return `${s.process} pid ${u.record.pid} gone`;
+  },
+  revert: (env, u, signal) => ensureRunning(env.stack, u.process, signal),
+};
+
+export const pause: FaultKind<PauseSpec, PauseUndo> = {
+  type: 'pause',
+  describe: (s) => `${s.process} paused (SIGSTOP to its recorded PID; SIGCONT heals)`,
+  blastRadius: (s) => ({ proxies: [], processes: [s.process], other: [] }),
+  prepare: async (env, s) => ({ type: 'pause', process: s.process, record: recordOf(env.stack, s.process) }),
+  async apply(_env, _s, u) {
+    signalRecorded(u.record, 'SIGSTOP');
+  },
+  async confirm(_env, s, u) {
+    await waitFor(() => isProcessStopped(u.record.pid), { timeoutMs: 5000, intervalMs: 50, what: `${s.process} to stop` }).catch(() => {
+      throw new FaultNotInEffect(`${s.process} (pid ${u.record.pid}) is not stopped`);
+    });
+    return `${s.process} pid ${u.record.pid} in state T (stopped)`;
+  },
+  async revert(env, u, signal) {
+    if (isAlive(u.record)) {
+      signalRecorded(u.record, 'SIGCONT');
+      return `resumed ${u.process} (SIGCONT to pid ${u.record.pid})`;
+    }
+    return ensureRunning(env.stack, u.process, signal);
+  },
+};

@@ -1,0 +1,54 @@
+import { OpsError } from '../../lib/errors.ts';
+
+// The few Toxiproxy v2 HTTP calls the drills make, each with its own deadline. Chosen over
+// toxiproxy-node-client (used by the tests): its axios calls have no timeout, so a wedged
+// API would hang a rollback, and it has no call to list a proxy's toxics, which is how a
+// drill confirms its fault is in place. POST /proxies/<name> takes a partial body here
+// (`{"enabled": false}`), measured on v2.12.0.
+
+export interface ToxicBody {
+  name: string;
+  type: string;
+  stream: 'upstream' | 'downstream';
+  toxicity: number;
+  attributes: Record<string, number>;
+}
+
+export interface ProxyState {
+  name: string;
+  listen: string;
+  upstream: string;
+  enabled: boolean;
+  toxics: ToxicBody[];
+}
+
+export function createToxiproxyApi(baseUrl: string, timeoutMs = 5000) {
+  /** The parsed answer; `null` for a 404 when allow404 (already gone), undefined for an empty body. */
+  async function call<T>(method: string, path: string, body?: unknown, allow404 = false): Promise<T | null | undefined> {
+    let res: Response;
+    try {
+      res = await fetch(`${baseUrl}${path}`, {
+        method,
+        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (err) {
+      throw new OpsError(`Toxiproxy at ${baseUrl} did not answer ${method} ${path}: ${(err as Error).message}`, { code: 'TOXIPROXY_UNREACHABLE', retriable: true, hint: 'Check it with `ticketctl stack status`; start it with `ticketctl stack up --only toxiproxy`.', cause: err });
+    }
+    const text = await res.text();
+    if (res.status === 404 && allow404) return null;
+    if (!res.ok) throw new OpsError(`Toxiproxy answered ${res.status} to ${method} ${path}: ${text}`, { code: 'TOXIPROXY_ERROR', hint: 'See `ticketctl stack logs toxiproxy`.' });
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+  return {
+    proxy: async (name: string) => (await call<ProxyState>('GET', `/proxies/${name}`))!,
+    setEnabled: async (name: string, enabled: boolean) => (await call<ProxyState>('POST', `/proxies/${name}`, { enabled }))!,
+    addToxic: async (proxy: string, toxic: ToxicBody) => (await call<ToxicBody>('POST', `/proxies/${proxy}/toxics`, toxic))!,
+    /** true when it was there. */
+    removeToxic: async (proxy: string, name: string) => (await call('DELETE', `/proxies/${proxy}/toxics/${name}`, undefined, true)) !== null,
+    proxies: async () => (await call<Record<string, ProxyState>>('GET', '/proxies'))!,
+  };
+}
+
+export type ToxiproxyApi = ReturnType<typeof createToxiproxyApi>;

@@ -1,0 +1,82 @@
+import { Kafka, logLevel, type Admin } from 'kafkajs';
+import type { Pool } from 'mysql2/promise';
+import { openServiceDb } from '../../cli/service-db.ts';
+import { redisOnce } from '../../cli/clients/redis.ts';
+import type { Context } from '../../cli/context.ts';
+import { createPool } from '../../service/db/pool.ts';
+import { DATABASES } from '../../stack/topology.ts';
+import type { StackContext } from '../../stack/components/types.ts';
+import { createToxiproxyApi } from '../faults/toxiproxy-api.ts';
+import type { FaultEnv } from '../faults/types.ts';
+import type { ProbeEnv } from '../probes/index.ts';
+import type { InvariantEnv } from '../invariants/types.ts';
+
+// The clients a drill run needs, made once per run and closed at the end: the service
+// database and the gateway's ledger (systems of record), Kafka (admin for lag and the DLQ,
+// producers for poison), Toxiproxy, and where the Redis master is now.
+
+export interface DrillEnv {
+  context: Context;
+  stack: StackContext;
+  db: Pool;
+  gatewayDb: Pool;
+  kafka: () => Kafka;
+  admin: () => Promise<Admin>;
+  faultEnv(runId: string): FaultEnv;
+  probeEnv(dlqBaseline: () => Promise<bigint>): ProbeEnv;
+  invariantEnv(signal?: AbortSignal): InvariantEnv;
+  close(): Promise<void>;
+}
+
+/** What faults need to apply and revert; cleanup builds only this (no database). */
+export function faultEnvFor(context: Context, stack: StackContext, runId: string, kafka: () => Kafka): FaultEnv {
+  const t = stack.topology;
+  return { stack, toxiproxy: createToxiproxyApi(context.toxiproxyUrl ?? `http://${t.host}:${t.toxiproxyApi}`), gatewayUrl: `http://${t.host}:${t.gateway.port}`, kafka, runId };
+}
+
+export async function createDrillEnv(context: Context, stack: StackContext): Promise<DrillEnv> {
+  const t = stack.topology;
+  const db = await openServiceDb(stack);
+  const g = DATABASES.gateway;
+  const gatewayDb = createPool({ host: t.host, port: t.mariadb.proxy, user: g.user, password: g.password, database: g.database, connectionLimit: 2, queueLimit: 50, connectTimeoutMs: 3000 });
+  let kafka: Kafka | undefined;
+  // Retries outlast the ~9 s it takes the cluster to fence a killed broker.
+  const getKafka = () => (kafka ??= new Kafka({ clientId: 'ticketctl-drill', brokers: t.kafka.bootstrap, connectionTimeout: 3000, requestTimeout: 15_000, retry: { retries: 8, initialRetryTime: 300, maxRetryTime: 5000 }, logLevel: logLevel.NOTHING }));
+  let admin: Promise<Admin> | undefined;
+  const getAdmin = () =>
+    (admin ??= (async () => {
+      const a = getKafka().admin();
+      await a.connect();
+      return a;
+    })().catch((err) => {
+      admin = undefined;
+      throw err;
+    }));
+  const redisMaster = async () => {
+    for (const s of context.redis.sentinels) {
+      try {
+        const addr = (await redisOnce(s, 'SENTINEL', 'get-master-addr-by-name', context.redis.masterName)) as [string, string] | null;
+        if (addr) return `${addr[0]}:${addr[1]}`;
+      } catch {
+        // next sentinel
+      }
+    }
+    return context.redis.master;
+  };
+  return {
+    context,
+    stack,
+    db,
+    gatewayDb,
+    kafka: getKafka,
+    admin: getAdmin,
+    faultEnv: (runId) => faultEnvFor(context, stack, runId, getKafka),
+    probeEnv: (dlqBaseline) => ({ serviceUrls: context.serviceUrls, admin: getAdmin, dlqBaseline }),
+    invariantEnv: (signal) => ({ db, gatewayDb, redisMaster, kafka: getKafka, admin: getAdmin, ...(signal ? { signal } : {}) }),
+    async close() {
+      if (admin) await (await admin.catch(() => undefined))?.disconnect().catch(() => {});
+      await Promise.allSettled([db.end(), gatewayDb.end()]);
+    },
+  };
+}
+
