@@ -1,4 +1,5 @@
-# The README's quick start: `make demo` runs the main job, `make test` runs every test.
+# The README's quick start: `make demo` runs the main job, `make test` runs every test,
+# then the chaos drill suite (`npm run drills`: every drill in drills/scenarios/).
 # Both install what is missing first (npm packages here; the stack provisions itself).
 .PHONY: demo test install
 
@@ -13,3 +14,4 @@ demo: install
 
 test: install
 	npm test
+	npm run drills
