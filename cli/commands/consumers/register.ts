@@ -1,5 +1,18 @@
 import type { Command } from 'commander';
 import type { Kit } from '../../kit.ts';
 
-// `ticketctl consumers ...`: registered here, loaded lazily inside each action.
-export function register(_program: Command, _kit: Kit): void {}
+// `ticketctl consumers ...` (report 4.2, 2.2.1): registered here, loaded lazily inside each action.
+export function register(program: Command, kit: Kit): void {
+  const g = kit.g;
+  const consumers = program.command('consumers').description('consumer runbooks (report 4.2): lag with Burrow-style verdicts, scale instances, emergency settings');
+  consumers
+    .command('lag')
+    .description('lag per group, topic and partition, sampled over a window and judged OK/WARN/STALL/REWIND/STOP (Burrow); exit 1 when any is not OK')
+    .option('--group <id>', 'consumer group (default: the service\'s ticketing-consumer-group)')
+    .option('--all-groups', 'every consumer group the cluster knows')
+    .option('--topic <names...>', 'judge these topics (default: what the group subscribes to or has committed offsets for)')
+    .option('--window <seconds>', 'how long to watch; 0 = one sample (only OK and STOP can be told then)', kit.int('--window', 0, 3600), 10)
+    .option('--samples <n>', 'how many samples over the window', kit.int('--samples', 2, 100), 5)
+    .addOption(kit.output())
+    .action(async (opts) => (await import('./lag.ts')).run(g(), opts));
+}

@@ -1,0 +1,138 @@
+import type { Admin } from 'kafkajs';
+import { UsageError } from '../../../lib/errors.ts';
+import { delay } from '../../../lib/wait.ts';
+import { CONSUMER_GROUP } from '../../../service/events/topics.ts';
+import { withAdmin } from '../../clients/kafka.ts';
+import { ExitError } from '../../errors.ts';
+import type { Globals } from '../../main.ts';
+import { resolveOutput } from '../../ui.ts';
+import { describeGroup, groupTopics, ownerOf, sampleOffsets, type GroupDescription, type PartitionKey } from './group-offsets.ts';
+import { printLagReport } from './lag-table.ts';
+import { judgePartition, lagOf, worstVerdict, type OffsetSample, type Verdict } from './verdict.ts';
+
+// Runbook 4.2.1 / report 2.2.1, "is the consumer keeping up?": lag per group, topic and
+// partition, sampled several times over a window and judged by Burrow's rules
+// (verdict.ts). Exit 1 when any verdict is not OK, naming what to run next.
+
+export interface LagFlags {
+  group?: string;
+  allGroups?: boolean;
+  topic?: string[];
+  window: number;
+  samples: number;
+  output?: string;
+}
+
+/** One partition in the report. Keys are documented in docs/ticketctl.md. */
+export interface PartitionLag {
+  topic: string;
+  partition: number;
+  /** null: the group never committed an offset here. */
+  committed: number | null;
+  logStart: number;
+  logEnd: number;
+  lag: number;
+  /** Lag at each sample, oldest first. */
+  lagSamples: number[];
+  /** clientId of the member that owns the partition, null when none does. */
+  owner: string | null;
+  verdict: Verdict;
+  reason: string;
+}
+
+export interface GroupLag {
+  group: string;
+  state: string;
+  verdict: Verdict;
+  /** Why the group's verdict, when it is not simply its worst partition's. */
+  reason: string | null;
+  totalLag: number;
+  members: Array<{ memberId: string; clientId: string; host: string; partitions: string[] }>;
+  topics: string[];
+  partitions: PartitionLag[];
+}
+
+export interface LagReport {
+  context: string;
+  window: { seconds: number; samples: number };
+  verdict: Verdict;
+  groups: GroupLag[];
+}
+
+export async function run(g: Globals, opts: LagFlags): Promise<void> {
+  if (opts.group && opts.allGroups) throw new UsageError('--group and --all-groups exclude each other.', 'Pass one group with --group <id>, or every group with --all-groups.');
+  const samples = opts.window === 0 ? 1 : opts.samples;
+  const c = await g.context();
+  const report = await withAdmin(c, (admin) => measure(g, admin, opts, samples));
+  const r: LagReport = { context: c.name, window: { seconds: opts.window, samples }, verdict: worstVerdict(report.map((x) => x.verdict)), groups: report };
+  if (resolveOutput(opts.output, g.ui.isTty) === 'json') g.ui.json(r);
+  else printLagReport(g.ui, r);
+  if (r.verdict !== 'OK') throw new ExitError(1, nextSteps(r));
+}
+
+async function measure(g: Globals, admin: Admin, opts: LagFlags, samples: number): Promise<GroupLag[]> {
+  const groups = opts.allGroups ? (await admin.listGroups()).groups.map((x) => x.groupId).sort() : [opts.group ?? CONSUMER_GROUP];
+  if (opts.topic) {
+    const known = await admin.listTopics();
+    const unknown = opts.topic.filter((t) => !known.includes(t));
+    if (unknown.length) throw new UsageError(`No such topic: ${unknown.join(', ')}.`, `Topics: ${known.filter((t) => !t.startsWith('__')).sort().join(', ')}.`);
+  }
+  const topics = new Map<string, string[]>();
+  const history = new Map<string, Map<PartitionKey, OffsetSample[]>>(groups.map((x) => [x, new Map()]));
+  const last = new Map<string, GroupDescription>();
+  const intervalMs = samples > 1 ? (opts.window * 1000) / (samples - 1) : 0;
+  const title = samples > 1 ? `sample ${groups.length === 1 ? groups[0] : `${groups.length} groups`} ${samples} times over ${opts.window} s` : `sample ${groups.length === 1 ? groups[0] : `${groups.length} groups`} once`;
+  await g.ui.progress.step(title, async () => {
+    for (let i = 0; i < samples; i++) {
+      if (i > 0) await delay(intervalMs, g.signal);
+      for (const group of groups) {
+        const d = await describeGroup(admin, group);
+        last.set(group, d);
+        if (!topics.has(group)) topics.set(group, opts.topic ?? (await groupTopics(admin, d)));
+        for (const [key, s] of await sampleOffsets(admin, group, topics.get(group)!)) {
+          const h = history.get(group)!;
+          h.set(key, [...(h.get(key) ?? []), s]);
+        }
+      }
+    }
+  });
+  return groups.map((group) => judgeGroup(last.get(group)!, topics.get(group)!, history.get(group)!));
+}
+
+export function judgeGroup(d: GroupDescription, topics: string[], history: Map<PartitionKey, OffsetSample[]>): GroupLag {
+  // Ownership is only meaningful once the group settled; during a rebalance it is unknown.
+  const settled = d.state === 'Stable';
+  const partitions = [...history.entries()].map(([key, samples]): PartitionLag => {
+    const i = key.lastIndexOf('/');
+    const topic = key.slice(0, i);
+    const partition = Number(key.slice(i + 1));
+    const owner = ownerOf(d, topic, partition);
+    const j = judgePartition({ samples, members: d.members.length, assigned: settled ? owner !== null : null });
+    const s = samples.at(-1)!;
+    return { topic, partition, committed: s.committed, logStart: s.logStart, logEnd: s.logEnd, lag: j.lag, lagSamples: samples.map(lagOf), owner: owner?.clientId ?? null, verdict: j.verdict, reason: j.reason };
+  });
+  partitions.sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
+  const unknown = partitions.length === 0 && d.members.length === 0;
+  return {
+    group: d.group,
+    state: d.state,
+    verdict: unknown ? 'STOP' : worstVerdict(partitions.map((p) => p.verdict)),
+    reason: unknown ? 'no member and no committed offset: nothing consumes for this group (or the group id is wrong)' : null,
+    totalLag: partitions.reduce((sum, p) => sum + p.lag, 0),
+    members: d.members.map((m) => ({ memberId: m.memberId, clientId: m.clientId, host: m.host, partitions: Object.entries(m.assignment).flatMap(([t, ps]) => ps.map((p) => `${t}/${p}`)).sort() })),
+    topics,
+    partitions,
+  };
+}
+
+function nextSteps(r: LagReport): string {
+  const bad = r.groups.filter((x) => x.verdict !== 'OK');
+  const lines = [`Consumer lag verdict ${r.verdict}: ${bad.map((x) => `${x.group} ${x.verdict}`).join(', ')}.`];
+  const verdicts = new Set(bad.flatMap((x) => [x.verdict, ...x.partitions.map((p) => p.verdict)]));
+  const service = bad.some((x) => x.group === CONSUMER_GROUP);
+  if (verdicts.has('STOP')) lines.push(service ? 'Next (STOP): nothing consumes. Check the instances with `ticketctl breaker status` and `ticketctl health`; start what is down with `ticketctl stack up`, or add instances with `ticketctl consumers scale <count> --dry-run`.' : 'Next (STOP): nothing consumes for this group. Start its consumers; check the group id (`ticketctl consumers lag --all-groups`).');
+  if (verdicts.has('STALL')) lines.push('Next (STALL): members are connected but not committing. Read their logs (`ticketctl stack logs service-<n>`), check dependencies with `ticketctl health` and the breaker with `ticketctl breaker status`.');
+  if (verdicts.has('WARN')) lines.push(`Next (WARN): consumers are too slow. Add instances (\`ticketctl consumers scale <count> --dry-run\`, report 4.2.1) and/or switch to the emergency settings (\`ticketctl consumers profile emergency --dry-run\`, report 4.2.2).`);
+  if (verdicts.has('REWIND')) lines.push('Next (REWIND): someone reset the offsets or a consumer commits stale ones; find who with `ticketctl consumers lag -o json` (members) and the audit log.');
+  return lines.join('\n');
+}
