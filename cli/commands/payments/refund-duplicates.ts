@@ -1,0 +1,96 @@
+import type { Pool } from 'mysql2/promise';
+import { OpsError, errorMessage } from '../../../lib/errors.ts';
+import { withTransaction } from '../../../service/db/connection.ts';
+import { EVENT_TYPES } from '../../../service/events/envelope.ts';
+import { appendEvent } from '../../../service/events/event-store.ts';
+import type { GatewayClient } from '../../../service/gateway/client.ts';
+import { lockPayment } from '../../../service/payments/transactions.ts';
+import type { Globals } from '../../main.ts';
+import { runMutation, type MutationFlags } from '../../mutation.ts';
+import { readDuplicateReport } from './duplicate-sources.ts';
+import { DEFAULT_DUPLICATE_WINDOW, windowArgs, type WindowFlags } from './duplicates.ts';
+import { DUPLICATE_REFUND_REASON, ORPHAN_REFUND_REASON, refundPlan, type DuplicateRefund, type PaymentCharge } from './refund-plan.ts';
+import { gatewayFor, withServicePool } from './service-pool.ts';
+import { parseWindow, windowJson } from './time-window.ts';
+
+// `ticketctl payments refund-duplicates` (report 4.3.1, the fix). In the saga's order for a
+// refund (service/payments/saga.ts refundAndRelease): the money first, through the gateway
+// with a key derived from the payment, then, under the payment's row lock and only from
+// SUCCESS, the row marked REFUNDED and PaymentRefunded appended to the event store. A crash
+// in between leaves the row SUCCESS, so a rerun plans it again and the refund replays.
+// The saga publishes no Kafka event for refunds (they live in the event store), so neither
+// does this command.
+
+export interface RefundFlags extends WindowFlags, MutationFlags {
+  includeOrphans?: boolean;
+}
+
+export interface RefundOutcome {
+  refunded: Array<{ paymentTxId: string; chargeIds: number[]; refundIds: number[]; marked: boolean; note: string | null }>;
+  orphansRefunded: Array<{ chargeId: number; refundId: number }>;
+}
+
+export async function run(g: Globals, opts: RefundFlags): Promise<void> {
+  const w = parseWindow(opts, new Date(), DEFAULT_DUPLICATE_WINDOW);
+  const c = await g.context();
+  const gateway = gatewayFor(c);
+  await withServicePool(c, async (pool) => {
+    const report = await g.ui.progress.step('read payments and the gateway ledger', () => readDuplicateReport(pool, gateway, w));
+    const dupIds = report.groups.flatMap((grp) => grp.duplicates.map((d) => d.paymentTxId));
+    const chargesOf = await g.ui.progress.step('list the duplicates\' charges at the gateway', () => chargesByPayment(gateway, dupIds));
+    const plan = refundPlan(report, chargesOf, windowJson(w), opts.includeOrphans === true, windowArgs(opts));
+    await runMutation(g, c, opts, plan, () => applyRefunds(g, pool, gateway, plan.data.duplicates, plan.data.orphans.filter((o) => o.action === 'refund')), (r) => [
+      ...r.refunded.map((x) => `${x.paymentTxId}: ${x.marked ? 'REFUNDED' : 'not marked'}${x.chargeIds.length ? `, charge(s) ${x.chargeIds.join(', ')} refunded (refund ${x.refundIds.join(', ')})` : ''}${x.note ? ` (${x.note})` : ''}`),
+      ...r.orphansRefunded.map((o) => `orphan charge ${o.chargeId}: refunded (refund ${o.refundId})`),
+      `Verify: \`ticketctl payments duplicates ${windowArgs(opts)}\` exits 0 when nothing is left.`,
+    ]);
+  });
+}
+
+async function chargesByPayment(gateway: GatewayClient, paymentTxIds: string[]): Promise<Map<string, PaymentCharge[]>> {
+  const out = new Map<string, PaymentCharge[]>();
+  for (const id of paymentTxIds) {
+    const charges = await gateway.getCharges(id);
+    out.set(id, charges.filter((ch) => ch.status === 'CHARGED').map((ch) => ({ chargeId: ch.id, amount: ch.amount, refunded: ch.refund !== null })));
+  }
+  return out;
+}
+
+async function applyRefunds(g: Globals, pool: Pool, gateway: GatewayClient, duplicates: DuplicateRefund[], orphans: Array<{ chargeId: number; idempotencyKey: string }>): Promise<RefundOutcome> {
+  const db = { pool, acquireTimeoutMs: 5000 };
+  const outcome: RefundOutcome = { refunded: [], orphansRefunded: [] };
+  for (const d of duplicates) {
+    const refundIds: number[] = [];
+    for (const r of d.refunds) {
+      const answer = await g.ui.progress.step(`refund charge ${r.chargeId} of ${d.paymentTxId}`, () => refundOrExplain(gateway, { idempotencyKey: r.idempotencyKey, chargeId: r.chargeId, reason: DUPLICATE_REFUND_REASON }));
+      refundIds.push(answer.id);
+    }
+    const chargeIds = [...d.alreadyRefunded, ...d.refunds.map((r) => r.chargeId)];
+    const marked = await withTransaction(db, async (conn) => {
+      const p = await lockPayment(conn, d.paymentTxId);
+      if (!p || p.status !== 'SUCCESS') return p?.status ?? 'missing';
+      await conn.query("UPDATE payment_transactions SET status = 'REFUNDED' WHERE payment_tx_id = ?", [d.paymentTxId]);
+      await appendEvent(conn, d.paymentTxId, EVENT_TYPES.paymentRefunded, { chargeIds, refundIds, reason: 'duplicate', keptPaymentTxId: d.keptPaymentTxId, by: 'ticketctl payments refund-duplicates' });
+      return 'REFUNDED';
+    });
+    outcome.refunded.push({ paymentTxId: d.paymentTxId, chargeIds, refundIds, marked: marked === 'REFUNDED', note: marked === 'REFUNDED' ? null : `its status changed to ${marked} meanwhile; left as it is` });
+  }
+  for (const o of orphans) {
+    const answer = await g.ui.progress.step(`refund orphan charge ${o.chargeId}`, () => refundOrExplain(gateway, { idempotencyKey: o.idempotencyKey, chargeId: o.chargeId, reason: ORPHAN_REFUND_REASON }));
+    outcome.orphansRefunded.push({ chargeId: o.chargeId, refundId: answer.id });
+  }
+  return outcome;
+}
+
+async function refundOrExplain(gateway: GatewayClient, req: { idempotencyKey: string; chargeId: number; reason: string }): Promise<{ id: number }> {
+  try {
+    return await gateway.refund(req);
+  } catch (err) {
+    throw new OpsError(`The gateway refused or did not answer the refund of charge ${req.chargeId}: ${errorMessage(err)}.`, {
+      code: 'REFUND_FAILED',
+      retriable: (err as { retriable?: boolean }).retriable === true,
+      hint: 'Refunds already made stay made and rows already marked stay marked; fix the gateway (`ticketctl health`) and run the same command again: each refund key replays, nothing is refunded twice.',
+      cause: err,
+    });
+  }
+}
