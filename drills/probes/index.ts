@@ -50,7 +50,8 @@ const PROBES: Record<ProbeName, (env: ProbeEnv) => Promise<Omit<ProbeResult, 'na
     return bad.length ? { ok: false, detail: bad.join('; ') } : { ok: true, detail: 'every instance sees 3 live brokers' };
   },
   async 'breakers-closed'(env) {
-    const bad = await everyInstance(env, '/admin/state', (s, b) => s === 200 && b?.breaker?.state === 'CLOSED');
+    const states = await Promise.all(env.serviceUrls.map(async (u) => ({ u, r: await http('GET', `${u}/admin/state`, undefined, 3000) })));
+    const bad = states.filter(({ r }) => r.status !== 200 || r.body?.breaker?.state !== 'CLOSED').map(({ u, r }) => `${u}: ${r.body?.breaker?.state ?? r.status ?? r.error}`);
     return bad.length ? { ok: false, detail: `breaker not CLOSED: ${bad.join('; ')}` } : { ok: true, detail: 'every breaker CLOSED' };
   },
   async 'dlq-unchanged'(env) {
