@@ -1,0 +1,112 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { freshConcert, gateway, sql } from '../helpers/service.ts';
+import { parseJson, scratch } from './helpers.ts';
+
+// Runbook 4.3.1 on the real stack: duplicate SUCCESS payments seeded straight into the
+// service database, each with a real charge in the gateway's ledger, plus one gateway charge
+// no payment accounts for. Detect, dry-run (nothing changes), refuse without consent,
+// refund (gateway refunds recorded, rows REFUNDED, event-store rows), then nothing is left.
+
+const s = scratch('payments');
+
+async function seedSuccess(userId: string, seatId: number, amount: number, createdAt: Date): Promise<{ paymentTxId: string; chargeId: number }> {
+  const paymentTxId = randomUUID();
+  const charge = await gateway.charge({ idempotencyKey: paymentTxId, paymentTxId, amount });
+  await sql(
+    `INSERT INTO payment_transactions (payment_tx_id, user_id, seat_id, hold_id, amount, status, attempts, request_hash, gateway_charge_id, created_at)
+     VALUES (?, ?, ?, ?, ?, 'SUCCESS', 1, ?, ?, ?)`,
+    [paymentTxId, userId, seatId, randomUUID(), amount, 'f'.repeat(64), charge.id, createdAt],
+  );
+  return { paymentTxId, chargeId: charge.id };
+}
+
+const status = async (id: string) => (await sql('SELECT status FROM payment_transactions WHERE payment_tx_id = ?', [id]))[0]!.status;
+
+test('duplicates: detect, dry-run, refuse without --yes, refund through the gateway, then nothing is left', { timeout: 180_000 }, async () => {
+  const since = new Date(Date.now() - 5000).toISOString();
+  const concert = await freshConcert(1, 42_000);
+  const seatId = concert.seatIds[0]!;
+  const userId = `dup-${randomUUID().slice(0, 8)}`;
+  const first = await seedSuccess(userId, seatId, 42_000, new Date(Date.now() - 3000));
+  const second = await seedSuccess(userId, seatId, 42_000, new Date(Date.now() - 2000));
+  const ghost = randomUUID();
+  const orphan = await gateway.charge({ idempotencyKey: ghost, paymentTxId: ghost, amount: 1234 });
+  const window = ['--since', since];
+
+  // Detect: exit 1 (an incident), the first kept, the second a duplicate, the orphan listed.
+  const found = await s.run(['payments', 'duplicates', ...window, '-o', 'json']);
+  assert.equal(found.exitCode, 1, found.stderr);
+  assert.match(found.stderr, /refund-duplicates/);
+  const report = parseJson(found);
+  assert.deepEqual(Object.keys(report), ['context', 'window', 'groups', 'orphanCharges', 'inFlightCharges', 'summary', 'clean']);
+  const group = report.groups.find((g: any) => g.userId === userId);
+  assert.ok(group, JSON.stringify(report.groups));
+  assert.equal(group.seatId, seatId);
+  assert.equal(group.kept.paymentTxId, first.paymentTxId);
+  assert.deepEqual(group.duplicates.map((d: any) => [d.paymentTxId, d.role, d.amount, d.gatewayChargeId]), [[second.paymentTxId, 'duplicate', 42_000, second.chargeId]]);
+  assert.deepEqual(Object.keys(group.kept), ['paymentTxId', 'userId', 'seatId', 'amount', 'createdAt', 'updatedAt', 'gatewayChargeId', 'role']);
+  const o = report.orphanCharges.find((x: any) => x.chargeId === orphan.id);
+  assert.ok(o, JSON.stringify(report.orphanCharges));
+  assert.deepEqual([o.paymentTxId, o.amount, o.paymentStatus], [ghost, 1234, null]);
+  assert.equal(report.clean, false);
+
+  // Dry run: the exact plan, nothing changed.
+  const dry = await s.run(['payments', 'refund-duplicates', ...window, '--include-orphans', '--dry-run', '-o', 'json']);
+  assert.equal(dry.exitCode, 0, dry.stderr);
+  const plan = parseJson(dry).plan;
+  const planned = plan.data.duplicates.find((d: any) => d.paymentTxId === second.paymentTxId);
+  assert.deepEqual(planned.refunds, [{ chargeId: second.chargeId, amount: 42_000, idempotencyKey: `dup-refund:${second.paymentTxId}:${second.chargeId}` }]);
+  assert.equal(planned.keptPaymentTxId, first.paymentTxId);
+  assert.ok(!plan.data.duplicates.some((d: any) => d.paymentTxId === first.paymentTxId), 'the kept payment is never refunded');
+  assert.equal(plan.data.orphans.find((x: any) => x.chargeId === orphan.id).action, 'refund');
+  assert.equal(await status(second.paymentTxId), 'SUCCESS');
+  assert.equal((await gateway.getCharge(second.chargeId)).refund, null);
+
+  // No terminal, no --yes: refused with exit 2, nothing changed.
+  const refused = await s.run(['payments', 'refund-duplicates', ...window]);
+  assert.equal(refused.exitCode, 2, refused.stderr);
+  assert.match(refused.stderr, /--yes/);
+  assert.equal(await status(second.paymentTxId), 'SUCCESS');
+
+  // Apply.
+  const applied = await s.run(['payments', 'refund-duplicates', ...window, '--include-orphans', '--yes', '-o', 'json'], {}, 120_000);
+  assert.equal(applied.exitCode, 0, applied.stderr);
+  const out = parseJson(applied);
+  assert.equal(out.result, 'ok');
+  assert.deepEqual(out.outcome.refunded.find((r: any) => r.paymentTxId === second.paymentTxId).chargeIds, [second.chargeId]);
+  assert.equal(await status(second.paymentTxId), 'REFUNDED');
+  assert.equal(await status(first.paymentTxId), 'SUCCESS', 'the first payment is kept');
+  const refund = (await gateway.getCharge(second.chargeId)).refund;
+  assert.equal(refund?.idempotencyKey, `dup-refund:${second.paymentTxId}:${second.chargeId}`);
+  assert.equal(refund?.amount, 42_000);
+  assert.equal((await gateway.getCharge(first.chargeId)).refund, null);
+  assert.notEqual((await gateway.getCharge(orphan.id)).refund, null, 'orphan refunded with --include-orphans');
+  const events = await sql('SELECT event_type, event_data FROM event_store WHERE aggregate_id = ? ORDER BY version', [second.paymentTxId]);
+  assert.deepEqual(events.map((e) => e.event_type), ['PaymentRefunded']);
+  assert.deepEqual(JSON.parse(events[0]!.event_data).chargeIds, [second.chargeId]);
+  assert.equal(s.audit().at(-1)?.result, 'ok');
+
+  // A rerun finds nothing, and detection is clean.
+  const again = await s.run(['payments', 'refund-duplicates', ...window, '--include-orphans', '--yes', '-o', 'json']);
+  assert.equal(again.exitCode, 0, again.stderr);
+  assert.equal(parseJson(again).result, 'noop');
+  const clean = await s.run(['payments', 'duplicates', ...window]);
+  assert.equal(clean.exitCode, 0, clean.stdout + clean.stderr);
+  const refunds = (await gateway.getCharges(second.paymentTxId)).filter((c) => c.refund);
+  assert.equal(refunds.length, 1, 'refunded exactly once');
+});
+
+test('duplicates: bad times and unknown flags exit 2 with a hint; the table names what to run', { timeout: 60_000 }, async () => {
+  for (const args of [['--since', 'yesterday'], ['--until', '5w'], ['--since', '1h', '--until', '2h'], ['--bogus']]) {
+    const r = await s.run(['payments', 'duplicates', ...args]);
+    assert.equal(r.exitCode, 2, `${args.join(' ')}: ${r.stderr}`);
+  }
+  const r = await s.run(['payments', 'refund-duplicates', '--since', 'nope', '--yes']);
+  assert.equal(r.exitCode, 2);
+  assert.match(r.stderr, /--since 30m/);
+  const table = await s.run(['payments', 'duplicates', '--since', '1m', '-o', 'table']);
+  assert.ok([0, 1].includes(table.exitCode), table.stderr);
+  assert.match(table.stdout, /^Window: /);
+});
