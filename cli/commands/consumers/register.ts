@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { Argument, type Command } from 'commander';
 import type { Kit } from '../../kit.ts';
 
 // `ticketctl consumers ...` (report 4.2, 2.2.1): registered here, loaded lazily inside each action.
@@ -15,4 +15,10 @@ export function register(program: Command, kit: Kit): void {
     .option('--samples <n>', 'how many samples over the window', kit.int('--samples', 2, 100), 5)
     .addOption(kit.output())
     .action(async (opts) => (await import('./lag.ts')).run(g(), opts));
+  kit.mutating(
+    consumers
+      .command('profile')
+      .description("switch every instance's saga consumer settings (report 4.2.2) and verify; each consumer restarts")
+      .addArgument(new Argument('<profile>', 'emergency (maxWait 100 ms, session 10 s) or normal (500 ms, 30 s)').choices(['emergency', 'normal'])),
+  ).action(async (profile, opts) => (await import('./profile.ts')).run(g(), profile, opts));
 }
