@@ -58,6 +58,8 @@ export interface ResponseBounds {
   errorStatuses: number[];
   /** Of all requests, at most this fraction may answer an error status (0 = none). */
   maxErrorRate: number;
+  /** A 503 must come at least this fast (report 2.3.1: fail fast, do not queue). */
+  max503Ms: number;
   /** Every 503 must carry Retry-After (report 2.3.1). */
   retryAfterOn503: boolean;
 }

@@ -123,9 +123,11 @@ function load(v: Check, raw: unknown): LoadSpec {
 }
 
 function responses(v: Check, raw: unknown): ResponseBounds {
-  const o = v.object(raw ?? {}, 'responses', ['maxMs', 'errorStatuses', 'maxErrorRate', 'retryAfterOn503']);
+  const o = v.object(raw ?? {}, 'responses', ['maxMs', 'max503Ms', 'errorStatuses', 'maxErrorRate', 'retryAfterOn503']);
+  const maxMs = v.int(o.maxMs ?? 10_000, 'responses.maxMs', 1, 600_000);
   return {
-    maxMs: v.int(o.maxMs ?? 10_000, 'responses.maxMs', 1, 600_000),
+    maxMs,
+    max503Ms: v.int(o.max503Ms ?? maxMs, 'responses.max503Ms', 1, 600_000),
     errorStatuses: v.array(o.errorStatuses ?? [500, 502, 504], 'responses.errorStatuses', 0).map((s, i) => v.int(s, `responses.errorStatuses[${i}]`, 100, 599)),
     maxErrorRate: v.rate(o.maxErrorRate ?? 0, 'responses.maxErrorRate'),
     retryAfterOn503: v.bool(o.retryAfterOn503 ?? true, 'responses.retryAfterOn503'),

@@ -42,7 +42,14 @@ export interface DrillJournal {
   invariants: InvariantResult[];
   timeline: Timeline;
   times: RecoveryTimes;
-  load: { planned: number; holds: Record<string, number>; payments: Record<string, number>; accepted: number };
+  load: {
+    planned: number;
+    holds: Record<string, number>;
+    payments: Record<string, number>;
+    accepted: number;
+    /** "hold 201", "payment 503", "hold no-answer"... -> count, median and slowest answer. */
+    latency: Record<string, { count: number; p50Ms: number; maxMs: number }>;
+  };
 }
 
 /**

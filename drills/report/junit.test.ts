@@ -30,7 +30,7 @@ function journal(over: Partial<DrillJournal> = {}): DrillJournal {
     ],
     timeline,
     times: recoveryTimes(timeline),
-    load: { planned: 1, holds: {}, payments: {}, accepted: 0 },
+    load: { planned: 1, holds: {}, payments: {}, accepted: 0, latency: {} },
     ...over,
   };
 }

@@ -13,6 +13,8 @@ export function summaryLines(j: DrillJournal): string[] {
     `  timing: detect ${seconds(t.timeToDetectMs)}${j.timeline.detectedBy ? ` (${j.timeline.detectedBy})` : ''}, fault on ${seconds(t.faultDurationMs)}, recover ${seconds(t.timeToRecoverMs)}, drain ${seconds(t.timeToDrainMs)}`,
     `  load: ${j.load.planned} planned; holds ${fmt(j.load.holds)}; payments ${fmt(j.load.payments)} (${j.load.accepted} accepted)`,
   ];
+  const lat = Object.entries(j.load.latency ?? {});
+  if (lat.length) lines.push(`  latency: ${lat.map(([k, v]) => `${k} p50 ${v.p50Ms} ms max ${v.maxMs} ms`).join('; ')}`);
   for (const f of j.faults) lines.push(`  fault ${f.description}: ${f.confirmed ?? 'not confirmed'}; reverted: ${f.reverted ?? 'no'}`);
   for (const c of j.checks) lines.push(`  ${c.ok ? 'ok  ' : 'FAIL'} check ${c.name}: ${c.detail}`);
   for (const i of j.invariants) {

@@ -66,7 +66,7 @@ export async function runDrill(env: DrillEnv, drill: Drill, o: RunOptions): Prom
     invariants: [],
     timeline,
     times: recoveryTimes(timeline),
-    load: { planned: 0, holds: {}, payments: {}, accepted: 0 },
+    load: { planned: 0, holds: {}, payments: {}, accepted: 0, latency: {} },
   };
   const check = (name: string, ok: boolean, detail: string, since: number) => {
     checks.push({ name, ok, detail, ms: Date.now() - since });
@@ -198,6 +198,7 @@ export async function runDrill(env: DrillEnv, drill: Drill, o: RunOptions): Prom
     for (const x of xs) if (x) out[String(x.status)] = (out[String(x.status)] ?? 0) + 1;
     return out;
   };
+  journal.load.latency = latencyByCall(scope.load);
   journal.load.holds = count(scope.load.map((r) => r.hold));
   journal.load.payments = count(scope.load.map((r) => r.payment));
   journal.load.accepted = scope.accepted.length;
@@ -209,6 +210,24 @@ export async function runDrill(env: DrillEnv, drill: Drill, o: RunOptions): Prom
     throw Object.assign(aborted instanceof Error ? aborted : new Error(String(aborted)), { journal });
   }
   return journal;
+}
+
+/** Per call and status: how many, median and slowest answer (ms). */
+function latencyByCall(load: OpResult[]): Record<string, { count: number; p50Ms: number; maxMs: number }> {
+  const groups = new Map<string, number[]>();
+  for (const op of load) {
+    for (const [call, a] of [['hold', op.hold], ['payment', op.payment]] as const) {
+      if (!a) continue;
+      const key = `${call} ${a.status || 'no-answer'}`;
+      groups.set(key, [...(groups.get(key) ?? []), a.ms]);
+    }
+  }
+  return Object.fromEntries(
+    [...groups].map(([k, ms]) => {
+      const sorted = ms.sort((a, b) => a - b);
+      return [k, { count: ms.length, p50Ms: sorted[Math.floor((sorted.length - 1) / 2)]!, maxMs: sorted.at(-1)! }];
+    }),
+  );
 }
 
 export function newRunId(now = new Date()): string {
