@@ -1,4 +1,4 @@
-import type { PoolConnection, ResultSetHeader } from 'mysql2/promise';
+import type { PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { withConnection, withTransaction, type Db } from '../db/connection.ts';
 import { EVENT_TYPES, newEnvelope, type Envelope } from '../events/envelope.ts';
 import { appendEvent } from '../events/event-store.ts';
@@ -52,6 +52,22 @@ export function isGatewayFailure(err: unknown): boolean {
   return (err as { retriable?: boolean } | null)?.retriable === true;
 }
 
+/**
+ * The gateway idempotency key of a charge attempt: the payment id, or the key a reprocess
+ * round chose (`ticketctl events reprocess`: a FAILED payment's key already holds a decline
+ * or a refunded charge, which a replay would only repeat). The try event carries it and each
+ * scheduled retry copies it, so every attempt of one round charges at most once.
+ */
+export function chargeKeyOf(event: Envelope): string {
+  const k = event.data.chargeKey;
+  return typeof k === 'string' && k.startsWith(`${event.paymentTxId}:`) && k.length <= 100 ? k : event.paymentTxId;
+}
+
+async function alreadyProcessed(conn: PoolConnection, event: Envelope, handler: string): Promise<boolean> {
+  const [rows] = await conn.query<RowDataPacket[]>('SELECT 1 FROM processed_events WHERE event_id = ? AND handler = ?', [event.eventId, handler]);
+  return rows.length > 0;
+}
+
 async function firstDelivery(conn: PoolConnection, event: Envelope, handler: string): Promise<boolean> {
   const [r] = await conn.query<ResultSetHeader>('INSERT IGNORE INTO processed_events (event_id, handler) VALUES (?, ?)', [event.eventId, handler]);
   return r.affectedRows === 1;
@@ -69,10 +85,14 @@ export function createSaga({ db, gateway, breaker, retry, onOutcome }: SagaDeps)
   async function chargeAttempt(topic: string, event: Envelope): Promise<Outcome> {
     const before = await load(event.paymentTxId);
     if (before.status !== 'PENDING' || event.attempt <= before.attempts) return 'skipped';
+    // A redelivered event that already had its effect must not reach the gateway: after a
+    // reprocess reset the attempt count, the attempt check above no longer tells.
+    if (await withConnection(db, (conn) => alreadyProcessed(conn, event, topic))) return 'skipped';
+    const chargeKey = chargeKeyOf(event);
     let charge: Charge | undefined;
     let error: unknown;
     try {
-      charge = await breaker.execute(() => gateway.charge({ idempotencyKey: event.paymentTxId, paymentTxId: event.paymentTxId, amount: before.amount }), isGatewayFailure);
+      charge = await breaker.execute(() => gateway.charge({ idempotencyKey: chargeKey, paymentTxId: event.paymentTxId, amount: before.amount }), isGatewayFailure);
     } catch (err) {
       error = err;
     }
@@ -92,7 +112,7 @@ export function createSaga({ db, gateway, breaker, retry, onOutcome }: SagaDeps)
       const decision = charge?.status === 'DECLINED' ? ({ action: 'give-up', reason: 'not-retriable' } as const) : retry.decide({ attempt: event.attempt, error });
       await conn.query('UPDATE payment_transactions SET attempts = ?, failure_reason = ? WHERE payment_tx_id = ?', [event.attempt, reason.slice(0, 500), p.paymentTxId]);
       if (decision.action === 'retry') {
-        const next = newEnvelope(EVENT_TYPES.paymentRetryScheduled, p.paymentTxId, decision.nextAttempt, { delayMs: decision.delayMs, lastError: reason });
+        const next = newEnvelope(EVENT_TYPES.paymentRetryScheduled, p.paymentTxId, decision.nextAttempt, { delayMs: decision.delayMs, lastError: reason, ...(chargeKey === p.paymentTxId ? {} : { chargeKey }) });
         await appendEvent(conn, p.paymentTxId, next.type, next.data);
         await enqueue(conn, TOPICS.paymentRetry, next, decision.delayMs);
         return 'retry-scheduled';
