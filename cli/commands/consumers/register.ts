@@ -17,6 +17,13 @@ export function register(program: Command, kit: Kit): void {
     .action(async (opts) => (await import('./lag.ts')).run(g(), opts));
   kit.mutating(
     consumers
+      .command('scale')
+      .description('local stack only: start or stop service instances (highest-numbered first) and wait until the consumer group has that many members')
+      .argument('<count>', 'service instances to run (1-9)', kit.int('count', 1, 9))
+      .option('--timeout <seconds>', 'how long to wait for instances and the group rebalance', kit.int('--timeout', 1, 3600), 180),
+  ).action(async (count, opts) => (await import('./scale.ts')).run(g(), count, opts));
+  kit.mutating(
+    consumers
       .command('profile')
       .description("switch every instance's saga consumer settings (report 4.2.2) and verify; each consumer restarts")
       .addArgument(new Argument('<profile>', 'emergency (maxWait 100 ms, session 10 s) or normal (500 ms, 30 s)').choices(['emergency', 'normal'])),

@@ -1,0 +1,92 @@
+import { OpsError, errorMessage } from '../../../lib/errors.ts';
+import { WaitTimeoutError, waitFor } from '../../../lib/wait.ts';
+import { CONSUMER_GROUP, TOPICS } from '../../../service/events/topics.ts';
+import { createServiceComponent } from '../../../stack/components/service.ts';
+import { stackDown, stackUp } from '../../../stack/index.ts';
+import { readServiceInstances, serviceInstancesFile, writeServiceInstances } from '../../../stack/service-instances.ts';
+import { runningRecord } from '../../../stack/supervisor/managed.ts';
+import { MAX_SERVICE_INSTANCES } from '../../../stack/topology.ts';
+import { withAdmin } from '../../clients/kafka.ts';
+import { readAll, serviceInstances } from '../../clients/service-admin.ts';
+import type { Context } from '../../context.ts';
+import type { Globals } from '../../main.ts';
+import { runMutation, type MutationFlags } from '../../mutation.ts';
+import { stackContextOf } from '../../stack-context.ts';
+import { describeGroup } from './group-offsets.ts';
+import { scalePlan } from './scale-plan.ts';
+
+// Runbook 4.2.1 (`docker-compose up -d --scale ticketing-app=3`) for the local stack: start
+// or stop service instances through the stack's supervisor, record the count in the stack
+// folder so every other command agrees, and wait until the consumer group has exactly the
+// instances we asked for. Other platforms scale with their own tooling: refused there.
+
+export interface ScaleFlags extends MutationFlags {
+  timeout: number;
+}
+
+export async function run(g: Globals, to: number, opts: ScaleFlags): Promise<void> {
+  const c = await g.context();
+  const stack = stackContextOf(c, '`consumers scale`');
+  const t = stack.topology;
+  const from = readServiceInstances(stack.paths);
+  const running = Array.from({ length: MAX_SERVICE_INSTANCES }, (_, i) => i + 1).flatMap((n) => {
+    const rec = runningRecord(stack.paths, createServiceComponent(t, n));
+    return rec ? [{ n, pid: rec.pid }] : [];
+  });
+  const partitions = await withAdmin(c, async (admin) => (await admin.fetchTopicMetadata({ topics: [TOPICS.paymentTry] })).topics[0]?.partitions.length ?? 0);
+  const emergency = (await readAll(serviceInstances(c)))
+    .filter((r) => r.state && (r.state.consumer.profile === 'emergency' || r.state.retry.emergency))
+    .map((r) => r.name);
+  const plan = scalePlan({ from, to, running, portOf: t.servicePort, topic: TOPICS.paymentTry, partitions, emergency, countFile: serviceInstancesFile(stack.paths), group: CONSUMER_GROUP, timeoutS: opts.timeout });
+
+  await runMutation(g, c, opts, plan, async () => {
+    const t0 = Date.now();
+    writeServiceInstances(stack.paths, to);
+    const { start, stop } = plan.data;
+    let stopped: string[] = [];
+    try {
+      if (stop.length) stopped = (await stackDown(stack, { only: stop.map((s) => s.instance), progress: g.ui.progress })).stopped.map((s) => s.name);
+      if (start.length) await stackUp(stack, { only: start, progress: g.ui.progress, signal: g.signal });
+    } catch (err) {
+      // stackUp stopped what it started; put the recorded count back so the stack folder tells the truth.
+      writeServiceInstances(stack.paths, from);
+      throw new OpsError(`Scaling to ${to} failed: ${errorMessage(err)}`, {
+        code: 'SCALE_FAILED',
+        hint: `The stack records ${from} instance(s) again. Read the log (\`ticketctl stack logs ${start[0] ?? 'service-1'}\`) and \`ticketctl stack status\`; \`ticketctl stack up\` restores ${from}.`,
+        cause: err,
+      });
+    }
+    const members = await g.ui.progress.step(`wait for ${CONSUMER_GROUP} to hold ${to} member(s)`, () => waitForMembers(c, to, opts.timeout, g.signal));
+    return { from, to, started: start, stopped, members, idleConsumers: plan.data.idleConsumers, durationMs: Date.now() - t0 };
+  }, (r) => [
+    `${r.to} instance(s) run; ${CONSUMER_GROUP} is Stable with ${r.members.join(', ')}.`,
+    ...(r.idleConsumers ? [`${r.idleConsumers} of them have no ${TOPICS.paymentTry} partition: idle for payments (more partitions would put them to work).`] : []),
+    'Check the lag: `ticketctl consumers lag`.',
+  ]);
+}
+
+/** Waits until the group is Stable with exactly service-1..service-n as members; returns their clientIds. */
+async function waitForMembers(c: Context, n: number, timeoutS: number, signal: AbortSignal): Promise<string[]> {
+  const want = Array.from({ length: n }, (_, i) => `ticketing-service-${i + 1}`).sort();
+  try {
+    return await withAdmin(c, (admin) =>
+      waitFor(
+        async () => {
+          const d = await describeGroup(admin, CONSUMER_GROUP);
+          const have = d.members.map((m) => m.clientId).sort();
+          if (d.state !== 'Stable' || have.join() !== want.join()) throw new Error(`group ${d.state} with ${have.join(', ') || 'no members'}`);
+          return have;
+        },
+        { timeoutMs: timeoutS * 1000, intervalMs: 500, what: `${CONSUMER_GROUP} Stable with ${want.join(', ')}`, signal },
+      ),
+    );
+  } catch (err) {
+    if (!(err instanceof WaitTimeoutError)) throw err;
+    throw new OpsError(`The instances run, but the consumer group did not settle within ${timeoutS} s: ${err.message}.`, {
+      code: 'REBALANCE_TIMEOUT',
+      retriable: true,
+      hint: 'Watch it with `ticketctl consumers lag --window 0`; read the instances\' logs (`ticketctl stack logs service-<n>`); a larger --timeout may be all it needs.',
+      cause: err,
+    });
+  }
+}
