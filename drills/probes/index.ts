@@ -23,7 +23,8 @@ export interface ProbeResult {
 
 async function everyInstance(env: ProbeEnv, path: string, ok: (status: number, body: any) => boolean, timeoutMs = 3000): Promise<string[]> {
   const answers = await Promise.all(env.serviceUrls.map(async (u) => ({ u, r: await http('GET', `${u}${path}`, undefined, timeoutMs) })));
-  return answers.filter(({ r }) => !ok(r.status, r.body)).map(({ u, r }) => `${u}${path}: ${r.status || r.error}${r.body?.error ? ` ${typeof r.body.error === 'string' ? r.body.error : JSON.stringify(r.body.error)}` : ''}`);
+  const why = (b: any) => (b?.error ? ` ${typeof b.error === 'string' ? b.error : JSON.stringify(b.error)}` : b?.detail ? ` ${b.detail}` : '');
+  return answers.filter(({ r }) => !ok(r.status, r.body)).map(({ u, r }) => `${u}${path}: ${r.status || r.error}${why(r.body)}`);
 }
 
 const healthProbe = (path: string) => async (env: ProbeEnv) => {
