@@ -19,4 +19,25 @@ export function register(program: Command, kit: Kit): void {
       .option('--timeout <seconds>', 'how long to wait for every payment to be final', kit.int('--timeout', 1, 3600), 120)
       .option('--limit <n>', 'at most this many payments per run', kit.int('--limit', 1, 10_000), 500),
   ).action(async (opts) => (await import('./reprocess.ts')).run(g(), opts));
+
+  const dlq = events.command('dlq').description('the dead letter queue payment.dlq: list, inspect, replay to the original topic');
+  const filters = (cmd: Command) =>
+    cmd
+      .option('--topic <name>', 'only dead letters from this original topic, e.g. payment.try')
+      .option('--since <time>', 'only dead letters written since: an ISO time or a duration, e.g. 30m')
+      .option('--error <text>', 'only dead letters whose error contains this text (any case)')
+      .option('--key <key>', 'only dead letters with this message key (the paymentTxId)')
+      .option('--limit <n>', 'at most this many, oldest first', kit.int('--limit', 1, 100_000), 100);
+  filters(dlq.command('list').description('dead letters with their original topic/partition/offset, error, attempts and whether replayed').addOption(kit.output())).action(async (opts) =>
+    (await import('./dlq-list.ts')).run(g(), opts),
+  );
+  dlq
+    .command('inspect')
+    .description('one dead letter in full: headers, origin, error, attempts, payload pretty-printed')
+    .argument('<position>', '<partition>:<offset>, the ID column of `events dlq list`')
+    .addOption(kit.output())
+    .action(async (position, opts) => (await import('./dlq-inspect.ts')).run(g(), position, opts));
+  kit.mutating(filters(dlq.command('replay').description('republish the selected dead letters to their original topics; recorded, so a second replay of the same selection does nothing'))).action(
+    async (opts) => (await import('./dlq-replay.ts')).run(g(), opts),
+  );
 }

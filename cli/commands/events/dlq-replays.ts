@@ -1,0 +1,41 @@
+import type { Pool, RowDataPacket } from 'mysql2/promise';
+
+// Which dead letters ticketctl has replayed: a table in the service database, owned by
+// ticketctl and created on first replay (not a service migration: the service never reads
+// it). A replay sends first and records afterwards, so a crash in between replays that
+// message again on the next run: at-least-once, which the saga absorbs, since the
+// republished value keeps its event id and processed_events dedupes it.
+
+const TABLE = 'ticketctl_dlq_replays';
+
+export async function ensureReplayTable(pool: Pool): Promise<void> {
+  await pool.query(`CREATE TABLE IF NOT EXISTS ${TABLE} (
+    dlq_topic VARCHAR(100) NOT NULL,
+    dlq_partition INT NOT NULL,
+    dlq_offset BIGINT NOT NULL,
+    original_topic VARCHAR(100) NOT NULL,
+    message_key VARCHAR(200) NULL,
+    event_id VARCHAR(64) NULL,
+    replayed_by VARCHAR(200) NOT NULL,
+    replayed_at TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
+    PRIMARY KEY (dlq_topic, dlq_partition, dlq_offset)
+  ) ENGINE=InnoDB`);
+}
+
+/** "partition:offset" -> when it was replayed; empty before the first replay ever. */
+export async function replayedMessages(pool: Pool, dlqTopic: string): Promise<Map<string, string>> {
+  try {
+    const [rows] = await pool.query<RowDataPacket[]>(`SELECT dlq_partition, dlq_offset, replayed_at FROM ${TABLE} WHERE dlq_topic = ?`, [dlqTopic]);
+    return new Map(rows.map((r) => [`${r.dlq_partition}:${r.dlq_offset}`, new Date(r.replayed_at).toISOString()]));
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ER_NO_SUCH_TABLE') return new Map();
+    throw err;
+  }
+}
+
+export async function recordReplay(pool: Pool, r: { dlqTopic: string; partition: number; offset: string; originalTopic: string; key: string | null; eventId: string | null; by: string }): Promise<void> {
+  await pool.query(
+    `INSERT IGNORE INTO ${TABLE} (dlq_topic, dlq_partition, dlq_offset, original_topic, message_key, event_id, replayed_by) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    [r.dlqTopic, r.partition, r.offset, r.originalTopic, r.key?.slice(0, 200) ?? null, r.eventId?.slice(0, 64) ?? null, r.by.slice(0, 200)],
+  );
+}
