@@ -1,5 +1,6 @@
 import { DrillFormatError } from '../../../drills/format/validate.ts';
-import { drillNames, readDrill } from '../../../drills/format/files.ts';
+import path from 'node:path';
+import { drillNames, readDrill, SCENARIO_DIR } from '../../../drills/format/files.ts';
 import { describeFault } from '../../../drills/faults/index.ts';
 import { createTopology } from '../../../stack/topology.ts';
 import { ExitError } from '../../errors.ts';
@@ -19,11 +20,12 @@ export interface ListRow {
   error: string | null;
 }
 
-export async function run(g: Globals, opts: { output?: string }): Promise<void> {
+export async function run(g: Globals, opts: { output?: string; scenarios?: string }): Promise<void> {
   const t = createTopology();
-  const rows: ListRow[] = drillNames().map((name) => {
+  const dir = opts.scenarios ? path.resolve(opts.scenarios) : SCENARIO_DIR;
+  const rows: ListRow[] = drillNames(dir).map((name) => {
     try {
-      const d = readDrill(name, t);
+      const d = readDrill(name, t, dir);
       return { name, report: d.report, title: d.title, faults: d.faults.map(describeFault), invariants: d.invariants, valid: true, error: null };
     } catch (err) {
       if (!(err instanceof DrillFormatError)) throw err;

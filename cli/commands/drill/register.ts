@@ -8,12 +8,14 @@ export function register(program: Command, kit: Kit): void {
   drill
     .command('list')
     .description('every drill in drills/scenarios/: name, report section, faults, invariants; exit 3 when a drill file is invalid')
+    .option('--scenarios <dir>', 'read drill files from this folder (default: drills/scenarios)')
     .addOption(kit.output())
     .action(async (opts) => (await import('./list.ts')).run(g(), opts));
   drill
     .command('show')
     .description('one drill, validated: its faults, blast radius, load, recovery bounds and invariants')
     .argument('<name>', 'drill name, e.g. poison-messages (see `drill list`)')
+    .option('--scenarios <dir>', 'read drill files from this folder (default: drills/scenarios)')
     .addOption(kit.output())
     .action(async (name, opts) => (await import('./show.ts')).run(g(), name, opts));
   kit.mutating(
@@ -23,7 +25,8 @@ export function register(program: Command, kit: Kit): void {
       .argument('[names...]', 'drills to run, in this order (see `drill list`)')
       .option('--all', 'run every drill in drills/scenarios/')
       .option('--seed <n>', 'seed of the load generator (same seed, same load); default: random, printed', kit.int('--seed', 0, 2 ** 31 - 1))
-      .option('--report-dir <dir>', 'where the run\'s folder of reports goes (default: <stack dir>/reports)'),
+      .option('--report-dir <dir>', 'where the run\'s folder of reports goes (default: <stack dir>/reports)')
+      .option('--scenarios <dir>', 'read drill files from this folder (default: drills/scenarios)'),
   ).action(async (names, opts) => (await import('./run.ts')).run(g(), names, opts));
   kit.mutating(
     drill

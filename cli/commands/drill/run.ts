@@ -23,6 +23,7 @@ export interface RunFlags extends MutationFlags {
   all?: boolean;
   seed?: number;
   reportDir?: string;
+  scenarios?: string;
 }
 
 export interface RunOutcome {
@@ -44,7 +45,7 @@ export async function run(g: Globals, names: string[], opts: RunFlags): Promise<
     });
   }
   const stack = stackContextOf(c, '`drill run`');
-  const drills = readDrills(names, stack.topology);
+  const drills = readDrills(names, stack.topology, opts.scenarios ? path.resolve(opts.scenarios) : undefined);
   const logFile = faultLogPath(stack.paths.root);
   const left = faultsToClean(logFile);
   if (left.todo.length || left.runnerStillActive.length) {

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { readDrill } from '../../../drills/format/files.ts';
 import { blastRadius, describeFault } from '../../../drills/faults/index.ts';
 import { createTopology } from '../../../stack/topology.ts';
@@ -6,8 +7,8 @@ import { resolveOutput } from '../../ui.ts';
 
 // `ticketctl drill show <name>`: the drill as the runner will read it (defaults filled in).
 
-export async function run(g: Globals, name: string, opts: { output?: string }): Promise<void> {
-  const d = readDrill(name, createTopology());
+export async function run(g: Globals, name: string, opts: { output?: string; scenarios?: string }): Promise<void> {
+  const d = readDrill(name, createTopology(), opts.scenarios ? path.resolve(opts.scenarios) : undefined);
   const radius = blastRadius(d.faults);
   if (resolveOutput(opts.output, g.ui.isTty) === 'json') {
     g.ui.json({ drill: d, faults: d.faults.map(describeFault), blastRadius: radius });
