@@ -1,6 +1,6 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -50,6 +50,41 @@ writeFileSync(
   }),
 );
 
+writeFileSync(
+  path.join(scenarios, 'interrupt-probe.json'),
+  JSON.stringify({
+    name: 'interrupt-probe',
+    title: 'a slow database and a cut replica proxy, held until Ctrl-C',
+    report: 'test',
+    description: 'tests/drills/cleanup.test.ts',
+    faults: [
+      { type: 'proxy-down', proxies: ['redis-replica'] },
+      { type: 'toxic', proxy: 'mariadb', toxic: 'latency', attributes: { latency: 2000 } },
+    ],
+    faultAfterMs: 0,
+    detect: { probes: ['health-db'], withinMs: 30_000 },
+    load: { seats: 2, operations: 2, durationMs: 500 },
+    observeMs: 600_000,
+    invariants: ['no-double-sale'],
+  }),
+);
+
+/** Starts a drill run as a child and resolves once its faults are applied and seen by a probe. */
+async function runUntilDetected(drill: string, reportDir?: string) {
+  const args = ['drill', 'run', drill, '--scenarios', scenarios, '--yes', '--seed', '5', ...(reportDir ? ['--report-dir', reportDir] : [])];
+  const child = execa(TICKETCTL, args, { env: { ...s.env, NO_COLOR: '1' }, reject: false, stdin: 'ignore', all: true });
+  const seen = { output: '' };
+  child.all!.on('data', (d: Buffer) => (seen.output += d.toString()));
+  try {
+    // Every fault applied and confirmed, and its effect seen: the runner is in its observation window.
+    await waitFor(() => /fault detected by a probe/.test(seen.output), { timeoutMs: 240_000, intervalMs: 200, what: `the drill to inject and detect its faults; output so far:\n${seen.output}` });
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw err;
+  }
+  return { child, seen };
+}
+
 after(() => restoreStack(ctx));
 
 test('drill run refuses a context without allowDrills, and --dry-run touches nothing', async () => {
@@ -69,15 +104,9 @@ test('drill run refuses a context without allowDrills, and --dry-run touches not
 test('after SIGKILL of the runner mid-drill, cleanup restores everything, and a second cleanup is a no-op', { timeout: 600_000 }, async () => {
   const knobsBefore = await gatewayKnobs();
   const logFile = faultLogPath(ctx.paths.root);
-  const child = execa(TICKETCTL, ['drill', 'run', 'cleanup-probe', '--scenarios', scenarios, '--yes', '--seed', '5'], { env: { ...s.env, NO_COLOR: '1' }, reject: false, stdin: 'ignore', all: true });
-  let output = '';
-  child.all!.on('data', (d: Buffer) => (output += d.toString()));
-  try {
-    // Every fault applied and confirmed, and its effect seen: the runner is in its observation window.
-    await waitFor(() => /fault detected by a probe/.test(output), { timeoutMs: 240_000, intervalMs: 200, what: `the drill to inject and detect its faults; output so far:\n${output}` });
-  } finally {
-    child.kill('SIGKILL');
-  }
+  const { child, seen } = await runUntilDetected('cleanup-probe');
+  child.kill('SIGKILL');
+  const output = seen.output;
   const ended = await child;
   assert.equal(ended.signal, 'SIGKILL');
   assert.doesNotMatch(output, /rollback:/, 'the runner never got to roll back');
@@ -119,4 +148,24 @@ test('after SIGKILL of the runner mid-drill, cleanup restores everything, and a 
   assert.equal(again.exitCode, 0, again.stderr);
   assert.match(again.stderr, /Nothing to do/);
   assert.equal(s.audit().at(-1)?.result, 'noop');
+});
+
+test('Ctrl-C during the observation window: the runner rolls back, writes its journal, exits 130', { timeout: 300_000 }, async () => {
+  const reportDir = mkdtempSync(path.join(os.tmpdir(), 'drill-reports-'));
+  const { child, seen } = await runUntilDetected('interrupt-probe', reportDir);
+  assert.equal((await toxiproxy.proxy('mariadb')).toxics.length, 1);
+  child.kill('SIGINT');
+  const ended = await child;
+  assert.equal(ended.exitCode, 130, seen.output);
+  assert.match(seen.output, /rollback: removed toxic drill-.* from mariadb/);
+  assert.match(seen.output, /rollback: enabled redis-replica/);
+  assert.deepEqual((await toxiproxy.proxy('mariadb')).toxics, []);
+  assert.equal((await toxiproxy.proxy('redis-replica')).enabled, true);
+  assert.deepEqual(openFaults(readFaultLog(faultLogPath(ctx.paths.root))), []);
+  const [runDir] = readdirSync(reportDir);
+  const journal = JSON.parse(readFileSync(path.join(reportDir, runDir!, 'interrupt-probe.json'), 'utf8'));
+  assert.equal(journal.verdict, 'error');
+  assert.equal(journal.interrupted, true);
+  assert.ok(journal.faults.every((f: any) => f.reverted), JSON.stringify(journal.faults));
+  assert.match(readFileSync(path.join(reportDir, runDir!, 'junit.xml'), 'utf8'), /<error message="Interrupted">/);
 });
