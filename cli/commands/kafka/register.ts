@@ -30,4 +30,11 @@ export function register(program: Command, kit: Kit): void {
       .argument('<id>', 'broker id (1-3)', kit.int('broker id', 0, 1_000_000))
       .option('--timeout <seconds>', 'how long to wait for the broker to rejoin every ISR', kit.int('--timeout', 1, 3600), 180),
   ).action(async (id, opts) => (await import('./restart-broker.ts')).run(g(), id, opts));
+  kit.mutating(
+    kafka
+      .command('recover-cluster')
+      .description('local stack only, whole cluster (report 4.1.2): stop every broker, optional backup, start, recreate missing topics, wait until whole')
+      .option('--backup', "archive the brokers' data folders (tar.gz under the stack folder) while they are stopped")
+      .option('--timeout <seconds>', 'deadline for the waits after the start (quorum, ISR, leaders, service /health)', kit.int('--timeout', 1, 3600), 300),
+  ).action(async (opts) => (await import('./recover-cluster.ts')).run(g(), opts));
 }
