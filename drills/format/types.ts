@@ -13,7 +13,8 @@ export type FaultSpec =
   | { type: 'kill'; process: string }
   | { type: 'pause'; process: string }
   | { type: 'gateway-knobs'; knobs: Record<string, number> }
-  | { type: 'poison-messages'; topic: string; count: number };
+  | { type: 'poison-messages'; topic: string; count: number }
+  | { type: 'redis-master-crash'; awaitPromotion: boolean };
 
 export type FaultType = FaultSpec['type'];
 
@@ -49,6 +50,8 @@ export interface LoadSpec {
   durationMs: number;
   /** Price of each seeded seat (minor units). */
   price: number;
+  /** Service instances (1-based) the load is sent to, as a load balancer would route around a dead one; null = all. */
+  instances: number[] | null;
 }
 
 export interface ResponseBounds {

@@ -68,7 +68,7 @@ export function validateDrill(raw: unknown, file: string, targets: DrillTargets)
 }
 
 function fault(v: Check, raw: unknown, at: string, t: DrillTargets): FaultSpec {
-  const type = v.oneOf(v.object(raw, at).type, `${at}.type`, ['toxic', 'proxy-down', 'kill', 'pause', 'gateway-knobs', 'poison-messages'] as const);
+  const type = v.oneOf(v.object(raw, at).type, `${at}.type`, ['toxic', 'proxy-down', 'kill', 'pause', 'gateway-knobs', 'poison-messages', 'redis-master-crash'] as const);
   switch (type) {
     case 'toxic': {
       const o = v.object(raw, at, ['type', 'proxy', 'toxic', 'stream', 'toxicity', 'attributes']);
@@ -102,11 +102,15 @@ function fault(v: Check, raw: unknown, at: string, t: DrillTargets): FaultSpec {
       const o = v.object(raw, at, ['type', 'topic', 'count']);
       return { type, topic: v.oneOf(o.topic ?? 'payment.try', `${at}.topic`, TOPICS), count: v.int(o.count ?? 5, `${at}.count`, 1, 1000) };
     }
+    case 'redis-master-crash': {
+      const o = v.object(raw, at, ['type', 'awaitPromotion']);
+      return { type, awaitPromotion: v.bool(o.awaitPromotion ?? false, `${at}.awaitPromotion`) };
+    }
   }
 }
 
 function load(v: Check, raw: unknown): LoadSpec {
-  const o = v.object(raw, 'load', ['seats', 'operations', 'contenders', 'payRatio', 'concurrency', 'durationMs', 'price']);
+  const o = v.object(raw, 'load', ['seats', 'operations', 'contenders', 'payRatio', 'concurrency', 'durationMs', 'price', 'instances']);
   const seats = v.int(o.seats, 'load.seats', 1, 10_000);
   const contenders = v.int(o.contenders ?? 1, 'load.contenders', 1, 50);
   const operations = v.int(o.operations ?? seats * contenders, 'load.operations', 0, 100_000);
@@ -119,6 +123,7 @@ function load(v: Check, raw: unknown): LoadSpec {
     concurrency: v.int(o.concurrency ?? 4, 'load.concurrency', 1, 200),
     durationMs: v.int(o.durationMs ?? 10_000, 'load.durationMs', 0, 600_000),
     price: v.int(o.price ?? 50_000, 'load.price', 1, 100_000_000),
+    instances: o.instances === undefined ? null : v.array(o.instances, 'load.instances', 1).map((n, i) => v.int(n, `load.instances[${i}]`, 1, 9)),
   };
 }
 

@@ -92,10 +92,12 @@ export async function runDrill(env: DrillEnv, drill: Drill, o: RunOptions): Prom
     const probeEnv = env.probeEnv(async () => dlqBaseline);
 
     // 2. Load, then the faults: logged before applied, confirmed after.
-    const plan = planLoad(drill.load, o.seed, env.context.serviceUrls.length);
+    const loadUrls = drill.load.instances ? drill.load.instances.map((n) => env.context.serviceUrls[n - 1]) : env.context.serviceUrls;
+    if (loadUrls.some((u) => u === undefined)) throw new HarnessError(`load.instances names instance ${drill.load.instances!.join(', ')}, but context ${env.context.name} has ${env.context.serviceUrls.length}`);
+    const plan = planLoad(drill.load, o.seed, loadUrls.length);
     journal.load.planned = plan.length;
     o.say(`  load: ${plan.length} hold attempts over ${drill.load.durationMs} ms (seed ${o.seed}), faults after ${drill.faultAfterMs} ms`);
-    loadRun = runLoad(plan, { serviceUrls: env.context.serviceUrls, seatIds: scope.seatIds, price: drill.load.price }, drill.load.concurrency, signal);
+    loadRun = runLoad(plan, { serviceUrls: loadUrls as string[], seatIds: scope.seatIds, price: drill.load.price }, drill.load.concurrency, signal);
     loadRun.catch(() => {}); // awaited below; an abort must not surface as unhandled
     await delay(drill.faultAfterMs, signal);
     for (const [i, spec] of drill.faults.entries()) {
