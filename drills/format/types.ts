@@ -19,7 +19,7 @@ export type FaultSpec =
 export type FaultType = FaultSpec['type'];
 
 /** Probes a drill can name; each is a check that passes in steady state (drills/probes/). */
-export const PROBE_NAMES = ['service-health', 'health-db', 'health-kafka', 'health-redis', 'all-brokers-up', 'breakers-closed', 'dlq-unchanged', 'holds-answer'] as const;
+export const PROBE_NAMES = ['service-health', 'health-db', 'health-kafka', 'health-redis', 'all-brokers-up', 'breakers-closed', 'dlq-unchanged', 'lag-under-threshold', 'holds-answer'] as const;
 export type ProbeName = (typeof PROBE_NAMES)[number];
 
 export const INVARIANT_NAMES = [

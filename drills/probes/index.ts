@@ -13,6 +13,8 @@ export interface ProbeEnv {
   admin: () => Promise<Admin>;
   /** payment.dlq end offsets before the fault, for dlq-unchanged. */
   dlqBaseline: () => Promise<bigint>;
+  /** The drill's lag threshold (steadyState.maxLag), for lag-under-threshold. */
+  maxLag: number;
 }
 
 export interface ProbeResult {
@@ -58,6 +60,10 @@ const PROBES: Record<ProbeName, (env: ProbeEnv) => Promise<Omit<ProbeResult, 'na
   async 'dlq-unchanged'(env) {
     const [now, base] = [await dlqEnd(await env.admin()), await env.dlqBaseline()];
     return now === base ? { ok: true, detail: `payment.dlq at ${now}` } : { ok: false, detail: `payment.dlq grew by ${now - base}` };
+  },
+  async 'lag-under-threshold'(env) {
+    const lag = await consumerLag(await env.admin());
+    return lag <= env.maxLag ? { ok: true, detail: `consumer lag ${lag} <= ${env.maxLag}` } : { ok: false, detail: `consumer lag ${lag} > ${env.maxLag} (alert threshold)` };
   },
   async 'holds-answer'(env) {
     // A hold of a seat that does not exist: a real database read, no side effect; 404 is the healthy answer.

@@ -23,7 +23,7 @@ export interface DrillEnv {
   kafka: () => Kafka;
   admin: () => Promise<Admin>;
   faultEnv(runId: string): FaultEnv;
-  probeEnv(dlqBaseline: () => Promise<bigint>): ProbeEnv;
+  probeEnv(dlqBaseline: () => Promise<bigint>, maxLag?: number): ProbeEnv;
   invariantEnv(signal?: AbortSignal): InvariantEnv;
   close(): Promise<void>;
 }
@@ -71,7 +71,7 @@ export async function createDrillEnv(context: Context, stack: StackContext): Pro
     kafka: getKafka,
     admin: getAdmin,
     faultEnv: (runId) => faultEnvFor(context, stack, runId, getKafka),
-    probeEnv: (dlqBaseline) => ({ serviceUrls: context.serviceUrls, admin: getAdmin, dlqBaseline }),
+    probeEnv: (dlqBaseline, maxLag = Number.MAX_SAFE_INTEGER) => ({ serviceUrls: context.serviceUrls, admin: getAdmin, dlqBaseline, maxLag }),
     invariantEnv: (signal) => ({ db, gatewayDb, redisMaster, kafka: getKafka, admin: getAdmin, ...(signal ? { signal } : {}) }),
     async close() {
       if (admin) await (await admin.catch(() => undefined))?.disconnect().catch(() => {});

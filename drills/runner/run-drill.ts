@@ -89,7 +89,7 @@ export async function runDrill(env: DrillEnv, drill: Drill, o: RunOptions): Prom
     const dlqOffsets = await (await env.admin()).fetchTopicOffsets(TOPICS.paymentDlq);
     scope.dlqStart = dlqOffsets.map((p) => ({ partition: p.partition, offset: p.high }));
     const dlqBaseline = dlqOffsets.reduce((n, p) => n + BigInt(p.high), 0n);
-    const probeEnv = env.probeEnv(async () => dlqBaseline);
+    const probeEnv = env.probeEnv(async () => dlqBaseline, drill.steadyState.maxLag);
 
     // 2. Load, then the faults: logged before applied, confirmed after.
     const loadUrls = drill.load.instances ? drill.load.instances.map((n) => env.context.serviceUrls[n - 1]) : env.context.serviceUrls;
