@@ -160,6 +160,8 @@ export function createSaga({ db, gateway, breaker, retry, onOutcome }: SagaDeps)
   async function refundAndRelease(topic: string, event: Envelope, s: Settlement): Promise<Outcome> {
     const before = await load(event.paymentTxId);
     if (before.status !== s.from) return 'skipped';
+    // A redelivered failure event of an earlier round must not refund a reprocessed round's charge.
+    if (await withConnection(db, (conn) => alreadyProcessed(conn, event, topic))) return 'skipped';
     const refunded = await refundAll(event.paymentTxId);
     return withTransaction(db, async (conn) => {
       const p = await lockPayment(conn, event.paymentTxId);
