@@ -4,7 +4,7 @@ import type { Kit } from '../../kit.ts';
 // `ticketctl kafka ...` (report 4.1): registered here, loaded lazily inside each action.
 export function register(program: Command, kit: Kit): void {
   const g = kit.g;
-  const kafka = program.command('kafka').description('Kafka runbooks (report 4.1): brokers, topics, leader election, broker restart');
+  const kafka = program.command('kafka').description('Kafka runbooks (report 4.1): brokers, topics, leader election, broker restart, whole-cluster recovery');
   kafka
     .command('brokers')
     .description('each broker: id, endpoint, reachable, API versions (BrokerApiVersionsCommand); exit 1 when one is unreachable')
