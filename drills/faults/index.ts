@@ -3,6 +3,7 @@ import { gatewayKnobs } from './gateway-knobs.ts';
 import { poisonMessages } from './poison-messages.ts';
 import { kill, pause } from './process.ts';
 import { proxyDown } from './proxy-down.ts';
+import { redisMasterCrash } from './redis-master-crash.ts';
 import { toxic } from './toxic.ts';
 import type { BlastRadius, FaultKind, Undo } from './types.ts';
 
@@ -16,6 +17,7 @@ const KINDS: Record<FaultSpec['type'], FaultKind<any, any>> = {
   pause,
   'gateway-knobs': gatewayKnobs,
   'poison-messages': poisonMessages,
+  'redis-master-crash': redisMasterCrash,
 };
 
 export function faultKind<S extends FaultSpec>(type: S['type']): FaultKind<S, Undo> {
