@@ -42,7 +42,7 @@ const seats = () => ['--seat', String(deadSeat), String(liveSeat)];
 
 test('locks list: the dead owner\'s lock is owner-gone and never expires, with the seat\'s live hold; JSON keys as documented', { timeout: 60_000 }, async () => {
   const r = await s.run(['locks', 'list', ...seats(), '-o', 'json']);
-  assert.equal(r.exitCode, 0, r.stderr);
+  assert.equal(r.exitCode, 1, `a stuck lock is a finding (exit 1): ${r.stderr}`);
   const report = parseJson(r);
   assert.deepEqual(Object.keys(report), ['context', 'redis', 'redisRole', 'checkedAt', 'filter', 'instances', 'summary', 'locks', 'dbError']);
   assert.equal(report.redis, `127.0.0.1:${ctx.topology.redis.masterProxy}`);
@@ -62,6 +62,7 @@ test('locks list: the dead owner\'s lock is owner-gone and never expires, with t
 
   const young = await s.run(['locks', 'list', ...seats(), '--older-than', '2h', '-o', 'json']);
   assert.equal(parseJson(young).locks.length, 0, '--older-than filters by real age');
+  assert.equal(young.exitCode, 0, 'nothing stuck among the listed locks: exit 0');
   const table = await s.run(['locks', 'list', ...seats(), '-o', 'table']);
   assert.match(table.stdout, new RegExp(`${deadSeat}\\s+service-9 \\(gone\\)\\s+1m \\d+s\\s+none \\(never expires\\)\\s+ACTIVE`));
 });
@@ -93,6 +94,8 @@ test('locks release: dry run and a refusal change nothing; --yes deletes the dea
   const again = await s.run(['locks', 'release', ...seats(), '--yes', '-o', 'json']);
   assert.equal(again.exitCode, 0, again.stderr);
   assert.deepEqual([parseJson(again).result, parseJson(again).plan.steps], ['noop', []]);
+  const listed = await s.run(['locks', 'list', ...seats(), '-o', 'json']);
+  assert.equal(listed.exitCode, 0, `only the live owner's lock is left: not stuck (${listed.stderr})`);
 });
 
 test('compare-and-delete: a lock taken again after the plan was read is left alone', { timeout: 30_000 }, async () => {

@@ -1,4 +1,5 @@
 import type { Globals } from '../../main.ts';
+import { ExitError } from '../../errors.ts';
 import { resolveOutput, type Ui } from '../../ui.ts';
 import { formatDuration } from './duration.ts';
 import { olderThan, type LiveInstance, type LockView } from './lock-view.ts';
@@ -8,7 +9,8 @@ import { openLockRedis } from './redis.ts';
 
 // Report 2.0.1: every seat lock with its owner, real age, time left and whether its owner
 // still runs. A lock without expiry, or whose owner is gone, is a finding: `locks release`
-// deletes those (dry run first).
+// deletes those (dry run first). Like `payments duplicates` and `consumers lag`, a finding
+// is exit 1, so a runbook's verify step and a script can tell "stuck locks remain" apart.
 
 const RELEASE_DEFAULT_MS = 10_000;
 
@@ -60,7 +62,7 @@ export async function run(g: Globals, opts: ListFlags): Promise<void> {
   };
   if (resolveOutput(opts.output, g.ui.isTty) === 'json') g.ui.json(report);
   else printTable(g.ui, report);
-  hints(g.ui, report);
+  if (hints(g.ui, report) > 0) throw new ExitError(1);
 }
 
 function printTable(ui: Ui, r: LockListReport): void {
@@ -83,10 +85,12 @@ function printTable(ui: Ui, r: LockListReport): void {
   ui.out(`Context ${r.context}: ${s.locks} seat lock(s) on ${r.redis}; owner gone ${s.ownerGone}, unknown ${s.ownerUnknown}, never expire ${s.neverExpire}. Instances answering: ${alive}.`);
 }
 
-function hints(ui: Ui, r: LockListReport): void {
+/** Prints warnings and the next step; returns how many stuck locks `locks release` would take. */
+function hints(ui: Ui, r: LockListReport): number {
   if (r.redisRole !== 'master') ui.err(ui.color.yellow(`warning: ${r.redis} answers as ${r.redisRole}, not master: the service cannot write locks there. Check \`ticketctl health\` (sentinel rows).`));
   if (r.dbError) ui.err(ui.color.yellow(`warning: live holds not shown: the database did not answer (${r.dbError}).`));
   // What `locks release` would take with its defaults: say so, with the command.
   const stuck = r.locks.filter((l) => skipReason(l, { olderThanMs: RELEASE_DEFAULT_MS, seats: null, forceOwnerAlive: false }) === undefined).length;
   if (stuck) ui.err(`${stuck} stuck lock(s): owner gone for over ${RELEASE_DEFAULT_MS / 1000} s, or unknown owner without expiry. Next: \`ticketctl locks release --dry-run\`.`);
+  return stuck;
 }
