@@ -32,6 +32,7 @@ export const INVARIANT_NAMES = [
   'responses-bounded',
   'retries-bounded',
   'pending-while-faulted',
+  'no-phantom-holds',
 ] as const;
 export type InvariantName = (typeof INVARIANT_NAMES)[number];
 

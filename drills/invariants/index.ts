@@ -4,6 +4,7 @@ import { dlqAccounted } from './dlq-accounted.ts';
 import { noDoubleCharge } from './no-double-charge.ts';
 import { noDoubleSale } from './no-double-sale.ts';
 import { noOrphanLocks } from './no-orphan-locks.ts';
+import { noPhantomHolds } from './no-phantom-holds.ts';
 import { paymentsFinal } from './payments-final.ts';
 import { pendingWhileFaulted } from './pending-while-faulted.ts';
 import { responsesBounded } from './responses-bounded.ts';
@@ -23,6 +24,7 @@ export const INVARIANTS: Record<InvariantName, Invariant> = {
   'responses-bounded': responsesBounded,
   'retries-bounded': retriesBounded,
   'pending-while-faulted': pendingWhileFaulted,
+  'no-phantom-holds': noPhantomHolds,
 };
 
 /** Checks one invariant; a check that cannot reach its system of record is "unknown", not a failure. */
