@@ -160,6 +160,17 @@ test('scale: dry run changes nothing; out to 4 (healthy, in the group, status ag
   const health = parseJson(await s.run(['health', '-o', 'json']));
   assert.ok(JSON.stringify(health).includes('service-4'), 'health checks the fourth instance too');
 
+  // The recorded count is what `stack down`, `stack status` and `stack up` go by.
+  assert.match((await s.run(['stack', 'down', '--dry-run'])).stdout, /service-4 \(pid \d+\)/);
+  assert.equal((await s.run(['stack', 'down', '--only', 'service-4'])).exitCode, 0);
+  const missing = await s.run(['stack', 'status', '-o', 'json']);
+  assert.equal(missing.exitCode, 1);
+  assert.equal(parseJson(missing).components.find((c: any) => c.name === 'service-4').state, 'down');
+  const up = await s.run(['stack', 'up']);
+  assert.equal(up.exitCode, 0, up.stderr);
+  assert.match(up.stderr, /Started service-4 in/);
+  assert.deepEqual(instancesRunning(), [1, 2, 3, 4]);
+
   const back = await s.run(['consumers', 'scale', '3', '--yes', '-o', 'json']);
   assert.equal(back.exitCode, 0, back.stderr);
   assert.deepEqual(parseJson(back).outcome.members, ['ticketing-service-1', 'ticketing-service-2', 'ticketing-service-3']);
