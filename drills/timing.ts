@@ -1,5 +1,6 @@
 // Recovery timing of one drill run. The runner stamps each moment as it observes it:
-// fault injected -> first failing probe -> fault removed -> steady state regained ->
+// fault injected -> first failing probe -> (mitigated: the probes pass again after the
+// drill's runbook steps, fault still on) -> fault removed -> steady state regained ->
 // backlog drained (the run's payments all final, its outbox rows published, consumer lag
 // under the threshold). Durations are derived here; a moment never reached stays null.
 
@@ -7,6 +8,7 @@ export interface Timeline {
   injectedAt: number | null;
   detectedAt: number | null;
   detectedBy: string | null;
+  mitigatedAt: number | null;
   healedAt: number | null;
   steadyAt: number | null;
   drainedAt: number | null;
@@ -15,6 +17,8 @@ export interface Timeline {
 export interface RecoveryTimes {
   /** injected -> first failing probe. */
   timeToDetectMs: number | null;
+  /** first failing probe -> probes pass again after the mitigation steps (fault still on). */
+  timeToMitigateMs: number | null;
   /** injected -> removed. */
   faultDurationMs: number | null;
   /** removed -> steady state regained. */
@@ -24,7 +28,7 @@ export interface RecoveryTimes {
 }
 
 export function emptyTimeline(): Timeline {
-  return { injectedAt: null, detectedAt: null, detectedBy: null, healedAt: null, steadyAt: null, drainedAt: null };
+  return { injectedAt: null, detectedAt: null, detectedBy: null, mitigatedAt: null, healedAt: null, steadyAt: null, drainedAt: null };
 }
 
 const between = (from: number | null, to: number | null) => (from === null || to === null ? null : Math.max(0, to - from));
@@ -32,6 +36,7 @@ const between = (from: number | null, to: number | null) => (from === null || to
 export function recoveryTimes(t: Timeline): RecoveryTimes {
   return {
     timeToDetectMs: between(t.injectedAt, t.detectedAt),
+    timeToMitigateMs: between(t.detectedAt, t.mitigatedAt),
     faultDurationMs: between(t.injectedAt, t.healedAt),
     timeToRecoverMs: between(t.healedAt, t.steadyAt),
     timeToDrainMs: between(t.healedAt, t.drainedAt),

@@ -83,6 +83,12 @@ export interface Drill {
   load: LoadSpec;
   /** How long the faults stay on after injection (at least until the load finishes). */
   observeMs: number;
+  /**
+   * Runbook steps taken while the fault is still on (e.g. scale out against lag), each argv
+   * after `ticketctl`; then the detect probes must pass again within withinMs, the fault
+   * still applied (time to mitigate). Empty steps: no mitigation phase.
+   */
+  mitigate: { steps: string[][]; withinMs: number };
   /** ticketctl commands run after the faults are removed (the report's runbook steps), each argv after `ticketctl`. */
   afterHeal: string[][];
   recovery: { steadyWithinMs: number; drainWithinMs: number; lockTtlMs: number; maxAttempts: number };

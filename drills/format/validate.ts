@@ -22,7 +22,7 @@ const GATEWAY_KNOBS = ['latencyMs', 'errorRate', 'declineRate', 'timeoutAfterCha
 const TOPICS = ['payment.try', 'payment.retry', 'payment.success', 'payment.failure', 'payment.cancel'];
 export const DRILL_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
-const TOP_KEYS = ['name', 'title', 'report', 'description', 'steadyState', 'faults', 'faultAfterMs', 'detect', 'load', 'observeMs', 'afterHeal', 'recovery', 'responses', 'invariants'];
+const TOP_KEYS = ['name', 'title', 'report', 'description', 'steadyState', 'faults', 'faultAfterMs', 'detect', 'load', 'observeMs', 'mitigate', 'afterHeal', 'recovery', 'responses', 'invariants'];
 
 export function validateDrill(raw: unknown, file: string, targets: DrillTargets): Drill {
   const v = new Check(file);
@@ -34,6 +34,8 @@ export function validateDrill(raw: unknown, file: string, targets: DrillTargets)
   const detect = v.object(o.detect, 'detect', ['probes', 'withinMs']);
   const recovery = v.object(o.recovery ?? {}, 'recovery', ['steadyWithinMs', 'drainWithinMs', 'lockTtlMs', 'maxAttempts']);
   const afterHeal = v.array(o.afterHeal ?? [], 'afterHeal', 0).map((cmd, i) => v.array(cmd, `afterHeal[${i}]`, 1).map((a, j) => v.string(a, `afterHeal[${i}][${j}]`)));
+  const mitigate = v.object(o.mitigate ?? {}, 'mitigate', ['steps', 'withinMs']);
+  const mitigateSteps = v.array(mitigate.steps ?? [], 'mitigate.steps', 0).map((cmd, i) => v.array(cmd, `mitigate.steps[${i}]`, 1).map((a, j) => v.string(a, `mitigate.steps[${i}][${j}]`)));
   const invariants = v.array(o.invariants, 'invariants', 1).map((x, i) => v.oneOf(x, `invariants[${i}]`, INVARIANT_NAMES));
   if (new Set(invariants).size !== invariants.length) v.fail('invariants', 'must not name an invariant twice', invariants);
   return {
@@ -54,6 +56,7 @@ export function validateDrill(raw: unknown, file: string, targets: DrillTargets)
     },
     load: load(v, o.load),
     observeMs: v.int(o.observeMs ?? 10_000, 'observeMs', 0, 1_200_000),
+    mitigate: { steps: mitigateSteps, withinMs: v.int(mitigate.withinMs ?? 120_000, 'mitigate.withinMs', 1000, 1_200_000) },
     afterHeal,
     recovery: {
       steadyWithinMs: v.int(recovery.steadyWithinMs ?? 90_000, 'recovery.steadyWithinMs', 1000, 1_200_000),

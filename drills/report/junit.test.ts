@@ -62,6 +62,6 @@ test('verdict: a broken invariant is "fail", a harness error or unknown is "erro
 });
 
 test('recovery times derive from the timeline; missing moments stay null', () => {
-  assert.deepEqual(journal().times, { timeToDetectMs: 500, faultDurationMs: 10_000, timeToRecoverMs: 3000, timeToDrainMs: 9000 });
-  assert.deepEqual(recoveryTimes({ ...emptyTimeline(), injectedAt: 5 }), { timeToDetectMs: null, faultDurationMs: null, timeToRecoverMs: null, timeToDrainMs: null });
+  assert.deepEqual(journal().times, { timeToDetectMs: 500, timeToMitigateMs: null, faultDurationMs: 10_000, timeToRecoverMs: 3000, timeToDrainMs: 9000 });
+  assert.deepEqual(recoveryTimes({ ...emptyTimeline(), injectedAt: 5 }), { timeToDetectMs: null, timeToMitigateMs: null, faultDurationMs: null, timeToRecoverMs: null, timeToDrainMs: null });
 });

@@ -10,7 +10,7 @@ export function summaryLines(j: DrillJournal): string[] {
   const t = j.times;
   const lines = [
     `${MARK[j.verdict]}  drill ${j.drill} (report ${j.report}): ${j.title}  [${seconds(j.durationMs)}, seed ${j.seed}, run ${j.runId}]`,
-    `  timing: detect ${seconds(t.timeToDetectMs)}${j.timeline.detectedBy ? ` (${j.timeline.detectedBy})` : ''}, fault on ${seconds(t.faultDurationMs)}, recover ${seconds(t.timeToRecoverMs)}, drain ${seconds(t.timeToDrainMs)}`,
+    `  timing: detect ${seconds(t.timeToDetectMs)}${j.timeline.detectedBy ? ` (${j.timeline.detectedBy})` : ''}${t.timeToMitigateMs === null ? '' : `, mitigate ${seconds(t.timeToMitigateMs)}`}, fault on ${seconds(t.faultDurationMs)}, recover ${seconds(t.timeToRecoverMs)}, drain ${seconds(t.timeToDrainMs)}`,
     `  load: ${j.load.planned} planned; holds ${fmt(j.load.holds)}; payments ${fmt(j.load.payments)} (${j.load.accepted} accepted)`,
   ];
   const lat = Object.entries(j.load.latency ?? {});

@@ -138,6 +138,27 @@ export async function runDrill(env: DrillEnv, drill: Drill, o: RunOptions): Prom
     check('fault detected by a probe', detected.ok, detected.detail, since);
     if (!detected.ok) throw new FaultNotInEffect(`the fault never showed: ${detected.detail} ${Math.round(drill.detect.withinMs / 1000)} s after injection, so the drill does not count`);
 
+    // 3b. Mitigation: the runbook's response while the fault is still on; the symptom must go.
+    if (drill.mitigate.steps.length) {
+      for (const argv of drill.mitigate.steps) {
+        const stepSince = Date.now();
+        o.say(`  mitigate: ticketctl ${argv.join(' ')}`);
+        const r = await runTicketctl(argv, env.context.name, process.env, signal);
+        check(`mitigation step: ticketctl ${argv.join(' ')}`, r.exitCode === 0, `exit ${r.exitCode} in ${(r.ms / 1000).toFixed(1)} s: ${r.tail}`, stepSince);
+      }
+      since = Date.now();
+      const mitigated = await until(
+        async () => {
+          const rs = await Promise.all(drill.detect.probes.map((p) => runProbe(p, probeEnv)));
+          return { ok: rs.every((r) => r.ok), detail: rs.map((r) => `${r.name}: ${r.detail}`).join('; ') };
+        },
+        drill.mitigate.withinMs,
+        signal,
+      );
+      timeline.mitigatedAt = mitigated.at;
+      check('symptom gone after mitigation, fault still on', mitigated.ok, mitigated.detail, since);
+    }
+
     // 4. Observation window, then what must hold while the fault is still on.
     scope.load = await loadRun;
     scope.accepted = acceptedPayments(scope.load);
