@@ -44,11 +44,6 @@ export async function describeGroup(admin: Admin, group: string): Promise<GroupD
   return { group, state: g.state, members };
 }
 
-/** The member owning topic/partition, null when none does. */
-export function ownerOf(d: GroupDescription, topic: string, partition: number): GroupMember | null {
-  return d.members.find((m) => m.assignment[topic]?.includes(partition)) ?? null;
-}
-
 /** Topics the group consumes: what its members subscribe to, plus every topic it has committed offsets for. */
 export async function groupTopics(admin: Admin, d: GroupDescription): Promise<string[]> {
   const subscribed = new Set(d.members.flatMap((m) => m.subscription));
