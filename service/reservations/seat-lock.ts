@@ -70,13 +70,25 @@ export function createSeatLocks({ redis, owner, ttlMs, onError }: SeatLockOption
     JSON.stringify({ token: randomBytes(12).toString('hex'), owner, since: Date.now() } satisfies LockValue);
 
   return {
-    async withSeatLock(seatId, fn) {
+    async withSeatLock<T>(seatId: number, fn: (signal: AbortSignal) => Promise<T>): Promise<LockOutcome<T>> {
       // ioredis fails commands at once when disconnected (no offline queue): do not even try.
       if (redis.status !== 'ready') return { mode: 'UNAVAILABLE' };
+      let done: { value: T } | undefined;
       try {
-        const value = await redlock.using([seatLockKey(seatId)], ttlMs, async (signal) => fn(signal));
+        const value = await redlock.using([seatLockKey(seatId)], ttlMs, async (signal) => {
+          done = { value: await fn(signal) };
+          return done.value;
+        });
         return { mode: 'REDIS', value };
       } catch (err) {
+        // fn finished (its hold is committed) and only the release failed, e.g. Redis died
+        // meanwhile: the work stands and the lock expires by its TTL. Falling back to the
+        // database here would run fn again, find the seat taken by this very request and
+        // answer 409, leaving a hold nobody knows about (drill redis-crash-lock-held).
+        if (done) {
+          onError?.(err as Error);
+          return { mode: 'REDIS', value: done.value };
+        }
         if (err instanceof ExecutionError) {
           const lockedByOther = err.attempts.length > 0 && redis.status === 'ready';
           if (lockedByOther && (await isHeld(redis, seatId))) throw new SeatLockBusy(seatId);

@@ -38,3 +38,32 @@ test('a held seat lock outlives its TTL while the holder works, and blocks a sec
     redis.disconnect();
   }
 });
+
+// Report 2.0.1 scenario A, found by the drill redis-crash-lock-held: the holder's work is
+// done (its hold committed) when Redis goes away, so only the release fails. The work must
+// stand (not be retried under the database lock, which would answer the holder 409 for its
+// own hold), and the orphaned lock must expire by its TTL.
+test('a holder whose release fails because Redis went away keeps its result; the lock expires by TTL', { timeout: 60_000 }, async () => {
+  const opts = { host: ctx.topology.host, port: ctx.topology.redis.masterProxy, lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false, retryStrategy: () => null };
+  const redis = new Redis(opts);
+  const observer = new Redis(opts);
+  redis.on('error', () => {});
+  await Promise.all([redis.connect(), observer.connect()]);
+  const seatId = 900_000_000 + Math.floor(Math.random() * 1e8);
+  const ttlMs = 1500;
+  const errors: Error[] = [];
+  const locks = createSeatLocks({ redis, owner: 'release-fails-test', ttlMs, onError: (e) => errors.push(e) });
+  try {
+    const outcome = await locks.withSeatLock(seatId, async () => {
+      redis.disconnect(); // Redis is gone for this holder before it can release
+      return 'committed';
+    });
+    assert.deepEqual(outcome, { mode: 'REDIS', value: 'committed' });
+    assert.ok(errors.length > 0, 'the failed release is reported to onError');
+    assert.equal(await observer.exists(seatLockKey(seatId)), 1, 'the lock could not be released');
+    await waitFor(async () => (await observer.exists(seatLockKey(seatId))) === 0, { timeoutMs: ttlMs * 4, intervalMs: 100, what: 'the orphaned lock to expire by its TTL' });
+  } finally {
+    redis.disconnect();
+    observer.disconnect();
+  }
+});
