@@ -55,10 +55,12 @@ async function measure(g: Globals, admin: Admin, opts: LagFlags, samples: number
   const history = new Map<string, Map<PartitionKey, OffsetSample[]>>(groups.map((x) => [x, new Map()]));
   const last = new Map<string, GroupDescription>();
   const intervalMs = samples > 1 ? (opts.window * 1000) / (samples - 1) : 0;
-  const title = samples > 1 ? `sample ${groups.length === 1 ? groups[0] : `${groups.length} groups`} ${samples} times over ${opts.window} s` : `sample ${groups.length === 1 ? groups[0] : `${groups.length} groups`} once`;
-  await g.ui.progress.step(title, async () => {
+  const what = groups.length === 1 ? groups[0] : `${groups.length} groups`;
+  await g.ui.progress.step(samples > 1 ? `sample ${what} ${samples} times over ${opts.window} s` : `sample ${what} once`, async () => {
+    const t0 = Date.now();
     for (let i = 0; i < samples; i++) {
-      if (i > 0) await delay(intervalMs, g.signal);
+      // On a schedule from the start, so slow answers do not stretch the window.
+      if (i > 0) await delay(Math.max(0, t0 + i * intervalMs - Date.now()), g.signal);
       for (const group of groups) {
         const d = await describeGroup(admin, group);
         last.set(group, d);
