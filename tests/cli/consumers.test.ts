@@ -31,9 +31,13 @@ async function withAdmin<T>(fn: (admin: Admin) => Promise<T>): Promise<T> {
   }
 }
 
+// Test topics and groups, deleted afterwards so `consumers lag --all-groups` stays clean.
+const created = { topics: [] as string[], groups: [] as string[] };
+
 /** A fresh topic with `count` messages in its one partition. */
 async function topicWith(count: number): Promise<string> {
   const topic = uniqueName('lag-test');
+  created.topics.push(topic);
   await withAdmin(async (a) => {
     await a.createTopics({ topics: [{ topic, numPartitions: 1, replicationFactor: 3 }], waitForLeaders: false });
     // kafkajs's own waitForLeaders can fail on a metadata answer that is merely early.
@@ -50,6 +54,10 @@ const adminState = async (n: number) => (await call('GET', `${instanceUrl(n)}/ad
 const instancesRunning = () => [1, 2, 3, 4].filter((n) => runningRecord(ctx.paths, findComponent(ctx.topology, `service-${n}`)!));
 
 after(async () => {
+  await withAdmin(async (admin) => {
+    await admin.deleteGroups(created.groups).catch(() => {});
+    if (created.topics.length) await admin.deleteTopics({ topics: created.topics }).catch(() => {});
+  });
   // Leave the stack as the next test file expects it: 3 instances, normal settings.
   if (readServiceInstances(ctx.paths) !== 3 || instancesRunning().length !== 3) await s.run(['consumers', 'scale', '3', '--yes']);
   await s.run(['consumers', 'profile', 'normal', '--yes']);
@@ -92,6 +100,7 @@ test('lag: the real group is OK after a payment drained; JSON has every partitio
 test('lag: a group nobody consumes for is STOP, with or without a committed offset; exit 1 naming what to run', { timeout: 120_000 }, async () => {
   const topic = await topicWith(5);
   const group = uniqueName('lag-stop');
+  created.groups.push(group);
   const none = await s.run(['consumers', 'lag', '--group', group, '--topic', topic, '--window', '0', '-o', 'json']);
   assert.equal(none.exitCode, 1, none.stderr);
   const a = parseJson(none).groups[0];
@@ -111,6 +120,7 @@ test('lag: a group nobody consumes for is STOP, with or without a committed offs
 test('lag: a member that holds its partition but never commits is STALL', { timeout: 120_000 }, async () => {
   const topic = await topicWith(4);
   const group = uniqueName('lag-stall');
+  created.groups.push(group);
   await withAdmin((admin) => admin.setOffsets({ groupId: group, topic, partitions: [{ partition: 0, offset: '1' }] }));
   let release!: () => void;
   const stuck = new Promise<void>((resolve) => (release = resolve));
