@@ -25,6 +25,9 @@ export type ConsumerProfile = keyof typeof CONSUMER_PROFILES;
 
 export const MAX_MESSAGE_ATTEMPTS = 3;
 
+/** Offsets processed mid-batch are committed at most this often (and at every batch's end). */
+export const COMMIT_INTERVAL_MS = 1000;
+
 export interface SagaConsumerOptions {
   kafka: Kafka;
   producer: Producer;
@@ -109,7 +112,7 @@ export function createSagaConsumer(o: SagaConsumerOptions): SagaConsumer {
   // eachBatch with manual offset resolution: a message that must be redelivered stays
   // unresolved, its partition pauses for a moment, and kafkajs fetches it again after the
   // resume. The other partitions keep flowing; nothing throws into kafkajs's fetch loop.
-  async function eachBatch({ batch, resolveOffset, heartbeat, pause, isRunning, isStale }: EachBatchPayload): Promise<void> {
+  async function eachBatch({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, pause, isRunning, isStale }: EachBatchPayload): Promise<void> {
     for (const message of batch.messages) {
       if (!isRunning() || isStale()) break;
       const t0 = performance.now();
@@ -122,6 +125,10 @@ export function createSagaConsumer(o: SagaConsumerOptions): SagaConsumer {
         break;
       }
       resolveOffset(message.offset);
+      // Commit as the batch goes (at most every COMMIT_INTERVAL_MS), not only at its end: a
+      // backlog batch can take tens of seconds, and a committed offset that does not move
+      // looks stalled to lag monitoring (`ticketctl consumers lag`) and is redone after a crash.
+      await commitOffsetsIfNecessary();
       await heartbeat();
     }
   }
@@ -135,7 +142,7 @@ export function createSagaConsumer(o: SagaConsumerOptions): SagaConsumer {
     current = c;
     await c.connect();
     await c.subscribe({ topics: SAGA_TOPICS, fromBeginning: true });
-    await c.run({ partitionsConsumedConcurrently: 3, eachBatchAutoResolve: false, eachBatch });
+    await c.run({ partitionsConsumedConcurrently: 3, eachBatchAutoResolve: false, autoCommitInterval: COMMIT_INTERVAL_MS, eachBatch });
   }
 
   return {
