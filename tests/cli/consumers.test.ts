@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import type { Admin, Consumer } from 'kafkajs';
-import { waitFor } from '../../lib/wait.ts';
+import { delay, waitFor } from '../../lib/wait.ts';
 import { CONSUMER_GROUP } from '../../service/events/topics.ts';
 import { findComponent } from '../../stack/components/index.ts';
 import { readServiceInstances, serviceInstancesFile } from '../../stack/service-instances.ts';
@@ -143,6 +143,43 @@ test('lag: a member that holds its partition but never commits is STALL', { time
   } finally {
     release();
     await consumer.disconnect().catch(() => {});
+  }
+});
+
+test('lag: a consumer that commits but falls further behind is WARN', { timeout: 120_000 }, async () => {
+  const topic = await topicWith(10);
+  const group = uniqueName('lag-warn');
+  created.groups.push(group);
+  // Two messages a second consumed (committed every 300 ms), forty a second produced.
+  const consumer: Consumer = kafka.consumer({ groupId: group });
+  const producer = kafka.producer();
+  let producing = true;
+  let handled = 0;
+  try {
+    await producer.connect();
+    await consumer.connect();
+    await consumer.subscribe({ topics: [topic], fromBeginning: true });
+    await consumer.run({ autoCommitInterval: 300, eachMessage: async () => { handled++; await delay(500); } });
+    await waitFor(() => handled >= 2, { timeoutMs: 60_000, intervalMs: 200, what: 'the slow consumer to commit' });
+    const load = (async () => {
+      while (producing) {
+        await producer.send({ topic, messages: Array.from({ length: 10 }, (_, i) => ({ value: `more${i}` })) });
+        await delay(250);
+      }
+    })();
+    const r = await s.run(['consumers', 'lag', '--group', group, '--window', '3', '--samples', '4', '-o', 'json']);
+    producing = false;
+    await load;
+    assert.equal(r.exitCode, 1, r.stderr);
+    const p = parseJson(r).groups[0].partitions[0];
+    assert.equal(p.verdict, 'WARN', JSON.stringify(p));
+    assert.match(p.reason, /lag did not decrease over \d+\.\d s \(\d+ -> \d+\)/);
+    assert.ok(p.lagSamples.at(-1) > p.lagSamples[0]);
+    assert.match(r.stderr, /Next \(WARN\).*consumers scale <count> --dry-run.*consumers profile emergency --dry-run/);
+  } finally {
+    producing = false;
+    await consumer.disconnect().catch(() => {});
+    await producer.disconnect().catch(() => {});
   }
 });
 
