@@ -10,7 +10,7 @@ test('completion nodes follow the commander tree: commands, options, value optio
   const nodes = completionNodes(program());
   const at = (path: string) => nodes.find((n) => n.path === path)!;
   assert.ok(at('').commands.some((c) => c.name === 'kafka'));
-  assert.deepEqual(at('kafka').commands.map((c) => c.name).filter((n) => n !== 'help').sort(), ['brokers', 'describe', 'elect-leaders', 'restart-broker']);
+  assert.deepEqual(at('kafka').commands.map((c) => c.name).filter((n) => n !== 'help').sort(), ['brokers', 'describe', 'elect-leaders', 'recover-cluster', 'restart-broker']);
   const elect = at('kafka elect-leaders');
   const flag = (f: string) => elect.options.find((o) => o.flags.includes(f));
   assert.deepEqual(flag('--output')?.choices, ['table', 'json']);
