@@ -59,28 +59,35 @@ export function createOutboxRelay(o: RelayOptions): OutboxRelay {
       return claimed;
     });
     if (rows.length === 0) return 0;
-    const ids = rows.map((r) => r.id);
-    const byTopic = new Map<string, Array<{ key: string; value: string; headers: Record<string, string> }>>();
-    for (const r of rows) {
-      const list = byTopic.get(r.topic) ?? [];
-      list.push({ key: r.message_key, value: r.payload, headers: r.headers ? JSON.parse(r.headers) : {} });
-      byTopic.set(r.topic, list);
-    }
+    // One message per produce request, in outbox order: kafkajs 2.2.4 can resolve a
+    // sendBatch that spans several brokers while silently dropping the messages of a
+    // partition whose leader moved during its retry (the retry skips brokers that already
+    // answered: tulios/kafkajs#1303, fix unmerged in #1798). The kafka-broker-killed drill
+    // caught it: payments marked published, never on payment.try, PENDING forever. With one
+    // partition per request, a retry always goes to that partition's current leader.
+    const sent: number[] = [];
     let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([
-        o.producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) }),
+        (async () => {
+          for (const r of rows) {
+            await o.producer.send({ topic: r.topic, acks: -1, messages: [{ key: r.message_key, value: r.payload, headers: r.headers ? JSON.parse(r.headers) : {} }] });
+            sent.push(r.id);
+          }
+        })(),
         new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`Kafka send did not complete within ${sendTimeoutMs} ms`)), sendTimeoutMs))),
       ]);
     } catch (err) {
-      await withConnection(o.db, (conn) =>
-        conn.query('UPDATE outbox SET claimed_by = NULL, claimed_until = NULL, publish_attempts = publish_attempts + 1, last_error = ? WHERE id IN (?) AND claimed_by = ?', [String((err as Error).message).slice(0, 500), ids, claimer]),
-      ).catch(() => {}); // the lease expires by itself if even this fails
+      const unsent = rows.map((r) => r.id).filter((id) => !sent.includes(id));
+      await withConnection(o.db, async (conn) => {
+        if (sent.length) await conn.query('UPDATE outbox SET published_at = NOW(3), publish_attempts = publish_attempts + 1 WHERE id IN (?)', [sent]);
+        if (unsent.length) await conn.query('UPDATE outbox SET claimed_by = NULL, claimed_until = NULL, publish_attempts = publish_attempts + 1, last_error = ? WHERE id IN (?) AND claimed_by = ?', [String((err as Error).message).slice(0, 500), unsent, claimer]);
+      }).catch(() => {}); // the lease expires by itself if even this fails
       throw err;
     } finally {
       clearTimeout(timer);
     }
-    await withConnection(o.db, (conn) => conn.query('UPDATE outbox SET published_at = NOW(3), publish_attempts = publish_attempts + 1 WHERE id IN (?)', [ids]));
+    await withConnection(o.db, (conn) => conn.query('UPDATE outbox SET published_at = NOW(3), publish_attempts = publish_attempts + 1 WHERE id IN (?)', [sent]));
     return rows.length;
   }
 
