@@ -111,11 +111,11 @@ export async function runDrill(env: DrillEnv, drill: Drill, o: RunOptions): Prom
       injected.push(entry);
       if (spec.type === 'poison-messages') scope.poisonKeys.push(...(undo.keys as string[]));
       o.say(`  inject ${record.description}`);
+      timeline.injectedAt ??= Date.now(); // the first fault lands here; confirming can take a while (a Sentinel promotion)
       await kind.apply(fenv, spec, undo);
       record.appliedAt = new Date().toISOString();
       record.confirmed = await kind.confirm(fenv, spec, undo);
     }
-    timeline.injectedAt = Date.now();
 
     // 3. The fault must show itself on a probe.
     since = Date.now();
@@ -162,7 +162,7 @@ export async function runDrill(env: DrillEnv, drill: Drill, o: RunOptions): Prom
     // 4. Observation window, then what must hold while the fault is still on.
     scope.load = await loadRun;
     scope.accepted = acceptedPayments(scope.load);
-    const remaining = timeline.injectedAt + drill.observeMs - Date.now();
+    const remaining = (timeline.injectedAt ?? Date.now()) + drill.observeMs - Date.now();
     if (remaining > 0) await delay(remaining, signal);
     for (const name of drill.invariants.filter((n) => INVARIANTS[n].phase === 'before-heal')) {
       const r = await checkInvariant(name, env.invariantEnv(signal), scope);
