@@ -8,7 +8,7 @@ import { CONSUMER_GROUP } from '../../service/events/topics.ts';
 import { findComponent } from '../../stack/components/index.ts';
 import { readServiceInstances, serviceInstancesFile } from '../../stack/service-instances.ts';
 import { runningRecord } from '../../stack/supervisor/managed.ts';
-import { testKafka } from '../helpers/kafka.ts';
+import { testKafka, withKafkaAdmin } from '../helpers/kafka.ts';
 import { call, freshConcert, hold, instanceUrl, waitForFinal } from '../helpers/service.ts';
 import { uniqueName } from '../helpers/stack.ts';
 import { ctx, parseJson, scratch, stackContextEntry } from './helpers.ts';
@@ -21,15 +21,7 @@ const s = scratch('consumers');
 const kafka = testKafka(ctx);
 const PRICE = 50_000;
 
-async function withAdmin<T>(fn: (admin: Admin) => Promise<T>): Promise<T> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    return await fn(admin);
-  } finally {
-    await admin.disconnect();
-  }
-}
+const withAdmin = <T>(fn: (admin: Admin) => Promise<T>): Promise<T> => withKafkaAdmin(kafka, fn);
 
 // Test topics and groups, deleted afterwards so `consumers lag --all-groups` stays clean.
 const created = { topics: [] as string[], groups: [] as string[] };

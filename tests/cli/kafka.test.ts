@@ -5,7 +5,7 @@ import { waitFor } from '../../lib/wait.ts';
 import { findComponent } from '../../stack/components/index.ts';
 import { stackDown, stackUp } from '../../stack/index.ts';
 import { runningRecord } from '../../stack/supervisor/managed.ts';
-import { testKafka } from '../helpers/kafka.ts';
+import { testKafka, withKafkaAdmin } from '../helpers/kafka.ts';
 import { restoreStack } from '../helpers/stack.ts';
 import { ctx, parseJson, scratch, stackContextEntry, ticketctlOnTty } from './helpers.ts';
 
@@ -15,15 +15,7 @@ import { ctx, parseJson, scratch, stackContextEntry, ticketctlOnTty } from './he
 const s = scratch('kafka');
 const kafka = testKafka(ctx);
 
-async function withAdmin<T>(fn: (admin: Admin) => Promise<T>): Promise<T> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    return await fn(admin);
-  } finally {
-    await admin.disconnect();
-  }
-}
+const withAdmin = <T>(fn: (admin: Admin) => Promise<T>): Promise<T> => withKafkaAdmin(kafka, fn);
 
 async function partitions(admin: Admin) {
   const topics = await admin.listTopics();

@@ -9,7 +9,7 @@ import { TOPICS } from '../../service/events/topics.ts';
 import { findComponent } from '../../stack/components/index.ts';
 import { runningRecord } from '../../stack/supervisor/managed.ts';
 import { isAlive } from '../../stack/supervisor/process.ts';
-import { testKafka } from '../helpers/kafka.ts';
+import { testKafka, withKafkaAdmin } from '../helpers/kafka.ts';
 import { call, freshConcert, hold, instanceUrl, waitForFinal } from '../helpers/service.ts';
 import { restoreStack } from '../helpers/stack.ts';
 import { ctx, parseJson, scratch } from './helpers.ts';
@@ -25,15 +25,7 @@ const kafka = testKafka(ctx);
 const BROKERS = ['kafka-1', 'kafka-2', 'kafka-3'];
 const record = (name: string) => runningRecord(ctx.paths, findComponent(ctx.topology, name)!);
 
-async function withAdmin<T>(fn: (admin: Admin) => Promise<T>): Promise<T> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    return await fn(admin);
-  } finally {
-    await admin.disconnect();
-  }
-}
+const withAdmin = <T>(fn: (admin: Admin) => Promise<T>): Promise<T> => withKafkaAdmin(kafka, fn);
 
 after(async () => {
   await restoreStack(ctx); // whatever happened above, leave every broker and topic in place

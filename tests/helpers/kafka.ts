@@ -1,4 +1,4 @@
-import { Kafka, logLevel, type Consumer } from 'kafkajs';
+import { Kafka, logLevel, type Admin, type Consumer } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import type { StackContext } from '../../stack/components/types.ts';
 import { waitFor } from '../../lib/wait.ts';
@@ -65,4 +65,15 @@ export async function consumeTagged(kafka: Kafka, sent: Tagged, timeoutMs = 60_0
 /** Produce then consume: proof that the topic takes and gives messages end to end. */
 export async function roundTrip(kafka: Kafka, topic: string, count = 5, timeoutMs = 60_000): Promise<string[]> {
   return consumeTagged(kafka, await produceTagged(kafka, topic, count), timeoutMs);
+}
+
+/** Runs fn with a connected admin client of `kafka`, disconnecting afterwards. */
+export async function withKafkaAdmin<T>(kafka: Kafka, fn: (admin: Admin) => Promise<T>): Promise<T> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    return await fn(admin);
+  } finally {
+    await admin.disconnect();
+  }
 }
