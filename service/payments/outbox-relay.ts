@@ -59,22 +59,28 @@ export function createOutboxRelay(o: RelayOptions): OutboxRelay {
       return claimed;
     });
     if (rows.length === 0) return 0;
-    // One message per produce request, in outbox order: kafkajs 2.2.4 can resolve a
+    // One message per produce request: kafkajs 2.2.4 can resolve a
     // sendBatch that spans several brokers while silently dropping the messages of a
     // partition whose leader moved during its retry (the retry skips brokers that already
     // answered: tulios/kafkajs#1303, fix unmerged in #1798). The kafka-broker-killed drill
     // caught it: payments marked published, never on payment.try, PENDING forever. With one
     // partition per request, a retry always goes to that partition's current leader.
+    // Requests for different payments run side by side (order matters only within one
+    // payment's events, which share a key and go one after another).
     const sent: number[] = [];
+    const byKey = new Map<string, RowDataPacket[]>();
+    for (const r of rows) byKey.set(r.message_key, [...(byKey.get(r.message_key) ?? []), r]);
     let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([
-        (async () => {
-          for (const r of rows) {
-            await o.producer.send({ topic: r.topic, acks: -1, messages: [{ key: r.message_key, value: r.payload, headers: r.headers ? JSON.parse(r.headers) : {} }] });
-            sent.push(r.id);
-          }
-        })(),
+        Promise.all(
+          [...byKey.values()].map(async (ofOnePayment) => {
+            for (const r of ofOnePayment) {
+              await o.producer.send({ topic: r.topic, acks: -1, messages: [{ key: r.message_key, value: r.payload, headers: r.headers ? JSON.parse(r.headers) : {} }] });
+              sent.push(r.id);
+            }
+          }),
+        ),
         new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`Kafka send did not complete within ${sendTimeoutMs} ms`)), sendTimeoutMs))),
       ]);
     } catch (err) {
