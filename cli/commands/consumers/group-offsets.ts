@@ -1,4 +1,6 @@
 import kafkajs, { type Admin } from 'kafkajs';
+import { OpsError } from '../../../lib/errors.ts';
+import { waitFor } from '../../../lib/wait.ts';
 import type { OffsetSample } from './verdict.ts';
 
 // What the group coordinator and the partition leaders say about one consumer group: its
@@ -61,7 +63,7 @@ export async function sampleOffsets(admin: Admin, group: string, topics: string[
   const atMs = Date.now();
   const [committed, ends] = await Promise.all([
     admin.fetchOffsets({ groupId: group, topics }),
-    Promise.all(topics.map(async (topic) => ({ topic, partitions: await admin.fetchTopicOffsets(topic) }))),
+    Promise.all(topics.map(async (topic) => ({ topic, partitions: await logEnds(admin, topic) }))),
   ]);
   const commits = new Map<PartitionKey, number | null>();
   for (const t of committed) for (const p of t.partitions) commits.set(`${t.topic}/${p.partition}`, Number(p.offset) >= 0 ? Number(p.offset) : null);
@@ -73,4 +75,32 @@ export async function sampleOffsets(admin: Admin, group: string, topics: string[
     }
   }
   return out;
+}
+
+/**
+ * A topic's log start and end offsets. kafkajs 2.2.4's fetchTopicOffsets throws a TypeError
+ * ("Cannot destructure property 'partitions' of 'high.pop(...)'") when a ListOffsets answer
+ * leaves the topic out, which happens for a while after a topic is recreated or leadership
+ * moves (e.g. right after `kafka recover-cluster`): refresh its metadata and ask again.
+ */
+async function logEnds(admin: Admin, topic: string): Promise<Awaited<ReturnType<Admin['fetchTopicOffsets']>>> {
+  try {
+    return await waitFor(
+      async () => {
+        try {
+          return await admin.fetchTopicOffsets(topic);
+        } catch (err) {
+          await admin.fetchTopicMetadata({ topics: [topic] }).catch(() => undefined);
+          throw err;
+        }
+      },
+      { timeoutMs: 10_000, intervalMs: 500, what: `the log-end offsets of ${topic}` },
+    );
+  } catch (err) {
+    throw new OpsError(`Could not read the log-end offsets of ${topic}: ${err instanceof Error ? err.message : String(err)}.`, {
+      code: 'OFFSETS_UNAVAILABLE',
+      hint: `Check the topic's leaders: \`ticketctl kafka describe ${topic}\`, then run \`ticketctl consumers lag\` again.`,
+      cause: err,
+    });
+  }
 }
