@@ -69,7 +69,10 @@ test('kafka recover-cluster --backup: a killed broker and a deleted topic; all 3
   assert.deepEqual(out.plan.data.topics.missingNow, [TOPICS.paymentCancel]);
   const o = out.outcome;
   assert.deepEqual(o.stopped.map((x: any) => x.component).sort(), ['kafka-1', 'kafka-3'], 'the dead broker needs no stop');
-  assert.ok(o.stopped.every((x: any) => x.outcome === 'stopped'), `clean SIGTERM stops: ${JSON.stringify(o.stopped)}`);
+  // SIGTERM first; with kafka-2 already dead, the last survivor to stop has lost the KRaft
+  // quorum (1 of 3 voters) and cannot finish a controlled shutdown, so the supervisor may
+  // have to SIGKILL it after its grace period. Either way it must be down before the start.
+  assert.ok(o.stopped.every((x: any) => x.outcome === 'stopped' || x.outcome === 'killed'), `survivors stopped: ${JSON.stringify(o.stopped)}`);
   for (const name of BROKERS) {
     const now = record(name);
     assert.ok(now, `${name} runs again`);
