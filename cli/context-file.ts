@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { UsageError } from '../lib/errors.ts';
+import { FieldReader } from '../lib/field-reader.ts';
 
 // The config file of named contexts (format: docs/ticketctl.md#contexts), parsed and
 // validated before any command touches a system. Every error names the file and the key
@@ -55,7 +56,7 @@ export function readConfigFile(file: string): ConfigFile | undefined {
 }
 
 export function parseConfig(file: string, raw: unknown): ConfigFile {
-  const v = new Validator(file);
+  const v = new FieldReader((key, problem) => new ConfigError(file, key, problem));
   const top = v.object(raw, '(top level)', ['defaultContext', 'contexts']);
   const contextsRaw = v.object(top.contexts ?? {}, 'contexts');
   const contexts: Record<string, ContextEntry> = {};
@@ -70,7 +71,7 @@ export function parseConfig(file: string, raw: unknown): ConfigFile {
   return { path: file, defaultContext, contexts };
 }
 
-function parseEntry(v: Validator, raw: unknown, key: string): ContextEntry {
+function parseEntry(v: FieldReader, raw: unknown, key: string): ContextEntry {
   const o = v.object(raw, key, ['protected', 'allowDrills', 'stack', 'kafka', 'redis', 'mariadb', 'gateway', 'services', 'toxiproxy']);
   const e: ContextEntry = {};
   if (o.protected !== undefined) e.protected = v.boolean(o.protected, `${key}.protected`);
@@ -103,55 +104,4 @@ function parseEntry(v: Validator, raw: unknown, key: string): ContextEntry {
   if (o.services !== undefined) e.services = v.list(o.services, `${key}.services`, (x, kk) => v.url(x, kk));
   if (o.toxiproxy !== undefined) e.toxiproxy = o.toxiproxy === null ? null : v.url(o.toxiproxy, `${key}.toxiproxy`);
   return e;
-}
-
-class Validator {
-  readonly file: string;
-  constructor(file: string) {
-    this.file = file;
-  }
-  fail(key: string, problem: string, got: unknown): never {
-    throw new ConfigError(this.file, key, `${problem} (got ${JSON.stringify(got) ?? String(got)}).`);
-  }
-  object(raw: unknown, key: string, allowed?: string[]): Record<string, unknown> {
-    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) this.fail(key, 'must be an object', raw);
-    const o = raw as Record<string, unknown>;
-    const unknown = allowed ? Object.keys(o).filter((k) => !allowed.includes(k)) : [];
-    if (unknown.length) {
-      const at = key === '(top level)' ? unknown[0]! : `${key}.${unknown[0]}`;
-      throw new ConfigError(this.file, at, `is not a known key (allowed here: ${allowed!.join(', ')}).`);
-    }
-    return o;
-  }
-  string(raw: unknown, key: string): string {
-    if (typeof raw !== 'string' || raw === '') this.fail(key, 'must be a non-empty string', raw);
-    return raw as string;
-  }
-  boolean(raw: unknown, key: string): boolean {
-    if (typeof raw !== 'boolean') this.fail(key, 'must be true or false', raw);
-    return raw as boolean;
-  }
-  integer(raw: unknown, key: string, min: number, max: number): number {
-    if (typeof raw !== 'number' || !Number.isInteger(raw) || raw < min || raw > max) this.fail(key, `must be a whole number from ${min} to ${max}`, raw);
-    return raw as number;
-  }
-  hostPort(raw: unknown, key: string): string {
-    const m = typeof raw === 'string' ? /^([^\s:/]+):(\d{1,5})$/.exec(raw) : null;
-    if (!m || Number(m[2]) < 1 || Number(m[2]) > 65_535) this.fail(key, 'must be "host:port"', raw);
-    return raw as string;
-  }
-  url(raw: unknown, key: string): string {
-    let ok = false;
-    try {
-      ok = typeof raw === 'string' && ['http:', 'https:'].includes(new URL(raw).protocol);
-    } catch {
-      ok = false;
-    }
-    if (!ok) this.fail(key, 'must be an http(s) URL', raw);
-    return (raw as string).replace(/\/+$/, '');
-  }
-  list<T>(raw: unknown, key: string, item: (x: unknown, key: string) => T): T[] {
-    if (!Array.isArray(raw) || raw.length === 0) this.fail(key, 'must be a non-empty list', raw);
-    return (raw as unknown[]).map((x, i) => item(x, `${key}[${i}]`));
-  }
 }
