@@ -3,7 +3,7 @@ import { WaitTimeoutError, waitFor } from '../../../lib/wait.ts';
 import type { Globals } from '../../main.ts';
 import { runMutation, type MutationFlags } from '../../mutation.ts';
 import { withServicePool } from '../payments/service-pool.ts';
-import { parseTimeFlag, windowJson } from '../payments/time-window.ts';
+import { parseTimeFlag, windowJson } from '../../time-window.ts';
 import { revive } from './reprocess-apply.ts';
 import { REPROCESSABLE_STATUSES, reprocessPlan } from './reprocess-plan.ts';
 import { readCandidates, readStates, type PaymentState } from './reprocess-sources.ts';

@@ -11,7 +11,7 @@ import { readDuplicateReport } from './duplicate-sources.ts';
 import { DEFAULT_DUPLICATE_WINDOW, windowArgs, type WindowFlags } from './duplicates.ts';
 import { DUPLICATE_REFUND_REASON, ORPHAN_REFUND_REASON, refundPlan, type DuplicateRefund, type PaymentCharge } from './refund-plan.ts';
 import { gatewayFor, withServicePool } from './service-pool.ts';
-import { parseWindow, windowJson } from './time-window.ts';
+import { parseWindow, windowJson } from '../../time-window.ts';
 
 // `ticketctl payments refund-duplicates` (report 4.3.1, the fix). In the saga's order for a
 // refund (service/payments/saga.ts refundAndRelease): the money first, through the gateway

@@ -1,6 +1,6 @@
-import { UsageError } from '../../../lib/errors.ts';
+import { UsageError } from '../lib/errors.ts';
 
-// --since / --until for the payment and event runbooks: an ISO time ("2026-11-25T10:00:00Z")
+// --since / --until for the payment, event and DLQ commands: an ISO time ("2026-11-25T10:00:00Z")
 // or a duration back from now ("30m", "24h", "2d", "90s"). Pure, so the parsing rules have
 // unit tests and every command words its errors the same way.
 
