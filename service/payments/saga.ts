@@ -76,18 +76,22 @@ async function firstDelivery(conn: PoolConnection, event: Envelope, handler: str
 export function createSaga({ db, gateway, breaker, retry, onOutcome }: SagaDeps): Saga {
   // A plain read decides whether to call the gateway at all; the outcome is written later
   // under the row lock, re-checked there, so no lock is held across the network call.
-  async function load(paymentTxId: string): Promise<Payment> {
-    const p = await withConnection(db, (conn) => readPayment(conn, paymentTxId));
-    if (!p) throw new UnprocessableEventError(`payment ${paymentTxId} does not exist`);
-    return p;
+  /**
+   * The pre-check before a gateway call, on one pooled connection: the payment, and whether
+   * this event already had its effect for this handler (after a reprocess reset the attempt
+   * count, the attempt check alone no longer tells a redelivered event from a new one).
+   */
+  async function load(event: Envelope, handler: string): Promise<{ payment: Payment; processed: boolean }> {
+    return withConnection(db, async (conn) => {
+      const payment = await readPayment(conn, event.paymentTxId);
+      if (!payment) throw new UnprocessableEventError(`payment ${event.paymentTxId} does not exist`);
+      return { payment, processed: await alreadyProcessed(conn, event, handler) };
+    });
   }
 
   async function chargeAttempt(topic: string, event: Envelope): Promise<Outcome> {
-    const before = await load(event.paymentTxId);
-    if (before.status !== 'PENDING' || event.attempt <= before.attempts) return 'skipped';
-    // A redelivered event that already had its effect must not reach the gateway: after a
-    // reprocess reset the attempt count, the attempt check above no longer tells.
-    if (await withConnection(db, (conn) => alreadyProcessed(conn, event, topic))) return 'skipped';
+    const { payment: before, processed } = await load(event, topic);
+    if (before.status !== 'PENDING' || event.attempt <= before.attempts || processed) return 'skipped';
     const chargeKey = chargeKeyOf(event);
     let charge: Charge | undefined;
     let error: unknown;
@@ -158,10 +162,9 @@ export function createSaga({ db, gateway, breaker, retry, onOutcome }: SagaDeps)
    * and free the seat.
    */
   async function refundAndRelease(topic: string, event: Envelope, s: Settlement): Promise<Outcome> {
-    const before = await load(event.paymentTxId);
-    if (before.status !== s.from) return 'skipped';
     // A redelivered failure event of an earlier round must not refund a reprocessed round's charge.
-    if (await withConnection(db, (conn) => alreadyProcessed(conn, event, topic))) return 'skipped';
+    const { payment: before, processed } = await load(event, topic);
+    if (before.status !== s.from || processed) return 'skipped';
     const refunded = await refundAll(event.paymentTxId);
     return withTransaction(db, async (conn) => {
       const p = await lockPayment(conn, event.paymentTxId);
