@@ -1,5 +1,5 @@
 import type { RowDataPacket } from 'mysql2/promise';
-import { delay } from '../../lib/wait.ts';
+import { WaitTimeoutError, waitFor } from '../../lib/wait.ts';
 import type { Drill } from '../format/types.ts';
 import { http } from '../http.ts';
 import { consumerLag, runProbe } from '../probes/index.ts';
@@ -46,18 +46,24 @@ export async function drained(env: DrillEnv, drill: Drill, accepted: string[]): 
   return { ok: pending === 0 && unpublished === 0 && lag <= drill.steadyState.maxLag, detail: `PENDING ${pending}, unpublished outbox rows ${unpublished}, consumer lag ${lag} (max ${drill.steadyState.maxLag})` };
 }
 
-/** Polls until `observe` says ok or the time is up; returns the last observation and when it held. */
+/**
+ * Polls until `observe` says ok or the time is up (lib/wait.ts waitFor); never throws on
+ * timeout: returns the last observation, and when it held (null when it never did).
+ */
 export async function until(observe: () => Promise<Observation>, withinMs: number, signal?: AbortSignal, intervalMs = 1000): Promise<Observation & { at: number | null }> {
-  const deadline = Date.now() + withinMs;
   let last: Observation = { ok: false, detail: 'not observed yet' };
-  for (;;) {
+  const look = async () => {
     try {
       last = await observe();
     } catch (err) {
       last = { ok: false, detail: `could not observe: ${(err as Error).message}` };
     }
-    if (last.ok) return { ...last, at: Date.now() };
-    if (Date.now() >= deadline) return { ...last, at: null };
-    await delay(Math.min(intervalMs, deadline - Date.now()), signal);
+    return last.ok ? { ...last, at: Date.now() } : undefined;
+  };
+  try {
+    return await waitFor(look, { timeoutMs: withinMs, intervalMs, what: 'the observation to hold', signal });
+  } catch (err) {
+    if (err instanceof WaitTimeoutError) return { ...last, at: null };
+    throw err;
   }
 }
