@@ -16,9 +16,9 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev && npm cache clean --force
 
 # Only what service/main.ts and service/gateway/main.ts import (and their SQL migrations):
-# service/ needs lib/ and stack/topology.ts (service/config.ts reads its ports from it).
+# service/ needs lib/ and contracts/ (the names every part shares: topics, ports, accounts).
 COPY lib/ ./lib/
-COPY stack/topology.ts ./stack/topology.ts
+COPY contracts/ ./contracts/
 COPY service/ ./service/
 
 # The files stay root-owned and read-only to the process: it writes nothing to disk.

@@ -1,5 +1,5 @@
 import { Argument, Command } from 'commander';
-import { kitFor, output } from './kit.ts';
+import { kitFor, output } from './shared/kit.ts';
 import { register as registerKafka } from './commands/kafka/register.ts';
 import { register as registerConsumers } from './commands/consumers/register.ts';
 import { register as registerPayments } from './commands/payments/register.ts';
@@ -8,9 +8,9 @@ import { register as registerLocks } from './commands/locks/register.ts';
 import { register as registerBreaker } from './commands/breaker/register.ts';
 import { register as registerDrill } from './commands/drill/register.ts';
 import { register as registerRunbook } from './commands/runbook/register.ts';
-import { exitCodeFor } from './errors.ts';
-import { createUi, type Ui } from './ui.ts';
-import type { Context } from './context.ts';
+import { exitCodeFor } from './shared/exit-code.ts';
+import { createUi, type Ui } from './shared/ui.ts';
+import type { Context } from '../clients/context.ts';
 import { tolerateKafkajsStrayRejections } from '../lib/kafkajs-strays.ts';
 
 // ticketctl: the entry point. Only this file reads argv, installs signal handlers and
@@ -126,7 +126,7 @@ async function main(argv: string[]): Promise<number> {
     command,
     argv: argv.slice(2),
     env: process.env,
-    context: () => (context ??= import('./context.ts').then((m) => m.resolveContext({ flag: contextFlag, env: process.env }))),
+    context: () => (context ??= import('../clients/context.ts').then((m) => m.resolveContext({ flag: contextFlag, env: process.env }))),
   }));
   program.hook('preAction', (root, action) => {
     const opts = root.opts();

@@ -1,5 +1,5 @@
 import { UsageError } from '../lib/errors.ts';
-import { createTopology, DATABASES } from '../stack/topology.ts';
+import { createTopology, DATABASES } from '../contracts/topology.ts';
 
 // The service's settings, from environment variables only (read in main.ts). Defaults
 // point at the local stack's proxies, so `node service/main.ts` just works beside

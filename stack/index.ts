@@ -1,5 +1,5 @@
 import { createStackPaths, REPO_ROOT } from './paths.ts';
-import { createTopology } from './topology.ts';
+import { createTopology } from '../contracts/topology.ts';
 import type { StackContext } from './components/types.ts';
 import path from 'node:path';
 

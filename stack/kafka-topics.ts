@@ -1,6 +1,6 @@
 import { Kafka, logLevel, type Admin } from 'kafkajs';
-import { ALL_TOPICS, TOPIC_LAYOUT } from '../service/events/topics.ts';
-import type { Topology } from './topology.ts';
+import { ALL_TOPICS, TOPIC_LAYOUT } from '../contracts/topics.ts';
+import type { Topology } from '../contracts/topology.ts';
 import { waitFor } from '../lib/wait.ts';
 
 // Creates the saga's topics when missing (3 partitions, RF 3, min ISR 2); never alters or

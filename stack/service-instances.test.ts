@@ -5,7 +5,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { OpsError } from '../lib/errors.ts';
 import { readServiceInstances, serviceInstancesFile, writeServiceInstances } from './service-instances.ts';
-import { DEFAULT_SERVICE_INSTANCES, MAX_SERVICE_INSTANCES } from './topology.ts';
+import { DEFAULT_SERVICE_INSTANCES, MAX_SERVICE_INSTANCES } from '../contracts/topology.ts';
 
 const fresh = () => ({ conf: path.join(mkdtempSync(path.join(os.tmpdir(), 'svc-count-')), 'conf') });
 

@@ -1,5 +1,5 @@
 import { errorMessage } from '../lib/errors.ts';
-import { ALL_TOPICS, TOPIC_LAYOUT } from '../service/events/topics.ts';
+import { ALL_TOPICS, TOPIC_LAYOUT } from '../contracts/topics.ts';
 import { allComponents } from './components/index.ts';
 import type { Group, StackContext } from './components/types.ts';
 import { stackKafka } from './kafka-topics.ts';

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTopology, MAX_SERVICE_INSTANCES, redisNatMap } from './topology.ts';
+import { createTopology, MAX_SERVICE_INSTANCES, redisNatMap } from '../contracts/topology.ts';
 
 test('every port is distinct and outside the ephemeral range', () => {
   for (const offset of [0, 1000]) {

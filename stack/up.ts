@@ -95,7 +95,7 @@ async function checkPortsFree(components: Component[]): Promise<void> {
     first.port,
     first.purpose,
     first.owner,
-    `Stop ${first.owner ?? 'the process holding it'}, or move the stack with TICKETCTL_PORT_OFFSET (ports live in stack/topology.ts).` +
+    `Stop ${first.owner ?? 'the process holding it'}, or move the stack with TICKETCTL_PORT_OFFSET (ports live in contracts/topology.ts).` +
       (others.length ? ` Also taken: ${others.join(', ')}.` : '') +
       ' Nothing was started.',
   );

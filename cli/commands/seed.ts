@@ -1,7 +1,7 @@
 import type { Globals } from '../main.ts';
-import { stackContextOf } from '../stack-context.ts';
-import { openServiceDb } from '../service-db.ts';
-import { resolveOutput } from '../ui.ts';
+import { stackContextOf } from '../../clients/stack-context.ts';
+import { openServiceDb } from '../../clients/service-db-migrating.ts';
+import { resolveOutput } from '../shared/ui.ts';
 import { seedConcerts } from '../../service/db/seed.ts';
 import { UsageError } from '../../lib/errors.ts';
 

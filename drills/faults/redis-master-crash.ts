@@ -5,7 +5,7 @@ import { redisCommand } from '../../stack/probes/redis.ts';
 import { runningRecord } from '../../stack/supervisor/managed.ts';
 import type { PidRecord } from '../../stack/supervisor/pidfile.ts';
 import { isAlive, signalRecorded } from '../../stack/supervisor/process.ts';
-import { REDIS_MASTER_NAME, type Topology } from '../../stack/topology.ts';
+import { REDIS_MASTER_NAME, type Topology } from '../../contracts/topology.ts';
 import type { StackContext } from '../../stack/components/types.ts';
 import type { FaultSpec } from '../format/types.ts';
 import { FaultNotInEffect, type FaultKind } from './types.ts';

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../../lib/errors.ts';
 import { allComponents } from '../../stack/components/index.ts';
-import type { Topology } from '../../stack/topology.ts';
+import type { Topology } from '../../contracts/topology.ts';
 import type { Drill } from './types.ts';
 import { DrillFormatError, validateDrill, type DrillTargets } from './validate.ts';
 

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { createTopology } from '../../stack/topology.ts';
+import { createTopology } from '../../contracts/topology.ts';
 import { drillTargets, SCENARIO_DIR } from './files.ts';
 import { DrillFormatError, validateDrill } from './validate.ts';
 

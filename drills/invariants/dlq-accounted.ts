@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { TOPICS } from '../../service/events/topics.ts';
+import { TOPICS } from '../../contracts/topics.ts';
 import { waitFor } from '../../lib/wait.ts';
 import { POISON_HEADER } from '../faults/poison-messages.ts';
 import { fail, pass, type Invariant } from './types.ts';

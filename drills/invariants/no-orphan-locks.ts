@@ -1,6 +1,6 @@
 import { redisCommandAt } from '../../stack/probes/redis.ts';
 import { parseLockValue, seatLockKey } from '../../service/reservations/seat-lock.ts';
-import { splitHostPort } from '../../cli/context.ts';
+import { splitHostPort } from '../../clients/context.ts';
 import { waitFor } from '../../lib/wait.ts';
 import { fail, pass, type Invariant } from './types.ts';
 

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { validateDrill } from '../format/validate.ts';
 import { drillTargets } from '../format/files.ts';
-import { createTopology } from '../../stack/topology.ts';
+import { createTopology } from '../../contracts/topology.ts';
 import type { OpResult } from '../load/run.ts';
 import { responsesBounded } from './responses-bounded.ts';
 import type { InvariantEnv, RunScope } from './types.ts';

@@ -1,5 +1,5 @@
 import type { Admin } from 'kafkajs';
-import { TOPICS } from '../../service/events/topics.ts';
+import { TOPICS } from '../../contracts/topics.ts';
 import { consumerLag as sagaLag } from '../../service/refresh-metrics.ts';
 import type { ProbeName } from '../format/types.ts';
 import { http } from '../http.ts';

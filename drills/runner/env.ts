@@ -1,12 +1,12 @@
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import type { Pool } from 'mysql2/promise';
-import { openServiceDb } from '../../cli/service-db.ts';
-import { redisOnce } from '../../cli/clients/redis.ts';
-import type { Context } from '../../cli/context.ts';
+import { openServiceDb } from '../../clients/service-db-migrating.ts';
+import { redisOnce } from '../../clients/redis.ts';
+import type { Context } from '../../clients/context.ts';
 import { createPool } from '../../service/db/pool.ts';
-import { DATABASES } from '../../stack/topology.ts';
+import { DATABASES } from '../../contracts/topology.ts';
 import type { StackContext } from '../../stack/components/types.ts';
-import { createToxiproxyApi } from '../faults/toxiproxy-api.ts';
+import { createToxiproxyApi } from '../../clients/toxiproxy.ts';
 import type { FaultEnv } from '../faults/types.ts';
 import type { ProbeEnv } from '../probes/index.ts';
 import type { InvariantEnv } from '../invariants/types.ts';

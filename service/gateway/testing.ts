@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Pool, RowDataPacket } from 'mysql2/promise';
-import { createTopology, DATABASES } from '../../stack/topology.ts';
+import { createTopology, DATABASES } from '../../contracts/topology.ts';
 import { loadMigrations, migrate } from '../db/migrate.ts';
 import { createPool } from '../db/pool.ts';
 import { createGatewayApp, type GatewayAppOptions } from './app.ts';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { newEnvelope } from '../events/envelope.ts';
+import { newEnvelope } from '../../contracts/envelope.ts';
 import { chargeKeyOf } from './saga.ts';
 
 const id = '3be2b759-1905-4e23-abcb-c9eb0bb04701';

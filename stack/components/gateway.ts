@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { REPO_ROOT } from '../paths.ts';
-import { DATABASES, type Topology } from '../topology.ts';
+import { DATABASES, type Topology } from '../../contracts/topology.ts';
 import { httpHealthProbe, NODE_ARGS } from './node-http.ts';
 import type { Component } from './types.ts';
 

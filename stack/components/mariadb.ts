@@ -4,7 +4,7 @@ import { execa } from 'execa';
 import { StartupError, errorMessage } from '../../lib/errors.ts';
 import { mariadbQuery } from '../probes/mariadb.ts';
 import { probeWithin } from '../probes/result.ts';
-import { DATABASES, type Topology } from '../topology.ts';
+import { DATABASES, type Topology } from '../../contracts/topology.ts';
 import type { Component, StackContext } from './types.ts';
 
 // MariaDB 10.11 (speaks the MySQL protocol mysql2 uses). `--no-defaults` keeps the

@@ -1,6 +1,6 @@
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { probeWithin } from '../probes/result.ts';
-import type { Topology } from '../topology.ts';
+import type { Topology } from '../../contracts/topology.ts';
 import type { Component, StackContext } from './types.ts';
 
 // Toxiproxy sits in front of every dependency so drills can cut, slow or reset it. It

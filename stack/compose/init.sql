@@ -1,5 +1,5 @@
 -- Run once by the mariadb image on an empty data volume (docker-entrypoint-initdb.d).
--- Mirrors DATABASES in stack/topology.ts and ensureDatabases() in
+-- Mirrors DATABASES in contracts/topology.ts and ensureDatabases() in
 -- stack/components/mariadb.ts: the service and the payment gateway get separate databases
 -- and accounts, so a drill can starve one pool without touching the other.
 -- Users are '%' because their connections arrive from the toxiproxy container, not

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import type { Admin, Consumer } from 'kafkajs';
 import { delay, waitFor } from '../../lib/wait.ts';
-import { CONSUMER_GROUP } from '../../service/events/topics.ts';
+import { CONSUMER_GROUP } from '../../contracts/topics.ts';
 import { findComponent } from '../../stack/components/index.ts';
 import { readServiceInstances, serviceInstancesFile } from '../../stack/service-instances.ts';
 import { runningRecord } from '../../stack/supervisor/managed.ts';

@@ -2,7 +2,7 @@ import { execa } from 'execa';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { AuditRecord } from '../../cli/audit.ts';
+import type { AuditRecord } from '../../cli/shared/audit.ts';
 import { TICKETCTL, ticketctl, type CliResult } from '../helpers/cli.ts';
 import { testStack } from '../helpers/stack.ts';
 

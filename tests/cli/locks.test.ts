@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { seatLockKey } from '../../service/reservations/seat-lock.ts';
-import { selectContext } from '../../cli/context.ts';
+import { selectContext } from '../../clients/context.ts';
 import { openLockRedis } from '../../cli/commands/locks/redis.ts';
 import { freshConcert, hold } from '../helpers/service.ts';
 import { ctx, parseJson, scratch } from './helpers.ts';

@@ -5,7 +5,7 @@ import { findComponent } from '../../stack/components/index.ts';
 import { runningRecord } from '../../stack/supervisor/managed.ts';
 import { ctx, parseJson, scratch, stackContextEntry, ticketctlOnTty } from './helpers.ts';
 
-// The safety rails every mutating command shares (cli/mutation.ts), on the real CLI with
+// The safety rails every mutating command shares (cli/shared/mutation.ts), on the real CLI with
 // a real target: restarting broker 2 of the stack under test. None of these runs may
 // change anything: the broker keeps its PID throughout.
 

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { execa } from 'execa';
 import kafkajs, { type Admin } from 'kafkajs';
 import { waitFor } from '../../lib/wait.ts';
-import { TOPICS } from '../../service/events/topics.ts';
+import { TOPICS } from '../../contracts/topics.ts';
 import { findComponent } from '../../stack/components/index.ts';
 import { runningRecord } from '../../stack/supervisor/managed.ts';
 import { isAlive } from '../../stack/supervisor/process.ts';

@@ -10,7 +10,7 @@ import { stackStatus } from '../../stack/index.ts';
 import { runningRecord } from '../../stack/supervisor/managed.ts';
 import { isProcessStopped } from '../../stack/supervisor/proc.ts';
 import { faultLogPath, openFaults, readFaultLog } from '../../drills/fault-log.ts';
-import { createToxiproxyApi } from '../../drills/faults/toxiproxy-api.ts';
+import { createToxiproxyApi } from '../../clients/toxiproxy.ts';
 import { TICKETCTL } from '../helpers/cli.ts';
 import { ctx, parseJson, scratch } from '../cli/helpers.ts';
 import { restoreStack } from '../helpers/stack.ts';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { after, test } from 'node:test';
 import { toxic } from '../../drills/faults/toxic.ts';
-import { createToxiproxyApi } from '../../drills/faults/toxiproxy-api.ts';
+import { createToxiproxyApi } from '../../clients/toxiproxy.ts';
 import type { FaultEnv } from '../../drills/faults/types.ts';
 import { TOXIC_TYPES, type FaultSpec } from '../../drills/format/types.ts';
 import { testStack } from '../helpers/stack.ts';

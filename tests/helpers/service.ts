@@ -1,11 +1,11 @@
 import { after } from 'node:test';
 import type { Pool, RowDataPacket } from 'mysql2/promise';
 import { Toxiproxy } from 'toxiproxy-node-client';
-import { openServiceDb } from '../../cli/service-db.ts';
+import { openServiceDb } from '../../clients/service-db-migrating.ts';
 import { createPool } from '../../service/db/pool.ts';
 import { seedConcerts, type SeededConcert } from '../../service/db/seed.ts';
 import { createGatewayClient, type GatewayClient } from '../../service/gateway/client.ts';
-import { DATABASES, DEFAULT_SERVICE_INSTANCES } from '../../stack/topology.ts';
+import { DATABASES, DEFAULT_SERVICE_INSTANCES } from '../../contracts/topology.ts';
 import type { StackContext } from '../../stack/components/types.ts';
 import { waitFor } from '../../lib/wait.ts';
 import { testStack } from './stack.ts';

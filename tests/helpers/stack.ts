@@ -1,7 +1,7 @@
 import { createStackContext, stackStatus, stackUp } from '../../stack/index.ts';
 import type { StackContext } from '../../stack/components/types.ts';
 import { waitFor } from '../../lib/wait.ts';
-import { readConfig } from '../../cli/config.ts';
+import { readConfig } from '../../clients/context-env.ts';
 
 /**
  * The stack the tests run against, which the global setup brought up: the default one, or

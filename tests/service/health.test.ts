@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { ICreateToxicBody } from 'toxiproxy-node-client';
 import { waitFor } from '../../lib/wait.ts';
 import { METRIC_NAMES } from '../../service/metrics.ts';
-import { DEFAULT_SERVICE_INSTANCES } from '../../stack/topology.ts';
+import { DEFAULT_SERVICE_INSTANCES } from '../../contracts/topology.ts';
 import { call, freshConcert, hold, instanceUrl, serviceDb, sql, toxiproxy, waitForFinal, withProxiesDisabled } from '../helpers/service.ts';
 
 // Health and metrics (report 2.0.2, 3, 5): /health answers 200 only when every dependency

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { createSeatLocks, parseLockValue, seatLockKey } from '../../service/reservations/seat-lock.ts';
 import { waitFor } from '../../lib/wait.ts';
-import { DEFAULT_SERVICE_INSTANCES } from '../../stack/topology.ts';
+import { DEFAULT_SERVICE_INSTANCES } from '../../contracts/topology.ts';
 import { anyInstance, call, ctx, freshConcert, hold, instanceUrl, serviceDb, sql, waitForFinal, withGatewayKnobs, withProxiesDisabled, type HttpResult } from '../helpers/service.ts';
 
 // Seat holds against the three running instances (report 2.0.1): the Redis lock serialises

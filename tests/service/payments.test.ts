@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { RowDataPacket } from 'mysql2/promise';
 import { anyInstance, call, freshConcert, gateway, gatewayDb, hold, instanceUrl, serviceDb, sql, waitForFinal, withGatewayKnobs } from '../helpers/service.ts';
-import { DEFAULT_SERVICE_INSTANCES } from '../../stack/topology.ts';
+import { DEFAULT_SERVICE_INSTANCES } from '../../contracts/topology.ts';
 
 // The payment API against the running instances (issue: pay, poll, repeat, cancel). Every
 // check reads a system of record: the service database (payment row, seat, hold, outbox,

@@ -6,8 +6,8 @@ import type { RowDataPacket } from 'mysql2/promise';
 import { call, ctx, freshConcert, gateway, gatewayDb, hold, instanceUrl, serviceDb, sql, waitForFinal } from '../helpers/service.ts';
 import { testKafka } from '../helpers/kafka.ts';
 import { uniqueName } from '../helpers/stack.ts';
-import { CONSUMER_GROUP, TOPICS } from '../../service/events/topics.ts';
-import { DEFAULT_SERVICE_INSTANCES } from '../../stack/topology.ts';
+import { CONSUMER_GROUP, TOPICS } from '../../contracts/topics.ts';
+import { DEFAULT_SERVICE_INSTANCES } from '../../contracts/topology.ts';
 import { waitFor } from '../../lib/wait.ts';
 
 // At-least-once delivery means any saga event may arrive twice; a handler must then have

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { RowDataPacket } from 'mysql2/promise';
 import { anyInstance, call, freshConcert, gateway, gatewayDb, hold, instanceUrl, serviceDb, sql, waitForFinal, withGatewayKnobs } from '../helpers/service.ts';
-import { DEFAULT_SERVICE_INSTANCES } from '../../stack/topology.ts';
+import { DEFAULT_SERVICE_INSTANCES } from '../../contracts/topology.ts';
 import { waitFor } from '../../lib/wait.ts';
 
 // The payment saga when the gateway misbehaves (gateway knobs, shared by all instances):

@@ -1,7 +1,7 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Admin } from 'kafkajs';
-import { ALL_TOPICS } from '../../service/events/topics.ts';
+import { ALL_TOPICS } from '../../contracts/topics.ts';
 import { electPreferredLeaders } from '../../stack/exec/kafka-tools.ts';
 import { resolveTools } from '../../stack/provision/index.ts';
 import { findComponent } from '../../stack/components/index.ts';

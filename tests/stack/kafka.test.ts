@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import kafkajs from 'kafkajs';
-import { ALL_TOPICS } from '../../service/events/topics.ts';
+import { ALL_TOPICS } from '../../contracts/topics.ts';
 import { roundTrip, testKafka } from '../helpers/kafka.ts';
 import { testStack } from '../helpers/stack.ts';
 

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { Redis } from 'ioredis';
-import { DATABASES } from '../../stack/topology.ts';
+import { DATABASES } from '../../contracts/topology.ts';
 import { allComponents } from '../../stack/components/index.ts';
 import { mariadbQuery } from '../../stack/probes/mariadb.ts';
 import { readPidRecord } from '../../stack/supervisor/pidfile.ts';

@@ -2,8 +2,8 @@
 // as the local-process stack (stack/components/kafka.ts).
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BROKER_IDS } from '../../stack/topology.ts';
-import { ALL_TOPICS, TOPIC_LAYOUT } from '../../service/events/topics.ts';
+import { BROKER_IDS } from '../../contracts/topology.ts';
+import { ALL_TOPICS, TOPIC_LAYOUT } from '../../contracts/topics.ts';
 
 import { compose, services, toxiproxyJson, topology, envOf, need, listeners, hostPort, dependsOn, kafkaServices } from './compose-file.ts';
 

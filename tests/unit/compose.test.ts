@@ -1,7 +1,7 @@
 // docker-compose.yml is never run on these machines (no Docker engine), so this test is
 // what keeps it honest: it must be a valid Compose file (the official Compose
 // Specification schema, vendored in fixtures/) and it must describe the same topology as
-// stack/topology.ts, which the local-process stack is built from.
+// contracts/topology.ts, which the local-process stack is built from.
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Ajv } from 'ajv';
 import { parse } from 'yaml';
-import { DATABASES, REDIS_MASTER_NAME } from '../../stack/topology.ts';
+import { DATABASES, REDIS_MASTER_NAME } from '../../contracts/topology.ts';
 import { KAFKA_VERSION } from '../../stack/components/kafka.ts';
 import { SENTINEL_DOWN_AFTER_MS, SENTINEL_FAILOVER_TIMEOUT_MS } from '../../stack/components/sentinel.ts';
 import { TOXIPROXY_VERSION } from '../../stack/components/toxiproxy.ts';

@@ -1,5 +1,5 @@
 import { Argument, type Command } from 'commander';
-import type { Kit } from '../../kit.ts';
+import type { Kit } from '../../shared/kit.ts';
 
 // `ticketctl breaker ...` (report 2.2.2, 5): registered here, loaded lazily inside each action.
 export function register(program: Command, kit: Kit): void {

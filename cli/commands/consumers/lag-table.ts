@@ -1,4 +1,4 @@
-import type { Ui } from '../../ui.ts';
+import type { Ui } from '../../shared/ui.ts';
 import type { LagReport } from './lag.ts';
 import type { Verdict } from './verdict.ts';
 

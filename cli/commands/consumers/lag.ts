@@ -1,11 +1,11 @@
 import type { Admin } from 'kafkajs';
 import { UsageError } from '../../../lib/errors.ts';
 import { delay } from '../../../lib/wait.ts';
-import { CONSUMER_GROUP } from '../../../service/events/topics.ts';
-import { withAdmin } from '../../clients/kafka.ts';
-import { ExitError } from '../../errors.ts';
+import { CONSUMER_GROUP } from '../../../contracts/topics.ts';
+import { withAdmin } from '../../../clients/kafka.ts';
+import { ExitError } from '../../shared/exit-code.ts';
 import type { Globals } from '../../main.ts';
-import { resolveOutput } from '../../ui.ts';
+import { resolveOutput } from '../../shared/ui.ts';
 import { describeGroup, groupTopics, sampleOffsets, type GroupDescription, type PartitionKey } from './group-offsets.ts';
 import { judgeGroup, type GroupLag } from './group-verdict.ts';
 import { printLagReport } from './lag-table.ts';

@@ -1,12 +1,12 @@
 import { WaitTimeoutError, waitFor } from '../../../lib/wait.ts';
-import { CONSUMER_GROUP } from '../../../service/events/topics.ts';
+import { CONSUMER_GROUP } from '../../../contracts/topics.ts';
 import { CONSUMER_PROFILES, type ConsumerProfile } from '../../../service/payments/consumer.ts';
-import { withAdmin } from '../../clients/kafka.ts';
-import { adminCall, readAll, serviceInstances } from '../../clients/service-admin.ts';
-import type { Context } from '../../context.ts';
+import { withAdmin } from '../../../clients/kafka.ts';
+import { adminCall, readAll, serviceInstances } from '../../../clients/service-admin.ts';
+import type { Context } from '../../../clients/context.ts';
 import type { Globals } from '../../main.ts';
-import { runMutation, type MutationFlags } from '../../mutation.ts';
-import { applySwitch, outcomeLines, partialFailure, switchPlan, type SwitchSpec } from '../breaker/instance-switch.ts';
+import { runMutation, type MutationFlags } from '../../shared/mutation.ts';
+import { applySwitch, outcomeLines, partialFailure, switchPlan, type SwitchSpec } from '../../shared/instance-switch.ts';
 import { describeGroup } from './group-offsets.ts';
 
 // Runbook 4.2.2: switch every instance's saga consumer to the emergency settings

@@ -1,4 +1,4 @@
-import type { Plan } from '../../mutation.ts';
+import type { Plan } from '../../shared/mutation.ts';
 
 // What `ticketctl consumers scale <count>` will do, as plain data (report 4.2.1: more
 // instances on ports 3001-3003 and up). Instances are numbered 1..count; scaling in stops

@@ -1,17 +1,17 @@
 import { OpsError, errorMessage } from '../../../lib/errors.ts';
 import { WaitTimeoutError, waitFor } from '../../../lib/wait.ts';
-import { CONSUMER_GROUP, TOPICS } from '../../../service/events/topics.ts';
+import { CONSUMER_GROUP, TOPICS } from '../../../contracts/topics.ts';
 import { createServiceComponent } from '../../../stack/components/service.ts';
 import { stackDown, stackUp } from '../../../stack/index.ts';
 import { readServiceInstances, serviceInstancesFile, writeServiceInstances } from '../../../stack/service-instances.ts';
 import { runningRecord } from '../../../stack/supervisor/managed.ts';
-import { MAX_SERVICE_INSTANCES } from '../../../stack/topology.ts';
-import { withAdmin } from '../../clients/kafka.ts';
-import { readAll, serviceInstances } from '../../clients/service-admin.ts';
-import type { Context } from '../../context.ts';
+import { MAX_SERVICE_INSTANCES } from '../../../contracts/topology.ts';
+import { withAdmin } from '../../../clients/kafka.ts';
+import { readAll, serviceInstances } from '../../../clients/service-admin.ts';
+import type { Context } from '../../../clients/context.ts';
 import type { Globals } from '../../main.ts';
-import { runMutation, type MutationFlags } from '../../mutation.ts';
-import { stackContextOf } from '../../stack-context.ts';
+import { runMutation, type MutationFlags } from '../../shared/mutation.ts';
+import { stackContextOf } from '../../../clients/stack-context.ts';
 import { describeGroup } from './group-offsets.ts';
 import { scalePlan } from './scale-plan.ts';
 

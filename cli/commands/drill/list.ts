@@ -2,10 +2,10 @@ import { DrillFormatError } from '../../../drills/format/validate.ts';
 import path from 'node:path';
 import { drillNames, readDrill, SCENARIO_DIR } from '../../../drills/format/files.ts';
 import { describeFault } from '../../../drills/faults/index.ts';
-import { createTopology } from '../../../stack/topology.ts';
-import { ExitError } from '../../errors.ts';
+import { createTopology } from '../../../contracts/topology.ts';
+import { ExitError } from '../../shared/exit-code.ts';
 import type { Globals } from '../../main.ts';
-import { resolveOutput } from '../../ui.ts';
+import { resolveOutput } from '../../shared/ui.ts';
 
 // `ticketctl drill list`: every drill file, validated. Proxy and process names do not
 // depend on the port offset, so the default topology validates them.

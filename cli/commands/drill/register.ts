@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { Kit } from '../../kit.ts';
+import type { Kit } from '../../shared/kit.ts';
 
 // `ticketctl drill ...` (issue 5, drills/README.md): registered here, loaded lazily inside each action.
 export function register(program: Command, kit: Kit): void {

@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { readDrill } from '../../../drills/format/files.ts';
 import { blastRadius, describeFault } from '../../../drills/faults/index.ts';
-import { createTopology } from '../../../stack/topology.ts';
+import { createTopology } from '../../../contracts/topology.ts';
 import type { Globals } from '../../main.ts';
-import { resolveOutput } from '../../ui.ts';
+import { resolveOutput } from '../../shared/ui.ts';
 
 // `ticketctl drill show <name>`: the drill as the runner will read it (defaults filled in).
 

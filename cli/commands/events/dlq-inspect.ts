@@ -1,7 +1,7 @@
 import { OpsError } from '../../../lib/errors.ts';
 import type { Globals } from '../../main.ts';
-import { resolveOutput } from '../../ui.ts';
-import { withServicePool } from '../payments/service-pool.ts';
+import { resolveOutput } from '../../shared/ui.ts';
+import { withServicePool } from '../../../clients/service-pool.ts';
 import { parsePosition, toView } from './dlq-message.ts';
 import { DLQ_TOPIC, readDlq } from './dlq-reader.ts';
 import { replayedMessages } from './dlq-replays.ts';

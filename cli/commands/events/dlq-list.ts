@@ -1,5 +1,5 @@
 import type { Globals } from '../../main.ts';
-import { resolveOutput } from '../../ui.ts';
+import { resolveOutput } from '../../shared/ui.ts';
 import { DLQ_TOPIC } from './dlq-reader.ts';
 import { selectDlq, type DlqFlags } from './dlq-select.ts';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { UsageError } from '../../../lib/errors.ts';
-import { newEnvelope } from '../../../service/events/envelope.ts';
+import { newEnvelope } from '../../../contracts/envelope.ts';
 import { matches, parsePosition, replayHeaders, replaySkipReason, toView, type RawDlqMessage } from './dlq-message.ts';
 
 const env = newEnvelope('PaymentRequested', '3be2b759-1905-4e23-abcb-c9eb0bb04701', 1, { amount: 5 });

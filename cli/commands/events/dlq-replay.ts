@@ -1,8 +1,8 @@
 import os from 'node:os';
 import type { Globals } from '../../main.ts';
-import { runMutation, type MutationFlags, type Plan } from '../../mutation.ts';
-import { contextKafka } from '../../clients/kafka.ts';
-import { withServicePool } from '../payments/service-pool.ts';
+import { runMutation, type MutationFlags, type Plan } from '../../shared/mutation.ts';
+import { contextKafka } from '../../../clients/kafka.ts';
+import { withServicePool } from '../../../clients/service-pool.ts';
 import { replayHeaders, replaySkipReason } from './dlq-message.ts';
 import { DLQ_TOPIC } from './dlq-reader.ts';
 import { ensureReplayTable, recordReplay } from './dlq-replays.ts';

@@ -1,7 +1,7 @@
 import { UsageError } from '../../../lib/errors.ts';
 import type { Globals } from '../../main.ts';
-import { withServicePool } from '../payments/service-pool.ts';
-import { parseTimeFlag } from '../../time-window.ts';
+import { withServicePool } from '../../../clients/service-pool.ts';
+import { parseTimeFlag } from '../../shared/time-window.ts';
 import { matches, toView, type DlqFilters, type DlqView, type RawDlqMessage } from './dlq-message.ts';
 import { DLQ_TOPIC, readDlq } from './dlq-reader.ts';
 import { replayedMessages } from './dlq-replays.ts';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { Kit } from '../../kit.ts';
+import type { Kit } from '../../shared/kit.ts';
 
 // `ticketctl events ...` (report 4.3.2): reprocess failed payments, and the dead letter queue
 // under `events dlq`. Registered here, loaded lazily inside each action.

@@ -1,8 +1,8 @@
 import type { Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
 import { withTransaction } from '../../../service/db/connection.ts';
-import { EVENT_TYPES, newEnvelope } from '../../../service/events/envelope.ts';
+import { EVENT_TYPES, newEnvelope } from '../../../contracts/envelope.ts';
 import { appendEvent } from '../../../service/events/event-store.ts';
-import { TOPICS } from '../../../service/events/topics.ts';
+import { TOPICS } from '../../../contracts/topics.ts';
 import { enqueue } from '../../../service/payments/outbox.ts';
 import { lockPayment } from '../../../service/payments/transactions.ts';
 import type { ReprocessItem } from './reprocess-plan.ts';

@@ -1,4 +1,4 @@
-import type { Plan } from '../../mutation.ts';
+import type { Plan } from '../../shared/mutation.ts';
 
 // Report 4.3.2, the pure part of `events reprocess`: which failed payments can be revived
 // and which must be skipped, with the reason. A failed payment released its hold and its

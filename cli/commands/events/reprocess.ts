@@ -1,9 +1,9 @@
 import { OpsError, UsageError } from '../../../lib/errors.ts';
 import { WaitTimeoutError, waitFor } from '../../../lib/wait.ts';
 import type { Globals } from '../../main.ts';
-import { runMutation, type MutationFlags } from '../../mutation.ts';
-import { withServicePool } from '../payments/service-pool.ts';
-import { parseTimeFlag, windowJson } from '../../time-window.ts';
+import { runMutation, type MutationFlags } from '../../shared/mutation.ts';
+import { withServicePool } from '../../../clients/service-pool.ts';
+import { parseTimeFlag, windowJson } from '../../shared/time-window.ts';
 import { revive } from './reprocess-apply.ts';
 import { REPROCESSABLE_STATUSES, reprocessPlan } from './reprocess-plan.ts';
 import { readCandidates, readStates, type PaymentState } from './reprocess-sources.ts';

@@ -1,4 +1,4 @@
-import type { Context } from '../../context.ts';
+import type { Context } from '../../../clients/context.ts';
 import { down, runCheck, skipped, up, warn, type ComponentHealth, type Outcome } from './check.ts';
 
 // HTTP components: the payment gateway (through its proxy, for the local stack), each

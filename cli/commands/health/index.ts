@@ -1,6 +1,6 @@
 import type { Globals } from '../../main.ts';
-import { ExitError } from '../../errors.ts';
-import { resolveOutput, type Ui } from '../../ui.ts';
+import { ExitError } from '../../shared/exit-code.ts';
+import { resolveOutput, type Ui } from '../../shared/ui.ts';
 import type { ComponentHealth, HealthStatus } from './check.ts';
 import { gatewayCheck, serviceChecks, toxiproxyCheck } from './http.ts';
 import { brokerCheck, quorumCheck, topicsCheck } from './kafka.ts';

@@ -1,6 +1,6 @@
 import type { RowDataPacket } from 'mysql2/promise';
-import { withServiceDb } from '../../clients/mariadb.ts';
-import type { Context } from '../../context.ts';
+import { withServiceDb } from '../../../clients/service-db.ts';
+import type { Context } from '../../../clients/context.ts';
 import { runCheck, up, warn, type ComponentHealth } from './check.ts';
 
 // MariaDB as the service sees it: its own account, through the proxy (local stack).

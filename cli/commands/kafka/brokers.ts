@@ -1,10 +1,10 @@
 import { errorMessage } from '../../../lib/errors.ts';
 import { brokerApiVersions } from '../../../stack/exec/kafka-tools.ts';
 import { describeClusterVia } from '../../../stack/probes/kafka.ts';
-import { bootstrapOf, kafkaToolsFor, toolFailure } from '../../clients/kafka-tools.ts';
-import { ExitError } from '../../errors.ts';
+import { bootstrapOf, kafkaToolsFor, toolFailure } from '../../../clients/kafka-tools.ts';
+import { ExitError } from '../../shared/exit-code.ts';
 import type { Globals } from '../../main.ts';
-import { resolveOutput } from '../../ui.ts';
+import { resolveOutput } from '../../shared/ui.ts';
 import { parseBrokerApiVersions, summarizeApis, type ApiRange } from './api-versions.ts';
 
 // Runbook 4.1.1, step 1 (`kafka-broker-api-versions`): is each broker reachable where

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { classifyPartition } from '../../clients/kafka.ts';
+import { classifyPartition } from '../../../clients/kafka.ts';
 import { electionPlan } from './election-plan.ts';
 import { restartPlan } from './restart-broker.ts';
 

@@ -1,4 +1,4 @@
-import type { Plan } from '../../mutation.ts';
+import type { Plan } from '../../shared/mutation.ts';
 
 // Runbook 4.1.2 (whole cluster down) as a mutation plan: stop every broker cleanly,
 // optionally archive their data folders, start them, wait for the controller quorum and

@@ -2,8 +2,8 @@ import type { Admin } from 'kafkajs';
 import { OpsError } from '../../../lib/errors.ts';
 import { WaitTimeoutError, waitFor } from '../../../lib/wait.ts';
 import { describeQuorumStatus, electPreferredLeadersFor, type KafkaToolsEnv } from '../../../stack/exec/kafka-tools.ts';
-import { fetchPartitions, partitionLabel, type PartitionView } from '../../clients/kafka.ts';
-import { parseQuorumStatus, type QuorumStatus } from '../health/quorum.ts';
+import { fetchPartitions, partitionLabel, type PartitionView } from '../../../clients/kafka.ts';
+import { parseQuorumStatus, type QuorumStatus } from '../../../clients/kafka-quorum.ts';
 import { electionPlan } from './election-plan.ts';
 
 // The checks after a whole-cluster start (runbook 4.1.2), each polling until it holds or

@@ -1,6 +1,6 @@
 import type { Globals } from '../../main.ts';
-import { ExitError } from '../../errors.ts';
-import { resolveOutput, type Ui } from '../../ui.ts';
+import { ExitError } from '../../shared/exit-code.ts';
+import { resolveOutput, type Ui } from '../../shared/ui.ts';
 import { formatDuration } from './duration.ts';
 import { olderThan, type LiveInstance, type LockView } from './lock-view.ts';
 import { readLocks } from './read-locks.ts';

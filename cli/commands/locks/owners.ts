@@ -1,5 +1,5 @@
-import { MAX_SERVICE_INSTANCES, createTopology } from '../../../stack/topology.ts';
-import type { Context } from '../../context.ts';
+import { MAX_SERVICE_INSTANCES, createTopology } from '../../../contracts/topology.ts';
+import type { Context } from '../../../clients/context.ts';
 import type { LiveInstance } from './lock-view.ts';
 
 // Which service instances run now: a lock's owner is an instance id (INSTANCE_ID, e.g.

@@ -1,5 +1,5 @@
 import { errorMessage } from '../../../lib/errors.ts';
-import type { Context } from '../../context.ts';
+import type { Context } from '../../../clients/context.ts';
 import { liveHolds } from './holds.ts';
 import { byAge, describeLock, type LiveInstance, type LockView } from './lock-view.ts';
 import type { LockRedis } from './redis.ts';

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { OpsError, errorMessage } from '../../../lib/errors.ts';
 import { SEAT_LOCK_PREFIX } from '../../../service/reservations/seat-lock.ts';
-import { splitHostPort, type Context } from '../../context.ts';
+import { splitHostPort, type Context } from '../../../clients/context.ts';
 import type { RawLock } from './lock-view.ts';
 
 // The seat locks where the service keeps them: the context's Redis master endpoint (for

@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { int, type Kit } from '../../kit.ts';
+import { int, type Kit } from '../../shared/kit.ts';
 import { durationArg } from './duration.ts';
 
 // `ticketctl locks ...` (report 2.0.1, stuck seat locks): registered here, loaded lazily

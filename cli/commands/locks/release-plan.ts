@@ -1,4 +1,4 @@
-import type { Plan } from '../../mutation.ts';
+import type { Plan } from '../../shared/mutation.ts';
 import { formatDuration } from './duration.ts';
 import type { LockView } from './lock-view.ts';
 

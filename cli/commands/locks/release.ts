@@ -1,6 +1,6 @@
 import { OpsError } from '../../../lib/errors.ts';
 import type { Globals } from '../../main.ts';
-import { runMutation, type MutationFlags } from '../../mutation.ts';
+import { runMutation, type MutationFlags } from '../../shared/mutation.ts';
 import { readLocks } from './read-locks.ts';
 import { openLockRedis, type DeleteOutcome } from './redis.ts';
 import { releasePlan } from './release-plan.ts';

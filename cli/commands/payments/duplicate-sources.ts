@@ -2,7 +2,7 @@ import type { Pool, RowDataPacket } from 'mysql2/promise';
 import { OpsError } from '../../../lib/errors.ts';
 import type { GatewayClient } from '../../../service/gateway/client.ts';
 import { buildReport, findOrphans, groupDuplicates, type ChargeOwner, type DuplicateReport, type SuccessPayment } from './duplicate-report.ts';
-import type { TimeWindow } from '../../time-window.ts';
+import type { TimeWindow } from '../../shared/time-window.ts';
 
 // Report 4.3.1, the reading part: duplicate SUCCESS payments from the service database,
 // charges and refunds from the gateway's ledger API (a real processor's ledger is not a

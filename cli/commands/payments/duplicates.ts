@@ -1,10 +1,10 @@
-import { ExitError } from '../../errors.ts';
+import { ExitError } from '../../shared/exit-code.ts';
 import type { Globals } from '../../main.ts';
-import { resolveOutput } from '../../ui.ts';
+import { resolveOutput } from '../../shared/ui.ts';
 import { readDuplicateReport } from './duplicate-sources.ts';
 import type { DuplicateReport } from './duplicate-report.ts';
-import { gatewayFor, withServicePool } from './service-pool.ts';
-import { parseWindow, windowJson, type TimeWindow } from '../../time-window.ts';
+import { gatewayFor, withServicePool } from '../../../clients/service-pool.ts';
+import { parseWindow, windowJson, type TimeWindow } from '../../shared/time-window.ts';
 
 // `ticketctl payments duplicates` (report 4.3.1, detection). Reading only; exit 1 when
 // anything is found, because a duplicate or an orphan charge is an incident.

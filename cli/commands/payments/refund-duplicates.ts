@@ -1,17 +1,17 @@
 import type { Pool } from 'mysql2/promise';
 import { OpsError, errorMessage } from '../../../lib/errors.ts';
 import { withTransaction } from '../../../service/db/connection.ts';
-import { EVENT_TYPES } from '../../../service/events/envelope.ts';
+import { EVENT_TYPES } from '../../../contracts/envelope.ts';
 import { appendEvent } from '../../../service/events/event-store.ts';
 import type { GatewayClient } from '../../../service/gateway/client.ts';
 import { lockPayment } from '../../../service/payments/transactions.ts';
 import type { Globals } from '../../main.ts';
-import { runMutation, type MutationFlags } from '../../mutation.ts';
+import { runMutation, type MutationFlags } from '../../shared/mutation.ts';
 import { readDuplicateReport } from './duplicate-sources.ts';
 import { DEFAULT_DUPLICATE_WINDOW, windowArgs, type WindowFlags } from './duplicates.ts';
 import { DUPLICATE_REFUND_REASON, ORPHAN_REFUND_REASON, refundPlan, type DuplicateRefund, type PaymentCharge } from './refund-plan.ts';
-import { gatewayFor, withServicePool } from './service-pool.ts';
-import { parseWindow, windowJson } from '../../time-window.ts';
+import { gatewayFor, withServicePool } from '../../../clients/service-pool.ts';
+import { parseWindow, windowJson } from '../../shared/time-window.ts';
 
 // `ticketctl payments refund-duplicates` (report 4.3.1, the fix). In the saga's order for a
 // refund (service/payments/saga.ts refundAndRelease): the money first, through the gateway

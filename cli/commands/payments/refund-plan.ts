@@ -1,4 +1,4 @@
-import type { Plan } from '../../mutation.ts';
+import type { Plan } from '../../shared/mutation.ts';
 import type { DuplicateReport } from './duplicate-report.ts';
 
 // Report 4.3.1, the plan for `payments refund-duplicates`: every later duplicate is refunded

@@ -1,5 +1,5 @@
 import type { Globals } from '../../main.ts';
-import { resolveOutput } from '../../ui.ts';
+import { resolveOutput } from '../../shared/ui.ts';
 import { loadRunbook, scenarioNames } from './catalog.ts';
 
 // `ticketctl runbook list`: every scenario, its title and first symptom line.

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { Kit } from '../../kit.ts';
+import type { Kit } from '../../shared/kit.ts';
 
 // `ticketctl runbook ...`: the runbooks/ documents, listed, shown, or walked through.
 export function register(program: Command, kit: Kit): void {

@@ -1,5 +1,5 @@
 import type { Globals } from '../../main.ts';
-import { resolveOutput } from '../../ui.ts';
+import { resolveOutput } from '../../shared/ui.ts';
 import { loadRunbook, runbookPath } from './catalog.ts';
 
 // `ticketctl runbook show <scenario>`: the steps and their commands without running

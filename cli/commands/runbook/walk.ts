@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { UsageError } from '../../../lib/errors.ts';
 import { REPO_ROOT } from '../../../stack/paths.ts';
-import { ExitError } from '../../errors.ts';
+import { ExitError } from '../../shared/exit-code.ts';
 import type { Globals } from '../../main.ts';
 import { loadRunbook, runbookPath } from './catalog.ts';
 import { fillPlaceholders, placeholders, shellWords, type RunbookStep } from './document.ts';

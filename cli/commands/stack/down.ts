@@ -1,8 +1,8 @@
 import type { Globals } from '../../main.ts';
-import { stackContextOf } from '../../stack-context.ts';
+import { stackContextOf } from '../../../clients/stack-context.ts';
 import { stackDown } from '../../../stack/index.ts';
 import { allComponents } from '../../../stack/components/index.ts';
-import { MAX_SERVICE_INSTANCES } from '../../../stack/topology.ts';
+import { MAX_SERVICE_INSTANCES } from '../../../contracts/topology.ts';
 import { runningRecord } from '../../../stack/supervisor/managed.ts';
 import { validateNames } from './up.ts';
 

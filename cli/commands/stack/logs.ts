@@ -1,8 +1,8 @@
 import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import type { Globals } from '../../main.ts';
-import { stackContextOf } from '../../stack-context.ts';
+import { stackContextOf } from '../../../clients/stack-context.ts';
 import { allComponents } from '../../../stack/components/index.ts';
-import { MAX_SERVICE_INSTANCES } from '../../../stack/topology.ts';
+import { MAX_SERVICE_INSTANCES } from '../../../contracts/topology.ts';
 import { UsageError } from '../../../lib/errors.ts';
 import { delay } from '../../../lib/wait.ts';
 import { validateNames } from './up.ts';

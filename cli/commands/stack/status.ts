@@ -1,7 +1,7 @@
 import type { Globals } from '../../main.ts';
-import { ExitError } from '../../errors.ts';
-import { stackContextOf } from '../../stack-context.ts';
-import { resolveOutput, type Ui } from '../../ui.ts';
+import { ExitError } from '../../shared/exit-code.ts';
+import { stackContextOf } from '../../../clients/stack-context.ts';
+import { resolveOutput, type Ui } from '../../shared/ui.ts';
 import { stackStatus, type StackStatus } from '../../../stack/index.ts';
 
 export async function run(g: Globals, opts: { output?: string }): Promise<void> {

@@ -1,5 +1,5 @@
 import type { Globals } from '../../main.ts';
-import { stackContextOf } from '../../stack-context.ts';
+import { stackContextOf } from '../../../clients/stack-context.ts';
 import { stackUp, type UpReport } from '../../../stack/index.ts';
 import { allComponents } from '../../../stack/components/index.ts';
 import { readServiceInstances } from '../../../stack/service-instances.ts';

@@ -1,5 +1,5 @@
-import { redisCommandAt } from '../../stack/probes/redis.ts';
-import { splitHostPort } from '../context.ts';
+import { redisCommandAt } from '../stack/probes/redis.ts';
+import { splitHostPort } from './context.ts';
 
 /** One command to a Redis or Sentinel at "host:port", then close (fails fast, never retries). */
 export function redisOnce(address: string, command: string, ...args: string[]): Promise<unknown> {

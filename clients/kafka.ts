@@ -1,6 +1,6 @@
 import kafkajs, { Kafka, logLevel, type Admin, type PartitionMetadata } from 'kafkajs';
-import { OpsError } from '../../lib/errors.ts';
-import type { Context } from '../context.ts';
+import { OpsError } from '../lib/errors.ts';
+import type { Context } from './context.ts';
 
 // kafkajs for a context: clients bootstrap from every broker address the context lists
 // (the proxies, for the local stack). `quick` gives up at once, for health checks; loops

@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Chalk } from 'chalk';
 import { CommanderError } from 'commander';
-import { OpsError, PortInUseError, UsageError } from '../lib/errors.ts';
-import { ExitError, exitCodeFor } from './errors.ts';
+import { OpsError, PortInUseError, UsageError } from '../../lib/errors.ts';
+import { ExitError, exitCodeFor } from './exit-code.ts';
 
 function capture() {
   const lines: string[] = [];

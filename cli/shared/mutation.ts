@@ -1,7 +1,7 @@
-import { OpsError, errorMessage } from '../lib/errors.ts';
+import { OpsError, errorMessage } from '../../lib/errors.ts';
 import { appendAudit, assertAuditWritable, auditLogPath, auditRecord, type AuditResult } from './audit.ts';
-import type { Context } from './context.ts';
-import type { Globals } from './main.ts';
+import type { Context } from '../../clients/context.ts';
+import type { Globals } from '../main.ts';
 import { resolveOutput, type Ui } from './ui.ts';
 
 // The one path every mutating command takes: show the plan, stop there on --dry-run, get

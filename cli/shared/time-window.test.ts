@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { UsageError } from '../lib/errors.ts';
+import { UsageError } from '../../lib/errors.ts';
 import { parseTimeFlag, parseWindow } from './time-window.ts';
 
 const now = new Date('2026-11-25T12:00:00.000Z');

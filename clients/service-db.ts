@@ -1,5 +1,5 @@
 import mysql, { type Connection } from 'mysql2/promise';
-import type { Context } from '../context.ts';
+import type { Context } from './context.ts';
 
 /** One connection as the service's user (through the proxy, for the local stack); closed after fn. */
 export async function withServiceDb<T>(c: Context, fn: (conn: Connection) => Promise<T>): Promise<T> {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseQuorumStatus } from './quorum.ts';
+import { parseQuorumStatus } from './kafka-quorum.ts';
 
 const KAFKA_3_9 = `ClusterId:              LRIXoMeofNPDdy8F591PbQ
 LeaderId:               1
@@ -27,7 +27,7 @@ test('quorum status: older output (voters as ids), and garbage fails naming the 
 });
 
 test('a failed Java tool is reported by its exception, without the package', async () => {
-  const { toolFailure } = await import('../../clients/kafka-tools.ts');
+  const { toolFailure } = await import('./kafka-tools.ts');
   const failed = (stderr: string) => Object.assign(new Error('Kafka tool X failed: ...'), { cause: { stderr } });
   assert.equal(toolFailure(failed('Exception in thread "main" java.lang.RuntimeException: Request METADATA failed\n\tat x.y')), 'RuntimeException: Request METADATA failed');
   assert.equal(toolFailure(failed('[2026] WARN noise\norg.apache.kafka.common.errors.TimeoutException: Timed out waiting\n')), 'TimeoutException: Timed out waiting');

@@ -1,4 +1,4 @@
-import type { Context } from '../context.ts';
+import type { Context } from './context.ts';
 
 // The service instances' operator switches (service/http/routes/operations.ts): GET
 // /admin/state, PUT /admin/retry-mode (report 2.2.2), PUT /admin/consumer-profile (4.2.2),

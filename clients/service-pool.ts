@@ -1,8 +1,8 @@
 import type { Pool } from 'mysql2/promise';
-import { OpsError } from '../../../lib/errors.ts';
-import { createPool } from '../../../service/db/pool.ts';
-import { createGatewayClient, type GatewayClient } from '../../../service/gateway/client.ts';
-import type { Context } from '../../context.ts';
+import { OpsError } from '../lib/errors.ts';
+import { createPool } from '../service/db/pool.ts';
+import { createGatewayClient, type GatewayClient } from '../service/gateway/client.ts';
+import type { Context } from './context.ts';
 
 // The systems of record the payment and event runbooks read and change: the service's
 // database (a small pool, so the saga's own helpers that take a pooled connection can be

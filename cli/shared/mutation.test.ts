@@ -4,10 +4,10 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Chalk } from 'chalk';
-import { OpsError } from '../lib/errors.ts';
-import { silentProgress } from '../lib/progress.ts';
+import { OpsError } from '../../lib/errors.ts';
+import { silentProgress } from '../../lib/progress.ts';
 import { auditLogPath, auditRecord } from './audit.ts';
-import { selectContext, type Context } from './context.ts';
+import { selectContext, type Context } from '../../clients/context.ts';
 import { renderPlan, runMutation, type Plan } from './mutation.ts';
 import type { Ui } from './ui.ts';
 

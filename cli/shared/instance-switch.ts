@@ -1,6 +1,6 @@
-import { OpsError } from '../../../lib/errors.ts';
+import { OpsError } from '../../lib/errors.ts';
 import type { AdminState, InstanceRead } from '../../clients/service-admin.ts';
-import type { Plan } from '../../mutation.ts';
+import type { Plan } from './mutation.ts';
 
 // One operator switch set on every service instance (retry mode, consumer profile,
 // breaker reset/open): the plan shows each instance's value before and what it becomes;

@@ -1,4 +1,4 @@
-import { OpsError } from '../../lib/errors.ts';
+import { OpsError } from '../lib/errors.ts';
 
 // The few Toxiproxy v2 HTTP calls the drills make, each with its own deadline. Chosen over
 // toxiproxy-node-client (used by the tests): its axios calls have no timeout, so a wedged
