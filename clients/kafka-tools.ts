@@ -5,8 +5,8 @@ import { MissingToolError, OpsError } from '../lib/errors.ts';
 import { TOOLS_LOG4J } from '../stack/components/kafka.ts';
 import type { KafkaToolsEnv } from '../stack/exec/kafka-tools.ts';
 import { findExecutable } from '../stack/exec/which.ts';
-import { REPO_ROOT } from '../stack/paths.ts';
 import type { Context } from './context.ts';
+import { REPO_ROOT } from '../contracts/repo.ts';
 
 // Kafka's Java tools (LeaderElectionCommand, BrokerApiVersionsCommand,
 // MetadataQuorumCommand) need Java and Kafka's jars. `ticketctl stack up` fetches the jars

@@ -1,3 +1,4 @@
+import { httpRequest, HttpUnreachable, type HttpAnswer } from '../lib/http.ts';
 import type { Context } from './context.ts';
 
 // The service instances' operator switches (service/http/routes/operations.ts): GET
@@ -30,23 +31,17 @@ export function serviceInstances(c: Pick<Context, 'serviceUrls'>): Instance[] {
 
 /** One admin request; throws an Error whose message says what went wrong in a few words. */
 export async function adminCall(url: string, method: 'GET' | 'PUT' | 'POST', route: string, body?: unknown, timeoutMs = 10_000): Promise<AdminState> {
-  let res: Response;
+  let res: HttpAnswer;
   try {
-    res = await fetch(`${url}${route}`, {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(timeoutMs),
-    });
+    res = await httpRequest(`${url}${route}`, { method, body, timeoutMs });
   } catch (err) {
-    const cause = (err as { cause?: { code?: string } }).cause?.code;
-    if (cause === 'ECONNREFUSED') throw new Error('not running (connection refused)');
-    if ((err as Error).name === 'TimeoutError') throw new Error(`no answer within ${timeoutMs / 1000} s`);
-    throw new Error(cause ?? (err as Error).message);
+    const kind = err instanceof HttpUnreachable ? err.kind : 'network';
+    if (kind === 'refused') throw new Error('not running (connection refused)');
+    if (kind === 'timeout') throw new Error(`no answer within ${timeoutMs / 1000} s`);
+    throw new Error((err as Error).message);
   }
-  const text = await res.text();
-  if (res.status !== 200) throw new Error(`${method} ${route} answered ${res.status}: ${text.slice(0, 200)}`);
-  return JSON.parse(text) as AdminState;
+  if (res.status !== 200) throw new Error(`${method} ${route} answered ${res.status}: ${res.text.slice(0, 200)}`);
+  return JSON.parse(res.text) as AdminState;
 }
 
 export async function readInstance(i: Instance, timeoutMs = 5000): Promise<InstanceRead> {

@@ -1,4 +1,5 @@
 import { OpsError } from '../lib/errors.ts';
+import { httpRequest, type HttpAnswer } from '../lib/http.ts';
 
 // The few Toxiproxy v2 HTTP calls the drills make, each with its own deadline. Chosen over
 // toxiproxy-node-client (used by the tests): its axios calls have no timeout, so a wedged
@@ -24,22 +25,16 @@ export interface ProxyState {
 
 export function createToxiproxyApi(baseUrl: string, timeoutMs = 5000) {
   /** The parsed answer; `null` for a 404 when allow404 (already gone), undefined for an empty body. */
-  async function call<T>(method: string, path: string, body?: unknown, allow404 = false): Promise<T | null | undefined> {
-    let res: Response;
+  async function call<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown, allow404 = false): Promise<T | null | undefined> {
+    let res: HttpAnswer;
     try {
-      res = await fetch(`${baseUrl}${path}`, {
-        method,
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
+      res = await httpRequest(`${baseUrl}${path}`, { method, body, timeoutMs });
     } catch (err) {
       throw new OpsError(`Toxiproxy at ${baseUrl} did not answer ${method} ${path}: ${(err as Error).message}`, { code: 'TOXIPROXY_UNREACHABLE', retriable: true, hint: 'Check it with `ticketctl stack status`; start it with `ticketctl stack up --only toxiproxy`.', cause: err });
     }
-    const text = await res.text();
     if (res.status === 404 && allow404) return null;
-    if (!res.ok) throw new OpsError(`Toxiproxy answered ${res.status} to ${method} ${path}: ${text}`, { code: 'TOXIPROXY_ERROR', hint: 'See `ticketctl stack logs toxiproxy`.' });
-    return (text ? JSON.parse(text) : undefined) as T;
+    if (res.status >= 300) throw new OpsError(`Toxiproxy answered ${res.status} to ${method} ${path}: ${res.text}`, { code: 'TOXIPROXY_ERROR', hint: 'See `ticketctl stack logs toxiproxy`.' });
+    return res.body as T | undefined;
   }
   return {
     proxy: async (name: string) => (await call<ProxyState>('GET', `/proxies/${name}`))!,

@@ -38,6 +38,3 @@ export function createStackPaths(root: string): StackPaths {
     pidFile: (name) => path.join(run, `${name}.pid`),
   };
 }
-
-/** The repository root: the folder holding this project's package.json. */
-export const REPO_ROOT = path.resolve(import.meta.dirname, '..');

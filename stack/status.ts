@@ -6,6 +6,7 @@ import { stackKafka } from './kafka-topics.ts';
 import { readServiceInstances } from './service-instances.ts';
 import { runningRecord } from './supervisor/managed.ts';
 import { isProcessStopped, processRssBytes } from './supervisor/proc.ts';
+import { httpGet } from '../lib/http.ts';
 
 // `stack status`: every component, where clients reach it, and whether it answers a real
 // request both directly and through its proxy. The JSON shape is documented in
@@ -115,8 +116,8 @@ async function kafkaStatus(ctx: StackContext): Promise<StackStatus['kafka']> {
 
 async function proxyStatus(ctx: StackContext): Promise<StackStatus['proxies']> {
   try {
-    const res = await fetch(`http://${ctx.topology.host}:${ctx.topology.toxiproxyApi}/proxies`, { signal: AbortSignal.timeout(3000) });
-    const body = (await res.json()) as Record<string, { name: string; listen: string; upstream: string; enabled: boolean; toxics: Array<{ name: string }> }>;
+    const res = await httpGet(`http://${ctx.topology.host}:${ctx.topology.toxiproxyApi}/proxies`, 3000);
+    const body = res.body as Record<string, { name: string; listen: string; upstream: string; enabled: boolean; toxics: Array<{ name: string }> }>;
     return Object.values(body)
       .map((p) => ({ name: p.name, listen: p.listen, upstream: p.upstream, enabled: p.enabled, toxics: p.toxics.map((x) => x.name) }))
       .sort((a, b) => a.name.localeCompare(b.name));

@@ -7,6 +7,7 @@ import { openServiceDb } from '../../clients/service-db-migrating.ts';
 import { seedConcerts } from '../../service/db/seed.ts';
 import { OpsError } from '../../lib/errors.ts';
 import { waitFor } from '../../lib/wait.ts';
+import { httpGet, httpRequest } from '../../lib/http.ts';
 
 // The README's main job: bring the stack up, then walk one booking through it the way the
 // report's section 1 describes (hold on one instance, pay on another, poll a third until
@@ -18,8 +19,8 @@ import { waitFor } from '../../lib/wait.ts';
 export const DEMO_DRILL = 'redis-partition';
 
 async function post(url: string, body: unknown): Promise<{ status: number; body: any }> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(15_000) });
-  return { status: res.status, body: await res.json() };
+  const res = await httpRequest(url, { method: 'POST', body, timeoutMs: 15_000 });
+  return { status: res.status, body: res.body };
 }
 
 export async function run(globals: Globals): Promise<void> {
@@ -43,8 +44,7 @@ export async function run(globals: Globals): Promise<void> {
   const final = await ui.progress.step('poll service-3 until the saga finishes', () =>
     waitFor(
       async () => {
-        const res = await fetch(`${svc(3)}/payments/${paymentTxId}`, { signal: AbortSignal.timeout(5000) });
-        const body = (await res.json()) as { status: string; attempts?: number };
+        const body = (await httpGet(`${svc(3)}/payments/${paymentTxId}`, 5000)).body as { status: string; attempts?: number };
         return body.status === 'PENDING' ? undefined : body;
       },
       { timeoutMs: 60_000, intervalMs: 300, what: `payment ${paymentTxId} to finish`, signal: globals.signal },

@@ -4,12 +4,12 @@ import { openServiceDb } from '../../clients/service-db-migrating.ts';
 import { redisOnce } from '../../clients/redis.ts';
 import type { Context } from '../../clients/context.ts';
 import { createPool } from '../../service/db/pool.ts';
-import { DATABASES } from '../../contracts/topology.ts';
 import type { StackContext } from '../../stack/components/types.ts';
 import { createToxiproxyApi } from '../../clients/toxiproxy.ts';
 import type { FaultEnv } from '../faults/types.ts';
 import type { ProbeEnv } from '../probes/index.ts';
 import type { InvariantEnv } from '../invariants/types.ts';
+import { DATABASES } from '../../contracts/databases.ts';
 
 // The clients a drill run needs, made once per run and closed at the end: the service
 // database and the gateway's ledger (systems of record), Kafka (admin for lag and the DLQ,

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { execa } from 'execa';
-import { REPO_ROOT } from '../../stack/paths.ts';
+import { REPO_ROOT } from '../../contracts/repo.ts';
 
 // The report's runbook steps a drill takes after healing (drill 1: restart the broker,
 // then preferred leader election), run as the on-call engineer would: the real

@@ -1,11 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync, closeSync } from 'node:fs';
 import path from 'node:path';
-import { REPO_ROOT } from '../../stack/paths.ts';
 import { isPortFree } from '../../stack/supervisor/ports.ts';
 import { NODE_ARGS } from '../../stack/components/node-http.ts';
 import type { StackContext } from '../../stack/components/types.ts';
 import { waitFor } from '../../lib/wait.ts';
+import { REPO_ROOT } from '../../contracts/repo.ts';
+import { httpGet } from '../../lib/http.ts';
 
 // Extra service processes the hold benchmark owns: one per lock mode, beside the stack's
 // own three, with the saga consumers off so they only serve holds. They are children of
@@ -68,9 +69,7 @@ export async function startBenchInstance(ctx: StackContext, o: { name: string; s
   try {
     await waitFor(
       async () => {
-        const res = await fetch(`${url}/health`, { signal: AbortSignal.timeout(2500) });
-        await res.body?.cancel();
-        return res.status === 200;
+        return (await httpGet(`${url}/health`, 2500)).status === 200;
       },
       { timeoutMs: 90_000, intervalMs: 300, signal: died.signal, what: `${o.name} on port ${port} to answer /health with 200 (log: ${logFile})` },
     );

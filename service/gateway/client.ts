@@ -1,4 +1,5 @@
 import { OpsError } from '../../lib/errors.ts';
+import { httpRequest, HttpUnreachable, type HttpAnswer } from '../../lib/http.ts';
 import type { Knobs } from './knobs.ts';
 import type { Charge, ChargeWithRefund, Refund } from './ledger.ts';
 
@@ -85,31 +86,20 @@ export function createGatewayClient(options: GatewayClientOptions) {
   }
   const { timeoutMs } = options;
 
-  async function call<T>(method: string, path: string, body?: unknown, accept: (status: number) => boolean = (s) => s < 300): Promise<T> {
+  async function call<T>(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown, accept: (status: number) => boolean = (s) => s < 300): Promise<T> {
     const what = `${method} ${path}`;
-    let status: number;
-    let text: string;
+    let answer: HttpAnswer;
     try {
-      const res = await fetch(new URL(path, base), {
-        method,
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      status = res.status;
-      text = await res.text();
+      answer = await httpRequest(new URL(path, base), { method, body, timeoutMs });
     } catch (err) {
-      const timedOut = (err as Error | null)?.name === 'TimeoutError';
+      const timedOut = err instanceof HttpUnreachable && err.kind === 'timeout';
       const code = timedOut ? 'GATEWAY_TIMEOUT' : 'GATEWAY_UNREACHABLE';
       const message = timedOut ? `gateway ${what} got no answer within ${timeoutMs} ms` : `gateway ${what} failed: ${(err as Error).message}`;
       throw new GatewayError(message, code, { retriable: true, hint: HINTS[code], cause: err });
     }
-    let parsed: unknown;
-    try {
-      parsed = text === '' ? undefined : JSON.parse(text);
-    } catch {
-      parsed = undefined;
-    }
+    const { status, text } = answer;
+    // A body that is not JSON (a proxy's error page) is no answer of the gateway's.
+    const parsed = typeof answer.body === 'string' ? undefined : answer.body;
     if (accept(status) && parsed !== undefined) return parsed as T;
 
     const error = (parsed as { error?: { code?: string; message?: string; field?: string } } | undefined)?.error;

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { Redlock, ResourceLockedError, ExecutionError } from '@sesamecare-oss/redlock';
+import { parseLockValue, seatLockKey, type LockValue } from '../../contracts/seat-lock.ts';
 
 // Per-seat Redis lock (report 2.0.1), with the Redlock algorithm from
 // `@sesamecare-oss/redlock`: a maintained TypeScript fork with redlock v5's API (npm's
@@ -14,14 +15,6 @@ import { Redlock, ResourceLockedError, ExecutionError } from '@sesamecare-oss/re
 // - The lock only serialises contenders; the database is the fence (hold.ts). When Redis
 //   is unreachable the caller falls back to a database lock (report 2.0.1 code fix 3).
 
-export const SEAT_LOCK_PREFIX = 'seat-lock:';
-
-export interface LockValue {
-  token: string;
-  owner: string;
-  since: number;
-}
-
 export type LockOutcome<T> = { mode: 'REDIS'; value: T } | { mode: 'UNAVAILABLE' };
 
 export interface SeatLocks {
@@ -33,20 +26,6 @@ export interface SeatLocks {
 export class SeatLockBusy extends Error {
   constructor(seatId: number) {
     super(`seat ${seatId} is being locked by another request`);
-  }
-}
-
-export function seatLockKey(seatId: number): string {
-  return `${SEAT_LOCK_PREFIX}${seatId}`;
-}
-
-export function parseLockValue(raw: string | null): LockValue | undefined {
-  if (!raw) return undefined;
-  try {
-    const v = JSON.parse(raw) as LockValue;
-    return typeof v.owner === 'string' && typeof v.since === 'number' ? v : undefined;
-  } catch {
-    return undefined; // written by someone else: treat as unknown owner
   }
 }
 

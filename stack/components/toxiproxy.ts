@@ -2,6 +2,7 @@ import { writeFileSync, mkdirSync } from 'node:fs';
 import { probeWithin } from '../probes/result.ts';
 import type { Topology } from '../../contracts/topology.ts';
 import type { Component, StackContext } from './types.ts';
+import { httpGet, httpRequest } from '../../lib/http.ts';
 
 // Toxiproxy sits in front of every dependency so drills can cut, slow or reset it. It
 // keeps proxies in memory only: `-config` recreates them on every start, and `up`
@@ -15,14 +16,9 @@ export function proxyConfig(t: Topology) {
 }
 
 export async function toxiproxyVersion(t: Topology): Promise<string> {
-  const res = await fetch(`http://${t.host}:${t.toxiproxyApi}/version`, { signal: AbortSignal.timeout(2000) });
-  if (!res.ok) throw new Error(`GET /version answered ${res.status}`);
-  const text = (await res.text()).trim();
-  try {
-    return (JSON.parse(text) as { version: string }).version;
-  } catch {
-    return text;
-  }
+  const res = await httpGet(`http://${t.host}:${t.toxiproxyApi}/version`, 2000);
+  if (res.status !== 200) throw new Error(`GET /version answered ${res.status}`);
+  return typeof res.body === 'object' && res.body ? (res.body as { version: string }).version : res.text.trim();
 }
 
 export function createToxiproxyComponent(t: Topology): Component {
@@ -54,15 +50,10 @@ export function createToxiproxyComponent(t: Topology): Component {
 /** Creates missing proxies (and fixes wrong addresses) through the API; returns the names it created. */
 export async function ensureProxies(t: Topology): Promise<string[]> {
   const base = `http://${t.host}:${t.toxiproxyApi}`;
-  const before = (await (await fetch(`${base}/proxies`, { signal: AbortSignal.timeout(3000) })).json()) as Record<string, unknown>;
+  const before = (await httpGet(`${base}/proxies`, 3000)).body as Record<string, unknown>;
   // /populate keeps a proxy whose listen and upstream already match (toxics and the
   // enabled flag survive), and replaces one whose addresses differ.
-  const res = await fetch(`${base}/populate`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(proxyConfig(t)),
-    signal: AbortSignal.timeout(5000),
-  });
-  if (!res.ok) throw new Error(`POST /populate answered ${res.status}: ${await res.text()}`);
+  const res = await httpRequest(`${base}/populate`, { method: 'POST', body: proxyConfig(t), timeoutMs: 5000 });
+  if (res.status >= 300) throw new Error(`POST /populate answered ${res.status}: ${res.text}`);
   return t.proxies.map((p) => p.name).filter((name) => !(name in before));
 }

@@ -2,11 +2,11 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { seatLockKey } from '../../service/reservations/seat-lock.ts';
 import { selectContext } from '../../clients/context.ts';
 import { openLockRedis } from '../../cli/commands/locks/redis.ts';
 import { freshConcert, hold } from '../helpers/service.ts';
 import { ctx, parseJson, scratch } from './helpers.ts';
+import { seatLockKey } from '../../contracts/seat-lock.ts';
 
 // Report 2.0.1 on the real stack: a seat lock left behind by an instance that no longer
 // runs (service-9, no TTL) is listed as owner-gone, survives a dry run and a refusal, and

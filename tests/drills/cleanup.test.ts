@@ -14,6 +14,7 @@ import { createToxiproxyApi } from '../../clients/toxiproxy.ts';
 import { TICKETCTL } from '../helpers/cli.ts';
 import { ctx, parseJson, scratch } from '../cli/helpers.ts';
 import { restoreStack } from '../helpers/stack.ts';
+import { httpGet } from '../../lib/http.ts';
 
 // The promise of `ticketctl drill cleanup`: a drill runner SIGKILLed while its faults are
 // applied (no rollback can run) leaves them in place, and cleanup, reading only the fault
@@ -24,7 +25,7 @@ import { restoreStack } from '../helpers/stack.ts';
 
 const s = scratch('drill-cleanup');
 const toxiproxy = createToxiproxyApi(`http://${ctx.topology.host}:${ctx.topology.toxiproxyApi}`);
-const gatewayKnobs = async () => (await (await fetch(`http://${ctx.topology.host}:${ctx.topology.gateway.port}/knobs`)).json()) as Record<string, number>;
+const gatewayKnobs = async () => (await httpGet(`http://${ctx.topology.host}:${ctx.topology.gateway.port}/knobs`, 5000)).body as Record<string, number>;
 const record = (name: string) => runningRecord(ctx.paths, findComponent(ctx.topology, name)!);
 
 const scenarios = mkdtempSync(path.join(os.tmpdir(), 'drill-scenarios-'));
@@ -139,7 +140,7 @@ test('after SIGKILL of the runner mid-drill, cleanup restores everything, and a 
   assert.deepEqual(await gatewayKnobs(), knobsBefore);
   assert.equal(isProcessStopped(record('sentinel-3')!.pid), false, 'sentinel-3 continued');
   assert.ok(record('service-3'), 'service-3 running again');
-  assert.equal((await fetch(`http://${ctx.topology.host}:${ctx.topology.servicePort(3)}/health`)).status, 200);
+  assert.equal((await httpGet(`http://${ctx.topology.host}:${ctx.topology.servicePort(3)}/health`, 5000)).status, 200);
   assert.equal((await stackStatus(ctx)).healthy, true);
   assert.deepEqual(openFaults(readFaultLog(logFile)), []);
   assert.equal(readFileSync(logFile, 'utf8').trim().split('\n').filter((l) => l.includes('"by":"cleanup"')).length >= 5, true);

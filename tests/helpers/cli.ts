@@ -1,6 +1,6 @@
 import { execa } from 'execa';
 import path from 'node:path';
-import { REPO_ROOT } from '../../stack/paths.ts';
+import { REPO_ROOT } from '../../contracts/repo.ts';
 
 export const TICKETCTL = path.join(REPO_ROOT, 'bin', 'ticketctl');
 

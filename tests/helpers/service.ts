@@ -5,10 +5,12 @@ import { openServiceDb } from '../../clients/service-db-migrating.ts';
 import { createPool } from '../../service/db/pool.ts';
 import { seedConcerts, type SeededConcert } from '../../service/db/seed.ts';
 import { createGatewayClient, type GatewayClient } from '../../service/gateway/client.ts';
-import { DATABASES, DEFAULT_SERVICE_INSTANCES } from '../../contracts/topology.ts';
+import { DEFAULT_SERVICE_INSTANCES } from '../../contracts/topology.ts';
 import type { StackContext } from '../../stack/components/types.ts';
 import { waitFor } from '../../lib/wait.ts';
 import { testStack } from './stack.ts';
+import { DATABASES } from '../../contracts/databases.ts';
+import { httpRequest, HttpUnreachable } from '../../lib/http.ts';
 
 // Helpers for tests against the running service instances of the test stack: fresh seats
 // per test (so tests never share state), HTTP calls to any instance, database and gateway
@@ -32,22 +34,15 @@ export interface HttpResult<T = any> {
   ms: number;
 }
 
-export async function call<T = any>(method: string, url: string, body?: unknown, raw?: string, timeoutMs = 30_000): Promise<HttpResult<T>> {
-  const t0 = performance.now();
-  const res = await fetch(url, {
-    method,
-    headers: body !== undefined || raw !== undefined ? { 'content-type': 'application/json' } : {},
-    body: raw ?? (body === undefined ? undefined : JSON.stringify(body)),
-    signal: AbortSignal.timeout(timeoutMs),
-  });
-  const text = await res.text();
-  let parsed: unknown = text;
+/** Throws fetch's own error when nothing answers (tests match its code); any status is a result. */
+export async function call<T = any>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, body?: unknown, raw?: string, timeoutMs = 30_000): Promise<HttpResult<T>> {
   try {
-    parsed = JSON.parse(text);
-  } catch {
-    // not JSON: keep the text, the test will say so
+    const a = await httpRequest(url, { method, body, ...(raw !== undefined ? { rawBody: raw, headers: { 'content-type': 'application/json' } } : {}), timeoutMs });
+    // Not JSON: keep the text (also when empty), the test will say so.
+    return { status: a.status, body: (a.body ?? a.text) as T, headers: a.headers, ms: a.ms };
+  } catch (err) {
+    throw err instanceof HttpUnreachable ? err.cause : err;
   }
-  return { status: res.status, body: parsed as T, headers: res.headers, ms: performance.now() - t0 };
 }
 
 let poolPromise: Promise<Pool> | undefined;

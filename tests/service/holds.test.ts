@@ -2,10 +2,11 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { createSeatLocks, parseLockValue, seatLockKey } from '../../service/reservations/seat-lock.ts';
+import { createSeatLocks } from '../../service/reservations/seat-lock.ts';
 import { waitFor } from '../../lib/wait.ts';
 import { DEFAULT_SERVICE_INSTANCES } from '../../contracts/topology.ts';
 import { anyInstance, call, ctx, freshConcert, hold, instanceUrl, serviceDb, sql, waitForFinal, withGatewayKnobs, withProxiesDisabled, type HttpResult } from '../helpers/service.ts';
+import { parseLockValue, seatLockKey } from '../../contracts/seat-lock.ts';
 
 // Seat holds against the three running instances (report 2.0.1): the Redis lock serialises
 // contenders, the database is the fence, so however many requests race for a seat, and

@@ -19,7 +19,7 @@ const BASE_DELAY_MS = 1000; // service default RETRY_BASE_DELAY_MS
 const instances = Array.from({ length: DEFAULT_SERVICE_INSTANCES }, (_, i) => instanceUrl(i + 1));
 const user = () => `u-${randomUUID().slice(0, 8)}`;
 
-async function adminAll(method: string, path: string, body: unknown): Promise<any[]> {
+async function adminAll(method: 'GET' | 'POST' | 'PUT', path: string, body: unknown): Promise<any[]> {
   return Promise.all(
     instances.map(async (url) => {
       const r = await call(method, `${url}${path}`, body);

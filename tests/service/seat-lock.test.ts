@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Redis } from 'ioredis';
-import { createSeatLocks, SeatLockBusy, seatLockKey } from '../../service/reservations/seat-lock.ts';
+import { createSeatLocks, SeatLockBusy } from '../../service/reservations/seat-lock.ts';
 import { waitFor } from '../../lib/wait.ts';
 import { ctx } from '../helpers/service.ts';
+import { seatLockKey } from '../../contracts/seat-lock.ts';
 
 // Report 2.0.1 code fix 1: a lock held longer than its TTL is renewed (every TTL/3) while
 // its holder works, and a second holder is refused meanwhile; once released it is gone.

@@ -2,7 +2,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { Redis } from 'ioredis';
-import { DATABASES } from '../../contracts/topology.ts';
 import { allComponents } from '../../stack/components/index.ts';
 import { mariadbQuery } from '../../stack/probes/mariadb.ts';
 import { readPidRecord } from '../../stack/supervisor/pidfile.ts';
@@ -11,6 +10,7 @@ import { isAlive } from '../../stack/supervisor/process.ts';
 import { ticketctl } from '../helpers/cli.ts';
 import { consumeTagged, produceTagged, testKafka } from '../helpers/kafka.ts';
 import { restoreStack, testStack, uniqueName } from '../helpers/stack.ts';
+import { DATABASES } from '../../contracts/databases.ts';
 
 // `up` is idempotent, `down` leaves nothing running, and data written before a restart is
 // there after it: Kafka messages, Redis keys (AOF) and MariaDB rows.

@@ -6,12 +6,13 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { DATABASES, DEFAULT_SERVICE_INSTANCES } from '../../contracts/topology.ts';
+import { DEFAULT_SERVICE_INSTANCES } from '../../contracts/topology.ts';
 import { NODE_ARGS } from '../../stack/components/node-http.ts';
 import { readServiceConfig } from '../../service/config.ts';
 import { readGatewayConfig } from '../../service/gateway/config.ts';
 
 import { root, read, services, toxiproxyJson, topology, envOf, hostPort, commandArgs, dependsOn, publishedPorts, appServices, upstreamService } from './compose-file.ts';
+import { DATABASES } from '../../contracts/databases.ts';
 
 const proxy = (name: string) => {
   const p = toxiproxyJson.find((x) => x.name === name);

@@ -6,7 +6,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import { parse } from 'yaml';
-import { BROKER_IDS, DATABASES, REDIS_MASTER_NAME, createTopology } from '../../contracts/topology.ts';
+import { BROKER_IDS, REDIS_MASTER_NAME, createTopology } from '../../contracts/topology.ts';
+import { DATABASES } from '../../contracts/databases.ts';
 
 export const root = fileURLToPath(new URL('../../', import.meta.url));
 export const read = (file: string) => readFileSync(path.join(root, file), 'utf8');

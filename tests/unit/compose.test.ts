@@ -9,12 +9,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Ajv } from 'ajv';
 import { parse } from 'yaml';
-import { DATABASES, REDIS_MASTER_NAME } from '../../contracts/topology.ts';
+import { REDIS_MASTER_NAME } from '../../contracts/topology.ts';
 import { KAFKA_VERSION } from '../../stack/components/kafka.ts';
 import { SENTINEL_DOWN_AFTER_MS, SENTINEL_FAILOVER_TIMEOUT_MS } from '../../stack/components/sentinel.ts';
 import { TOXIPROXY_VERSION } from '../../stack/components/toxiproxy.ts';
 
 import { root, rawCompose, services, toxiproxyJson, topology, envOf, need, hostPort, commandArgs, listenPortOf, dependsOn, publishedPorts, kafkaServices, sentinelServices, read, upstreamService } from './compose-file.ts';
+import { DATABASES } from '../../contracts/databases.ts';
 
 describe('docker-compose.yml', () => {
   test('is valid against the Compose Specification schema', () => {

@@ -1,4 +1,5 @@
 import type { Context } from '../../../clients/context.ts';
+import { httpGet } from '../../../lib/http.ts';
 import { down, runCheck, skipped, up, warn, type ComponentHealth, type Outcome } from './check.ts';
 
 // HTTP components: the payment gateway (through its proxy, for the local stack), each
@@ -6,13 +7,8 @@ import { down, runCheck, skipped, up, warn, type ComponentHealth, type Outcome }
 // API, where a disabled proxy or a toxic is a fault someone left in place.
 
 async function getJson(url: string, timeoutMs = 4000): Promise<{ status: number; body: any }> {
-  const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
-  const text = await res.text();
-  try {
-    return { status: res.status, body: JSON.parse(text) };
-  } catch {
-    return { status: res.status, body: text };
-  }
+  const { status, body } = await httpGet(url, timeoutMs);
+  return { status, body };
 }
 
 const endpointOf = (url: string) => new URL(url).host;

@@ -5,6 +5,7 @@ import { describeQuorumStatus, electPreferredLeadersFor, type KafkaToolsEnv } fr
 import { fetchPartitions, partitionLabel, type PartitionView } from '../../../clients/kafka.ts';
 import { parseQuorumStatus, type QuorumStatus } from '../../../clients/kafka-quorum.ts';
 import { electionPlan } from './election-plan.ts';
+import { httpGet } from '../../../lib/http.ts';
 
 // The checks after a whole-cluster start (runbook 4.1.2), each polling until it holds or
 // the shared deadline passes: the quorum and every broker, full ISRs, the topic layout,
@@ -83,9 +84,7 @@ export async function electDisplaced(d: Deadline, admin: Admin, tools: KafkaTool
 /** GET /health of one instance: its status code, or undefined when nothing answers. */
 export async function healthStatus(url: string, timeoutMs = 4000): Promise<number | undefined> {
   try {
-    const res = await fetch(`${url}/health`, { signal: AbortSignal.timeout(timeoutMs) });
-    await res.arrayBuffer();
-    return res.status;
+    return (await httpGet(`${url}/health`, timeoutMs)).status;
   } catch {
     return undefined;
   }

@@ -1,6 +1,7 @@
 import { MAX_SERVICE_INSTANCES, createTopology } from '../../../contracts/topology.ts';
 import type { Context } from '../../../clients/context.ts';
 import type { LiveInstance } from './lock-view.ts';
+import { httpGet } from '../../../lib/http.ts';
 
 // Which service instances run now: a lock's owner is an instance id (INSTANCE_ID, e.g.
 // service-2), and it is alive when some instance answers /health reporting that id (a 503
@@ -26,8 +27,8 @@ export async function findLiveInstances(c: Context): Promise<LiveInstance[]> {
 
 async function askHealth(url: string): Promise<LiveInstance | undefined> {
   try {
-    const res = await fetch(`${url}/health`, { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
-    const body = (await res.json()) as { instanceId?: unknown };
+    const res = await httpGet(`${url}/health`, PROBE_TIMEOUT_MS);
+    const body = (res.body ?? {}) as { instanceId?: unknown };
     return typeof body.instanceId === 'string' ? { instanceId: body.instanceId, url, healthy: res.status === 200 } : undefined;
   } catch {
     return undefined; // nothing there, or not a service instance

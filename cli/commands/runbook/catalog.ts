@@ -1,8 +1,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../../../lib/errors.ts';
-import { REPO_ROOT } from '../../../stack/paths.ts';
 import { parseRunbook, type Runbook } from './document.ts';
+import { REPO_ROOT } from '../../../contracts/repo.ts';
 
 // The runbooks shipped in runbooks/: one Markdown file per failure scenario of the report.
 
