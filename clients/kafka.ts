@@ -6,16 +6,24 @@ import type { Context } from './context.ts';
 // (the proxies, for the local stack). `quick` gives up at once, for health checks; loops
 // that wait for the cluster (restart-broker) poll with their own deadline.
 
-export function contextKafka(c: Context, options: { quick?: boolean; clientId?: string } = {}): Kafka {
+export interface KafkaClientOptions {
+  /** Give up at once, for health checks. */
+  quick?: boolean;
+  /** Retry long enough to outlast the ~9 s the cluster takes to fence a killed broker (drills). */
+  outlastFencing?: boolean;
+  clientId?: string;
+}
+
+export function contextKafka(c: Pick<Context, 'kafka'>, options: KafkaClientOptions = {}): Kafka {
   const quick = options.quick ?? false;
   return new Kafka({
     clientId: options.clientId ?? 'ticketctl',
     brokers: c.kafka.brokers.map((b) => b.address),
     connectionTimeout: quick ? 1500 : 3000,
-    requestTimeout: quick ? 4000 : 10_000,
+    requestTimeout: quick ? 4000 : options.outlastFencing ? 15_000 : 10_000,
     // Enough to ride out a leader moving (a second or two), not so much that a dead cluster
     // keeps the operator waiting: about 5 s before giving up.
-    retry: quick ? { retries: 1, initialRetryTime: 200 } : { retries: 4, initialRetryTime: 300, maxRetryTime: 2000 },
+    retry: quick ? { retries: 1, initialRetryTime: 200 } : options.outlastFencing ? { retries: 8, initialRetryTime: 300, maxRetryTime: 5000 } : { retries: 4, initialRetryTime: 300, maxRetryTime: 2000 },
     logLevel: logLevel.NOTHING,
   });
 }

@@ -1,10 +1,10 @@
 import { OpsError } from '../lib/errors.ts';
 import { httpRequest, type HttpAnswer } from '../lib/http.ts';
 
-// The few Toxiproxy v2 HTTP calls the drills make, each with its own deadline. Chosen over
-// toxiproxy-node-client (used by the tests): its axios calls have no timeout, so a wedged
-// API would hang a rollback, and it has no call to list a proxy's toxics, which is how a
-// drill confirms its fault is in place. POST /proxies/<name> takes a partial body here
+// The few Toxiproxy v2 HTTP calls the drills, health checks and tests make, each with its
+// own deadline. Chosen over toxiproxy-node-client: its axios calls have no timeout, so a
+// wedged API would hang a rollback, and it has no call to list a proxy's toxics, which is
+// how a drill confirms its fault is in place. POST /proxies/<name> takes a partial body here
 // (`{"enabled": false}`), measured on v2.12.0.
 
 export interface ToxicBody {

@@ -17,7 +17,7 @@ import { Kafka, logLevel, type Admin } from 'kafkajs';
 import type { Pool } from 'mysql2/promise';
 import { Agent } from 'undici';
 import { readConfig } from '../clients/context-env.ts';
-import { openServiceDb } from '../clients/service-db-migrating.ts';
+import { localServiceDb, openServiceDb } from '../clients/service-db.ts';
 import { createStackContext, stackUp } from '../stack/index.ts';
 import { DEFAULT_SERVICE_INSTANCES } from '../contracts/topology.ts';
 import { TOPIC_LAYOUT } from '../contracts/topics.ts';
@@ -84,7 +84,7 @@ async function prepare(): Promise<{ pool: Pool; admin: Admin; agent: Agent }> {
   say(`stack ${ctx.paths.root} (port offset ${t.portOffset}): bringing it up if needed`);
   const up = await stackUp(ctx);
   if (up.started.length) say(`  started ${up.started.join(', ')}; \`ticketctl stack down\` stops it`);
-  const pool = await openServiceDb(ctx);
+  const pool = openServiceDb(localServiceDb(ctx.topology));
   cleanups.push(() => pool.end());
   const admin = new Kafka({ clientId: 'bench-lag', brokers: t.kafka.bootstrap, connectionTimeout: 3000, requestTimeout: 10_000, logLevel: logLevel.NOTHING }).admin();
   await admin.connect();

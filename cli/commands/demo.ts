@@ -3,7 +3,7 @@ import type { Globals } from '../main.ts';
 import { run as up } from './stack/up.ts';
 import { run as health } from './health/index.ts';
 import { stackContextOf } from '../../clients/stack-context.ts';
-import { openServiceDb } from '../../clients/service-db-migrating.ts';
+import { localServiceDb, openServiceDb } from '../../clients/service-db.ts';
 import { seedConcerts } from '../../service/db/seed.ts';
 import { OpsError } from '../../lib/errors.ts';
 import { waitFor } from '../../lib/wait.ts';
@@ -28,7 +28,7 @@ export async function run(globals: Globals): Promise<void> {
   await up(globals, {});
   const ctx = stackContextOf(await globals.context(), '`demo`');
   const svc = (n: number) => `http://${ctx.topology.host}:${ctx.topology.servicePort(n)}`;
-  const pool = await openServiceDb(ctx);
+  const pool = openServiceDb(localServiceDb(ctx.topology));
   let seatId: number;
   try {
     const [concert] = await ui.progress.step('seed a demo concert (20 seats)', () => seedConcerts(pool, { concerts: 1, seatsPerConcert: 20, price: 50_000, namePrefix: 'Demo' }));

@@ -1,6 +1,6 @@
 import type { Globals } from '../main.ts';
 import { stackContextOf } from '../../clients/stack-context.ts';
-import { openServiceDb } from '../../clients/service-db-migrating.ts';
+import { localServiceDb, openServiceDb } from '../../clients/service-db.ts';
 import { resolveOutput } from '../shared/ui.ts';
 import { seedConcerts } from '../../service/db/seed.ts';
 import { UsageError } from '../../lib/errors.ts';
@@ -21,7 +21,7 @@ export async function run(g: Globals, opts: { concerts: string; seats: string; p
     ui.out(`Would add ${concerts} concert(s) of ${seatsPerConcert} seats at ${price} each. Nothing was changed.`);
     return;
   }
-  const pool = await openServiceDb(stackContextOf(await g.context(), '`seed`'));
+  const pool = openServiceDb(localServiceDb(stackContextOf(await g.context(), '`seed`').topology));
   try {
     const seeded = await ui.progress.step(`seed ${concerts} x ${seatsPerConcert} seats`, () => seedConcerts(pool, { concerts, seatsPerConcert, price }));
     const rows = seeded.map((c) => ({ concertId: c.concertId, seats: c.seatIds.length, firstSeatId: c.seatIds[0], lastSeatId: c.seatIds.at(-1) }));

@@ -1,15 +1,15 @@
-import { Kafka, logLevel, type Admin } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
+import { contextKafka } from '../../clients/kafka.ts';
+import { openGatewayLedgerDb } from '../../clients/gateway.ts';
 import type { Pool } from 'mysql2/promise';
-import { openServiceDb } from '../../clients/service-db-migrating.ts';
+import { openServiceDb } from '../../clients/service-db.ts';
 import { redisOnce } from '../../clients/redis.ts';
 import type { Context } from '../../clients/context.ts';
-import { createPool } from '../../service/db/pool.ts';
 import type { StackContext } from '../../stack/components/types.ts';
 import { createToxiproxyApi } from '../../clients/toxiproxy.ts';
 import type { FaultEnv } from '../faults/types.ts';
 import type { ProbeEnv } from '../probes/index.ts';
 import type { InvariantEnv } from '../invariants/types.ts';
-import { DATABASES } from '../../contracts/databases.ts';
 
 // The clients a drill run needs, made once per run and closed at the end: the service
 // database and the gateway's ledger (systems of record), Kafka (admin for lag and the DLQ,
@@ -36,12 +36,10 @@ export function faultEnvFor(context: Context, stack: StackContext, runId: string
 
 export async function createDrillEnv(context: Context, stack: StackContext): Promise<DrillEnv> {
   const t = stack.topology;
-  const db = await openServiceDb(stack);
-  const g = DATABASES.gateway;
-  const gatewayDb = createPool({ host: t.host, port: t.mariadb.proxy, user: g.user, password: g.password, database: g.database, connectionLimit: 2, queueLimit: 50, connectTimeoutMs: 3000 });
+  const db = openServiceDb(context.mariadb);
+  const gatewayDb = openGatewayLedgerDb(t);
   let kafka: Kafka | undefined;
-  // Retries outlast the ~9 s it takes the cluster to fence a killed broker.
-  const getKafka = () => (kafka ??= new Kafka({ clientId: 'ticketctl-drill', brokers: t.kafka.bootstrap, connectionTimeout: 3000, requestTimeout: 15_000, retry: { retries: 8, initialRetryTime: 300, maxRetryTime: 5000 }, logLevel: logLevel.NOTHING }));
+  const getKafka = () => (kafka ??= contextKafka(context, { clientId: 'ticketctl-drill', outlastFencing: true }));
   let admin: Promise<Admin> | undefined;
   const getAdmin = () =>
     (admin ??= (async () => {

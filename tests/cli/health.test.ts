@@ -1,19 +1,18 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Toxiproxy } from 'toxiproxy-node-client';
 import { waitFor } from '../../lib/wait.ts';
 import { parseJson, ctx, scratch } from './helpers.ts';
+import { createToxiproxyApi } from '../../clients/toxiproxy.ts';
 
 // `ticketctl health` against the real stack: every component, each with a real request;
 // exit 0 when nothing is DOWN, exit 1 when the Redis master's proxy is disabled (what the
 // service sees when Redis is unreachable).
 
 const s = scratch('health');
-const toxiproxy = new Toxiproxy(`http://${ctx.topology.host}:${ctx.topology.toxiproxyApi}`);
+const toxiproxy = createToxiproxyApi(`http://${ctx.topology.host}:${ctx.topology.toxiproxyApi}`);
 
 async function setRedisProxy(enabled: boolean) {
-  const proxy = await toxiproxy.get('redis-master');
-  if (proxy.enabled !== enabled) await proxy.update({ enabled, listen: proxy.listen, upstream: proxy.upstream });
+  if ((await toxiproxy.proxy('redis-master')).enabled !== enabled) await toxiproxy.setEnabled('redis-master', enabled);
 }
 after(() => setRedisProxy(true));
 

@@ -1,8 +1,7 @@
-import { execa } from 'execa';
-import path from 'node:path';
-import { REPO_ROOT } from '../../contracts/repo.ts';
+import { runTicketctl } from '../../clients/ticketctl.ts';
+import { TICKETCTL_BIN } from '../../contracts/repo.ts';
 
-export const TICKETCTL = path.join(REPO_ROOT, 'bin', 'ticketctl');
+export const TICKETCTL = TICKETCTL_BIN;
 
 export interface CliResult {
   exitCode: number;
@@ -12,11 +11,6 @@ export interface CliResult {
 
 /** Runs the real `bin/ticketctl` as a user would: no TTY, no colour, exit code kept. */
 export async function ticketctl(args: string[], env: Record<string, string> = {}, timeoutMs = 300_000): Promise<CliResult> {
-  const r = await execa(TICKETCTL, args, {
-    reject: false,
-    stdin: 'ignore',
-    timeout: timeoutMs,
-    env: { NO_COLOR: '1', ...env },
-  });
-  return { exitCode: r.exitCode ?? -1, stdout: String(r.stdout), stderr: String(r.stderr) };
+  const { exitCode, stdout, stderr } = await runTicketctl(args, { env, timeoutMs });
+  return { exitCode, stdout, stderr };
 }

@@ -1,16 +1,15 @@
 import { after } from 'node:test';
 import type { Pool, RowDataPacket } from 'mysql2/promise';
-import { Toxiproxy } from 'toxiproxy-node-client';
-import { openServiceDb } from '../../clients/service-db-migrating.ts';
-import { createPool } from '../../service/db/pool.ts';
+import { localServiceDb, openServiceDb } from '../../clients/service-db.ts';
 import { seedConcerts, type SeededConcert } from '../../service/db/seed.ts';
-import { createGatewayClient, type GatewayClient } from '../../service/gateway/client.ts';
+import type { GatewayClient } from '../../service/gateway/client.ts';
 import { DEFAULT_SERVICE_INSTANCES } from '../../contracts/topology.ts';
 import type { StackContext } from '../../stack/components/types.ts';
 import { waitFor } from '../../lib/wait.ts';
 import { testStack } from './stack.ts';
-import { DATABASES } from '../../contracts/databases.ts';
 import { httpRequest, HttpUnreachable } from '../../lib/http.ts';
+import { createToxiproxyApi } from '../../clients/toxiproxy.ts';
+import { gatewayAt, openGatewayLedgerDb } from '../../clients/gateway.ts';
 
 // Helpers for tests against the running service instances of the test stack: fresh seats
 // per test (so tests never share state), HTTP calls to any instance, database and gateway
@@ -48,7 +47,7 @@ export async function call<T = any>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', u
 let poolPromise: Promise<Pool> | undefined;
 /** The service database, for seeding and for checking invariants in SQL. Closed after the file's tests. */
 export function serviceDb(): Promise<Pool> {
-  poolPromise ??= openServiceDb(ctx);
+  poolPromise ??= Promise.resolve(openServiceDb(localServiceDb(ctx.topology)));
   return poolPromise;
 }
 
@@ -68,23 +67,19 @@ export async function freshConcert(seats: number, price = 50_000): Promise<Seede
   return c!;
 }
 
-export const gateway: GatewayClient = createGatewayClient({ baseUrl: `http://${ctx.topology.host}:${ctx.topology.gateway.port}`, timeoutMs: 10_000 });
+export const gateway: GatewayClient = gatewayAt(`http://${ctx.topology.host}:${ctx.topology.gateway.port}`, 10_000);
 
 /** Direct pool on the gateway's ledger database, for checks the client API does not cover. Caller ends it. */
 export function gatewayDb(): Pool {
-  const { user, password, database } = DATABASES.gateway;
-  return createPool({ host: ctx.topology.host, port: ctx.topology.mariadb.proxy, user, password, database, connectionLimit: 2, queueLimit: 50, connectTimeoutMs: 3000 });
+  return openGatewayLedgerDb(ctx.topology);
 }
 
-export const toxiproxy = new Toxiproxy(`http://${ctx.topology.host}:${ctx.topology.toxiproxyApi}`);
+export const toxiproxy = createToxiproxyApi(`http://${ctx.topology.host}:${ctx.topology.toxiproxyApi}`);
 
 /** Disables the named proxies while fn runs, and always re-enables them. */
 export async function withProxiesDisabled<T>(names: string[], fn: () => Promise<T>): Promise<T> {
   const set = async (enabled: boolean) => {
-    for (const name of names) {
-      const p = await toxiproxy.get(name);
-      await p.update({ enabled, listen: p.listen, upstream: p.upstream });
-    }
+    for (const name of names) await toxiproxy.setEnabled(name, enabled);
   };
   await set(false);
   try {

@@ -1,11 +1,11 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import type { ICreateToxicBody } from 'toxiproxy-node-client';
 import { waitFor } from '../../lib/wait.ts';
 import { METRIC_NAMES } from '../../service/metrics.ts';
 import { DEFAULT_SERVICE_INSTANCES } from '../../contracts/topology.ts';
 import { call, freshConcert, hold, instanceUrl, serviceDb, sql, toxiproxy, waitForFinal, withProxiesDisabled } from '../helpers/service.ts';
+import type { ToxicBody } from '../../clients/toxiproxy.ts';
 
 // Health and metrics (report 2.0.2, 3, 5): /health answers 200 only when every dependency
 // does and otherwise 503 naming the one that failed, fast; a database outage turns a hold
@@ -114,12 +114,12 @@ test('database cut off: POST /holds is a fast 503 with Retry-After, /health/db D
 });
 
 /** Adds a toxic to a proxy while fn runs, and always removes it. */
-async function withToxic<T>(proxyName: string, toxic: ICreateToxicBody<unknown>, fn: () => Promise<T>): Promise<T> {
-  const added = await (await toxiproxy.get(proxyName)).addToxic(toxic);
+async function withToxic<T>(proxyName: string, toxic: ToxicBody, fn: () => Promise<T>): Promise<T> {
+  await toxiproxy.addToxic(proxyName, toxic);
   try {
     return await fn();
   } finally {
-    await added.remove();
+    await toxiproxy.removeToxic(proxyName, toxic.name);
   }
 }
 

@@ -1,7 +1,7 @@
 import { OpsError } from '../../../lib/errors.ts';
 import type { Globals } from '../../main.ts';
 import { resolveOutput } from '../../shared/ui.ts';
-import { withServicePool } from '../../../clients/service-pool.ts';
+import { withServiceDb } from '../../../clients/service-db.ts';
 import { parsePosition, toView } from './dlq-message.ts';
 import { DLQ_TOPIC, readDlq } from './dlq-reader.ts';
 import { replayedMessages } from './dlq-replays.ts';
@@ -14,7 +14,7 @@ export async function run(g: Globals, position: string, opts: { output?: string 
   const c = await g.context();
   const raw = (await readDlq(c, g.signal)).find((m) => m.partition === pos.partition && m.offset === pos.offset);
   if (!raw) throw new OpsError(`No dead letter at ${position} in ${DLQ_TOPIC}.`, { code: 'NOT_FOUND', hint: 'List them with `ticketctl events dlq list` and use the ID column.' });
-  const view = toView(raw, await withServicePool(c, (pool) => replayedMessages(pool, DLQ_TOPIC)));
+  const view = toView(raw, await withServiceDb(c, (pool) => replayedMessages(pool, DLQ_TOPIC)));
   const text = raw.value === null ? null : raw.value.toString('utf8');
   let payload: unknown = null;
   try {

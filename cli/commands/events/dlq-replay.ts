@@ -2,10 +2,10 @@ import os from 'node:os';
 import type { Globals } from '../../main.ts';
 import { runMutation, type MutationFlags, type Plan } from '../../shared/mutation.ts';
 import { contextKafka } from '../../../clients/kafka.ts';
-import { withServicePool } from '../../../clients/service-pool.ts';
+import { withServiceDb } from '../../../clients/service-db.ts';
 import { replayHeaders, replaySkipReason } from './dlq-message.ts';
 import { DLQ_TOPIC } from './dlq-reader.ts';
-import { ensureReplayTable, recordReplay } from './dlq-replays.ts';
+import { recordReplay } from './dlq-replays.ts';
 import { selectDlq, type DlqFlags, type DlqSelection } from './dlq-select.ts';
 
 // `ticketctl events dlq replay`: republish the selected dead letters to their original
@@ -57,8 +57,7 @@ export async function run(g: Globals, opts: DlqFlags & MutationFlags): Promise<v
   await runMutation(g, c, opts, plan, async () => {
     const replayed: Array<{ id: string; topic: string }> = [];
     const producer = contextKafka(c, { clientId: 'ticketctl-dlq-replay' }).producer({ idempotent: true, maxInFlightRequests: 1 });
-    await withServicePool(c, async (pool) => {
-      await ensureReplayTable(pool);
+    await withServiceDb(c, async (pool) => {
       await producer.connect();
       try {
         for (const item of plan.data.replay) {

@@ -1,26 +1,12 @@
 import type { Pool, RowDataPacket } from 'mysql2/promise';
 
-// Which dead letters ticketctl has replayed: a table in the service database, owned by
-// ticketctl and created on first replay (not a service migration: the service never reads
-// it). A replay sends first and records afterwards, so a crash in between replays that
+// Which dead letters ticketctl has replayed: a table in the service database that only
+// ticketctl writes, created by the service's migrations (008) so that ticketctl itself
+// never runs DDL. A replay sends first and records afterwards, so a crash in between replays that
 // message again on the next run: at-least-once, which the saga absorbs, since the
 // republished value keeps its event id and processed_events dedupes it.
 
 const TABLE = 'ticketctl_dlq_replays';
-
-export async function ensureReplayTable(pool: Pool): Promise<void> {
-  await pool.query(`CREATE TABLE IF NOT EXISTS ${TABLE} (
-    dlq_topic VARCHAR(100) NOT NULL,
-    dlq_partition INT NOT NULL,
-    dlq_offset BIGINT NOT NULL,
-    original_topic VARCHAR(100) NOT NULL,
-    message_key VARCHAR(200) NULL,
-    event_id VARCHAR(64) NULL,
-    replayed_by VARCHAR(200) NOT NULL,
-    replayed_at TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
-    PRIMARY KEY (dlq_topic, dlq_partition, dlq_offset)
-  ) ENGINE=InnoDB`);
-}
 
 /** "partition:offset" -> when it was replayed; empty before the first replay ever. */
 export async function replayedMessages(pool: Pool, dlqTopic: string): Promise<Map<string, string>> {

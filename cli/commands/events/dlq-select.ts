@@ -1,6 +1,6 @@
 import { UsageError } from '../../../lib/errors.ts';
 import type { Globals } from '../../main.ts';
-import { withServicePool } from '../../../clients/service-pool.ts';
+import { withServiceDb } from '../../../clients/service-db.ts';
 import { parseTimeFlag } from '../../shared/time-window.ts';
 import { matches, toView, type DlqFilters, type DlqView, type RawDlqMessage } from './dlq-message.ts';
 import { DLQ_TOPIC, readDlq } from './dlq-reader.ts';
@@ -34,7 +34,7 @@ export async function selectDlq(g: Globals, opts: DlqFlags): Promise<DlqSelectio
   const f = filtersOf(opts);
   const c = await g.context();
   const raw = await g.ui.progress.step(`read ${DLQ_TOPIC}`, () => readDlq(c, g.signal), (m) => `${m.length} message(s)`);
-  const replayed = await withServicePool(c, (pool) => replayedMessages(pool, DLQ_TOPIC));
+  const replayed = await withServiceDb(c, (pool) => replayedMessages(pool, DLQ_TOPIC));
   const all = raw.map((m) => ({ raw: m, view: toView(m, replayed) })).filter((x) => matches(x.view, f));
   return {
     filters: { topic: f.topic ?? null, since: f.since?.toISOString() ?? null, error: f.error ?? null, key: f.key ?? null, limit: opts.limit },

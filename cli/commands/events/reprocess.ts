@@ -2,7 +2,7 @@ import { OpsError, UsageError } from '../../../lib/errors.ts';
 import { WaitTimeoutError, waitFor } from '../../../lib/wait.ts';
 import type { Globals } from '../../main.ts';
 import { runMutation, type MutationFlags } from '../../shared/mutation.ts';
-import { withServicePool } from '../../../clients/service-pool.ts';
+import { withServiceDb } from '../../../clients/service-db.ts';
 import { parseTimeFlag, windowJson } from '../../shared/time-window.ts';
 import { revive } from './reprocess-apply.ts';
 import { REPROCESSABLE_STATUSES, reprocessPlan } from './reprocess-plan.ts';
@@ -49,7 +49,7 @@ export async function run(g: Globals, opts: ReprocessFlags): Promise<void> {
   if (badId) throw new UsageError(`--payment ${badId} is not a payment id (a UUID).`, 'Copy the paymentTxId from `ticketctl payments duplicates` or the service logs.');
 
   const c = await g.context();
-  await withServicePool(c, async (pool) => {
+  await withServiceDb(c, async (pool) => {
     const candidates = await g.ui.progress.step('read failed payments', () => readCandidates(pool, { statuses, since, until, paymentIds: ids, reason: opts.reason, limit: opts.limit }));
     const plan = reprocessPlan(candidates, { window: windowJson({ since, until }), statuses, allowRepeat: opts.again === true, timeoutSeconds: opts.timeout });
     if (candidates.length === opts.limit) plan.notes!.push(`only the first ${opts.limit} payments of the window were read (--limit); run again for the rest`);

@@ -1,5 +1,5 @@
 import type { RowDataPacket } from 'mysql2/promise';
-import { withServiceDb } from '../../../clients/service-db.ts';
+import { withServiceConnection } from '../../../clients/service-db.ts';
 import type { Context } from '../../../clients/context.ts';
 import { runCheck, up, warn, type ComponentHealth } from './check.ts';
 
@@ -12,7 +12,7 @@ const SYSTEM_COMMANDS = new Set(['Sleep', 'Daemon', 'Binlog Dump', 'Killed']);
 export function mariadbCheck(c: Context): Promise<ComponentHealth> {
   const { host, port, user } = c.mariadb;
   return runCheck({ component: 'mariadb', group: 'mariadb', endpoint: `${host}:${port}` }, () =>
-    withServiceDb(c, async (conn) => {
+    withServiceConnection(c, async (conn) => {
       await conn.query('SELECT 1');
       const [[vars]] = await conn.query<RowDataPacket[]>('SELECT @@max_connections AS max');
       const [list] = await conn.query<RowDataPacket[]>('SHOW PROCESSLIST');

@@ -1,5 +1,5 @@
 import type { RowDataPacket } from 'mysql2/promise';
-import { withServiceDb } from '../../../clients/service-db.ts';
+import { withServiceConnection } from '../../../clients/service-db.ts';
 import type { Context } from '../../../clients/context.ts';
 import type { HoldRow } from './lock-view.ts';
 
@@ -10,7 +10,7 @@ import type { HoldRow } from './lock-view.ts';
 export async function liveHolds(c: Context, seatIds: number[]): Promise<Map<number, HoldRow>> {
   const out = new Map<number, HoldRow>();
   if (!seatIds.length) return out;
-  await withServiceDb(c, async (conn) => {
+  await withServiceConnection(c, async (conn) => {
     const [rows] = await conn.query<RowDataPacket[]>('SELECT id, live_seat, user_id, status, expires_at FROM holds WHERE live_seat IN (?)', [seatIds]);
     for (const r of rows) out.set(Number(r.live_seat), { holdId: String(r.id), status: String(r.status), userId: String(r.user_id), expiresAt: new Date(r.expires_at).toISOString() });
   });

@@ -3,7 +3,8 @@ import type { Globals } from '../../main.ts';
 import { resolveOutput } from '../../shared/ui.ts';
 import { readDuplicateReport } from './duplicate-sources.ts';
 import type { DuplicateReport } from './duplicate-report.ts';
-import { gatewayFor, withServicePool } from '../../../clients/service-pool.ts';
+import { withServiceDb } from '../../../clients/service-db.ts';
+import { gatewayFor } from '../../../clients/gateway.ts';
 import { parseWindow, windowJson, type TimeWindow } from '../../shared/time-window.ts';
 
 // `ticketctl payments duplicates` (report 4.3.1, detection). Reading only; exit 1 when
@@ -19,7 +20,7 @@ export const DEFAULT_DUPLICATE_WINDOW = '1h';
 export async function run(g: Globals, opts: WindowFlags & { output?: string }): Promise<void> {
   const w = parseWindow(opts, new Date(), DEFAULT_DUPLICATE_WINDOW);
   const c = await g.context();
-  const report = await withServicePool(c, (pool) => g.ui.progress.step('read payments and the gateway ledger', () => readDuplicateReport(pool, gatewayFor(c), w)));
+  const report = await withServiceDb(c, (pool) => g.ui.progress.step('read payments and the gateway ledger', () => readDuplicateReport(pool, gatewayFor(c), w)));
   const { ui } = g;
   if (resolveOutput(opts.output, ui.isTty) === 'json') ui.json({ context: c.name, window: windowJson(w), ...report });
   else printReport(g, report, w);

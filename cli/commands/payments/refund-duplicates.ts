@@ -10,7 +10,8 @@ import { runMutation, type MutationFlags } from '../../shared/mutation.ts';
 import { readDuplicateReport } from './duplicate-sources.ts';
 import { DEFAULT_DUPLICATE_WINDOW, windowArgs, type WindowFlags } from './duplicates.ts';
 import { DUPLICATE_REFUND_REASON, ORPHAN_REFUND_REASON, refundPlan, type DuplicateRefund, type PaymentCharge } from './refund-plan.ts';
-import { gatewayFor, withServicePool } from '../../../clients/service-pool.ts';
+import { withServiceDb } from '../../../clients/service-db.ts';
+import { gatewayFor } from '../../../clients/gateway.ts';
 import { parseWindow, windowJson } from '../../shared/time-window.ts';
 
 // `ticketctl payments refund-duplicates` (report 4.3.1, the fix). In the saga's order for a
@@ -34,7 +35,7 @@ export async function run(g: Globals, opts: RefundFlags): Promise<void> {
   const w = parseWindow(opts, new Date(), DEFAULT_DUPLICATE_WINDOW);
   const c = await g.context();
   const gateway = gatewayFor(c);
-  await withServicePool(c, async (pool) => {
+  await withServiceDb(c, async (pool) => {
     const report = await g.ui.progress.step('read payments and the gateway ledger', () => readDuplicateReport(pool, gateway, w));
     const dupIds = report.groups.flatMap((grp) => grp.duplicates.map((d) => d.paymentTxId));
     const chargesOf = await g.ui.progress.step('list the duplicates\' charges at the gateway', () => chargesByPayment(gateway, dupIds));

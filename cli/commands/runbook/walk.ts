@@ -4,7 +4,7 @@ import { ExitError } from '../../shared/exit-code.ts';
 import type { Globals } from '../../main.ts';
 import { loadRunbook, runbookPath } from './catalog.ts';
 import { fillPlaceholders, placeholders, shellWords, type RunbookStep } from './document.ts';
-import { REPO_ROOT } from '../../../contracts/repo.ts';
+import { runTicketctl } from '../../../clients/ticketctl.ts';
 
 // `ticketctl runbook run <scenario>`: walks an on-call engineer through one scenario of the
 // report, step by step: what the step is for, the command it proposes, run / skip / quit,
@@ -14,7 +14,6 @@ import { REPO_ROOT } from '../../../contracts/repo.ts';
 // step keeps its own dry-run/confirmation prompt and audit record: the walk adds guidance,
 // never a way around the safety of the command it runs.
 
-const TICKETCTL = path.join(REPO_ROOT, 'bin', 'ticketctl');
 
 interface Ran {
   step: RunbookStep;
@@ -62,7 +61,7 @@ export async function run(g: Globals, name: string): Promise<void> {
         ran.push({ step, command, exitCode: 'skipped' });
         continue;
       }
-      const exitCode = await runTicketctl([...globalFlags, ...shellWords(command).slice(1)], g.signal);
+      const exitCode = await runOnTerminal([...globalFlags, ...shellWords(command).slice(1)], g.signal);
       ran.push({ step, command, exitCode });
       ui.out(describeExit(ui, exitCode));
     }
@@ -80,10 +79,8 @@ export async function run(g: Globals, name: string): Promise<void> {
   throw new ExitError(1, `Recovery not verified: ${passed} of ${expected} check(s) of "Verify recovery" passed. Re-run the failing checks, or walk the runbook again: ticketctl runbook run ${name}`);
 }
 
-async function runTicketctl(args: string[], signal: AbortSignal): Promise<number> {
-  const { execa } = await import('execa');
-  const r = await execa(TICKETCTL, args, { stdio: 'inherit', reject: false, cancelSignal: signal });
-  return r.exitCode ?? 130;
+async function runOnTerminal(args: string[], signal: AbortSignal): Promise<number> {
+  return (await runTicketctl(args, { stdio: 'inherit', signal })).exitCode;
 }
 
 function describeExit(ui: Globals['ui'], code: number): string {
