@@ -1,5 +1,9 @@
-import { Argument, Command } from 'commander';
-import { kitFor, output } from './shared/kit.ts';
+import { Command } from 'commander';
+import { kitFor, type Kit } from './shared/kit.ts';
+import type { Globals } from './shared/globals.ts';
+import { register as registerStack } from './commands/stack/register.ts';
+import { register as registerSeed } from './commands/seed/register.ts';
+import { register as registerHealth } from './commands/health/register.ts';
 import { register as registerKafka } from './commands/kafka/register.ts';
 import { register as registerConsumers } from './commands/consumers/register.ts';
 import { register as registerPayments } from './commands/payments/register.ts';
@@ -8,6 +12,8 @@ import { register as registerLocks } from './commands/locks/register.ts';
 import { register as registerBreaker } from './commands/breaker/register.ts';
 import { register as registerDrill } from './commands/drill/register.ts';
 import { register as registerRunbook } from './commands/runbook/register.ts';
+import { register as registerCompletion } from './commands/completion/register.ts';
+import { register as registerDemo } from './commands/demo/register.ts';
 import { exitCodeFor } from './shared/exit-code.ts';
 import { createUi, type Ui } from './shared/ui.ts';
 import type { Context } from '../clients/context.ts';
@@ -18,17 +24,21 @@ import { tolerateKafkajsStrayRejections } from '../lib/kafkajs-strays.ts';
 // `ticketctl --help` never loads kafkajs, ioredis, mysql2 or inquirer (it must start in
 // well under 200 ms; tests/cli/help-and-completion.test.ts measures it).
 
-export interface Globals {
-  ui: Ui;
-  signal: AbortSignal;
-  /** The command path as typed, e.g. "kafka elect-leaders" (audit log, messages). */
-  command: string;
-  /** Arguments after `ticketctl` (audit log, "run this next" hints). */
-  argv: string[];
-  env: NodeJS.ProcessEnv;
-  /** The selected context (--context > TICKETCTL_CONTEXT > the file's default > local), resolved on first use. */
-  context(): Promise<Context>;
-}
+const FAMILIES: Array<(program: Command, kit: Kit) => void> = [
+  registerStack,
+  registerSeed,
+  registerHealth,
+  registerKafka,
+  registerConsumers,
+  registerPayments,
+  registerEvents,
+  registerLocks,
+  registerBreaker,
+  registerDrill,
+  registerRunbook,
+  registerCompletion,
+  registerDemo,
+];
 
 export function buildProgram(getGlobals: () => Globals): Command {
   const program = new Command('ticketctl')
@@ -39,63 +49,10 @@ export function buildProgram(getGlobals: () => Globals): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
 
-  const g = getGlobals;
-
-  const stack = program.command('stack').description('run the local stack: Kafka x3, Redis + Sentinel, MariaDB, Toxiproxy');
-  stack
-    .command('up')
-    .description('provision (first time) and start every component; a no-op when all are up')
-    .option('--only <names...>', 'start only these components (see `stack status`)')
-    .action(async (opts) => void (await (await import('./commands/stack/up.ts')).run(g(), opts)));
-  stack
-    .command('down')
-    .description('stop every component this stack started (by recorded PID); data is kept')
-    .option('--only <names...>', 'stop only these components')
-    .option('--dry-run', 'list what would be stopped and stop nothing')
-    .action(async (opts) => (await import('./commands/stack/down.ts')).run(g(), opts));
-  stack
-    .command('status')
-    .description('every component, its endpoint and whether it answers a real request; exit 1 when not healthy')
-    .addOption(output())
-    .action(async (opts) => (await import('./commands/stack/status.ts')).run(g(), opts));
-  stack
-    .command('logs')
-    .description("print a component's log")
-    .argument('<component>', 'component name, e.g. kafka-1, redis-master, mariadb, toxiproxy')
-    .option('-n, --lines <count>', 'how many lines from the end', '50')
-    .option('-f, --follow', 'keep printing new lines until Ctrl-C')
-    .action(async (component, opts) => (await import('./commands/stack/logs.ts')).run(g(), component, opts));
-
-  program
-    .command('seed')
-    .description('add concerts and seats to the service database (report 1: the bookable inventory)')
-    .option('--concerts <n>', 'how many concerts', '1')
-    .option('--seats <n>', 'seats per concert', '100')
-    .option('--price <amount>', 'price of every seat, in minor units', '50000')
-    .option('--dry-run', 'say what would be added and add nothing')
-    .addOption(output())
-    .action(async (opts) => (await import('./commands/seed.ts')).run(g(), opts));
-
-  program
-    .command('health')
-    .description('check every component with a real request (brokers, quorum, ISR, Redis, Sentinel, MariaDB, Toxiproxy, gateway, services); exit 1 if any is DOWN')
-    .addOption(output())
-    .action(async (opts) => (await import('./commands/health/index.ts')).run(g(), opts));
-
-  // Each group registers its own commands (cli/commands/<group>/register.ts).
-  const kit = kitFor(g);
-  for (const register of [registerKafka, registerConsumers, registerPayments, registerEvents, registerLocks, registerBreaker, registerDrill, registerRunbook]) register(program, kit);
-
-  program
-    .command('completion')
-    .description('print a shell completion script (install: docs/ticketctl.md)')
-    .addArgument(new Argument('<shell>', 'bash or zsh').choices(['bash', 'zsh']))
-    .action(async (shell) => (await import('./commands/completion.ts')).run(g(), shell, program));
-
-  program
-    .command('demo')
-    .description('the quick-start job: bring the stack up and show its status')
-    .action(async () => (await import('./commands/demo.ts')).run(g()));
+  // Every command family registers itself the same way (cli/commands/<family>/register.ts),
+  // in the order `--help` lists them.
+  const kit = kitFor(getGlobals);
+  for (const register of FAMILIES) register(program, kit);
 
   return program;
 }

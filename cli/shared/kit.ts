@@ -1,5 +1,5 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import type { Globals } from '../main.ts';
+import type { Globals } from './globals.ts';
 
 // What every command group's register.ts shares: the common options and argument parsers.
 // Register modules import only commander and this file, and load their command modules

@@ -1,8 +1,8 @@
 import { OpsError, errorMessage } from '../../lib/errors.ts';
 import { appendAudit, assertAuditWritable, auditLogPath, auditRecord, type AuditResult } from './audit.ts';
 import type { Context } from '../../clients/context.ts';
-import type { Globals } from '../main.ts';
 import { resolveOutput, type Ui } from './ui.ts';
+import type { Globals } from './globals.ts';
 
 // The one path every mutating command takes: show the plan, stop there on --dry-run, get
 // consent (--yes, a terminal prompt, or the context's name typed back where it is

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { type Topology } from '../../contracts/topology.ts';
+import type { Topology } from '../../contracts/topology.ts';
 import { httpHealthProbe, NODE_ARGS } from './node-http.ts';
 import type { Component } from './types.ts';
 import { REPO_ROOT } from '../../contracts/repo.ts';

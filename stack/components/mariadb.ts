@@ -4,7 +4,7 @@ import { execa } from 'execa';
 import { StartupError, errorMessage } from '../../lib/errors.ts';
 import { mariadbQuery } from '../probes/mariadb.ts';
 import { probeWithin } from '../probes/result.ts';
-import { type Topology } from '../../contracts/topology.ts';
+import type { Topology } from '../../contracts/topology.ts';
 import type { Component, StackContext } from './types.ts';
 import { DATABASES } from '../../contracts/databases.ts';
 

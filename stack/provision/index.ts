@@ -9,7 +9,7 @@ import { goInstall } from '../exec/go.ts';
 import type { KafkaToolsEnv } from '../exec/kafka-tools.ts';
 import { copyDependencies } from '../exec/maven.ts';
 import { findExecutable } from '../exec/which.ts';
-import { type StackPaths } from '../paths.ts';
+import type { StackPaths } from '../paths.ts';
 import { REPO_ROOT } from '../../contracts/repo.ts';
 
 // Installs whatever the stack needs and this machine lacks, then says where it is. Each

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { DEMO_DRILL } from '../../cli/commands/demo.ts';
+import { DEMO_DRILL } from '../../cli/commands/demo/run.ts';
 import { ctx, scratch } from './helpers.ts';
 
 // The README's main command (`make demo` = `ticketctl demo`) against the stack under test:

@@ -1,7 +1,7 @@
 import { adminCall, readAll, serviceInstances } from '../../../clients/service-admin.ts';
-import type { Globals } from '../../main.ts';
 import { runMutation, type MutationFlags } from '../../shared/mutation.ts';
 import { applySwitch, outcomeLines, partialFailure, switchPlan, type SwitchSpec } from '../../shared/instance-switch.ts';
+import type { Globals } from '../../shared/globals.ts';
 
 // The gateway circuit breaker by hand (report 2.1.2 "pause payment API", 5): `open` forces
 // every instance's breaker open (charges refused until reset); `reset` closes it and clears

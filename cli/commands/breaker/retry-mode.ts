@@ -1,7 +1,7 @@
 import { adminCall, readAll, serviceInstances } from '../../../clients/service-admin.ts';
-import type { Globals } from '../../main.ts';
 import { runMutation, type MutationFlags } from '../../shared/mutation.ts';
 import { applySwitch, outcomeLines, partialFailure, switchPlan, type SwitchSpec } from '../../shared/instance-switch.ts';
+import type { Globals } from '../../shared/globals.ts';
 
 // Report 2.2.2, payment retry overload: emergency retry mode retries a failed charge at
 // most once (EMERGENCY_MAX_RETRY = 1) instead of 3 times, on every instance.

@@ -1,7 +1,7 @@
 import { readAll, serviceInstances, type AdminState, type InstanceRead } from '../../../clients/service-admin.ts';
 import { ExitError } from '../../shared/exit-code.ts';
-import type { Globals } from '../../main.ts';
 import { resolveOutput } from '../../shared/ui.ts';
+import type { Globals } from '../../shared/globals.ts';
 
 // Report 2.2.2 and 5: each instance's gateway circuit breaker, retry mode and consumer
 // profile (GET /admin/state). An instance that does not answer is a row saying so, exit 1.

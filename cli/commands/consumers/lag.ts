@@ -4,12 +4,12 @@ import { delay } from '../../../lib/wait.ts';
 import { CONSUMER_GROUP } from '../../../contracts/topics.ts';
 import { withAdmin } from '../../../clients/kafka.ts';
 import { ExitError } from '../../shared/exit-code.ts';
-import type { Globals } from '../../main.ts';
 import { resolveOutput } from '../../shared/ui.ts';
 import { describeGroup, groupTopics, sampleOffsets, type GroupDescription, type PartitionKey } from './group-offsets.ts';
 import { judgeGroup, type GroupLag } from './group-verdict.ts';
 import { printLagReport } from './lag-table.ts';
 import { worstVerdict, type OffsetSample, type Verdict } from './verdict.ts';
+import type { Globals } from '../../shared/globals.ts';
 
 // Runbook 4.2.1 / report 2.2.1, "is the consumer keeping up?": lag per group, topic and
 // partition, sampled several times over a window and judged by Burrow's rules

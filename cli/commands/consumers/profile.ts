@@ -4,10 +4,10 @@ import { CONSUMER_PROFILES, type ConsumerProfile } from '../../../service/paymen
 import { withAdmin } from '../../../clients/kafka.ts';
 import { adminCall, readAll, serviceInstances } from '../../../clients/service-admin.ts';
 import type { Context } from '../../../clients/context.ts';
-import type { Globals } from '../../main.ts';
 import { runMutation, type MutationFlags } from '../../shared/mutation.ts';
 import { applySwitch, outcomeLines, partialFailure, switchPlan, type SwitchSpec } from '../../shared/instance-switch.ts';
 import { describeGroup } from './group-offsets.ts';
+import type { Globals } from '../../shared/globals.ts';
 
 // Runbook 4.2.2: switch every instance's saga consumer to the emergency settings
 // (maxWaitTimeInMs 500 -> 100, sessionTimeout 30000 -> 10000) or back. Each instance

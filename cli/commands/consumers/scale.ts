@@ -9,11 +9,11 @@ import { MAX_SERVICE_INSTANCES } from '../../../contracts/topology.ts';
 import { withAdmin } from '../../../clients/kafka.ts';
 import { readAll, serviceInstances } from '../../../clients/service-admin.ts';
 import type { Context } from '../../../clients/context.ts';
-import type { Globals } from '../../main.ts';
 import { runMutation, type MutationFlags } from '../../shared/mutation.ts';
 import { stackContextOf } from '../../../clients/stack-context.ts';
 import { describeGroup } from './group-offsets.ts';
 import { scalePlan } from './scale-plan.ts';
+import type { Globals } from '../../shared/globals.ts';
 
 // Runbook 4.2.1 (`docker-compose up -d --scale ticketing-app=3`) for the local stack: start
 // or stop service instances through the stack's supervisor, record the count in the stack

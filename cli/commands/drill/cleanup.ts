@@ -5,9 +5,9 @@ import { faultLogPath } from '../../../drills/fault-log.ts';
 import { describeFault } from '../../../drills/faults/index.ts';
 import { faultEnvFor } from '../../../drills/runner/env.ts';
 import { stackStatus } from '../../../stack/index.ts';
-import type { Globals } from '../../main.ts';
 import { runMutation, type MutationFlags } from '../../shared/mutation.ts';
 import { stackContextOf } from '../../../clients/stack-context.ts';
+import type { Globals } from '../../shared/globals.ts';
 
 // `ticketctl drill cleanup`: reverts what the fault log shows as still applied (a runner
 // that crashed, was SIGKILLed, or lost its rollback): toxics removed, proxies enabled,

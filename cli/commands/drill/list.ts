@@ -4,8 +4,8 @@ import { drillNames, readDrill, SCENARIO_DIR } from '../../../drills/format/file
 import { describeFault } from '../../../drills/faults/index.ts';
 import { createTopology } from '../../../contracts/topology.ts';
 import { ExitError } from '../../shared/exit-code.ts';
-import type { Globals } from '../../main.ts';
 import { resolveOutput } from '../../shared/ui.ts';
+import type { Globals } from '../../shared/globals.ts';
 
 // `ticketctl drill list`: every drill file, validated. Proxy and process names do not
 // depend on the port offset, so the default topology validates them.

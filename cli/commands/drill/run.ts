@@ -10,9 +10,9 @@ import { writeReports, type ReportFiles } from '../../../drills/report/write.ts'
 import { createDrillEnv } from '../../../drills/runner/env.ts';
 import { newRunId, runDrill } from '../../../drills/runner/run-drill.ts';
 import { ExitError } from '../../shared/exit-code.ts';
-import type { Globals } from '../../main.ts';
 import { runMutation, type MutationFlags } from '../../shared/mutation.ts';
 import { stackContextOf } from '../../../clients/stack-context.ts';
+import type { Globals } from '../../shared/globals.ts';
 
 // `ticketctl drill run <name>... | --all`. Every named drill file is validated before
 // anything is touched; the plan (faults, blast radius, seed, reports folder) is printed

@@ -2,8 +2,8 @@ import path from 'node:path';
 import { readDrill } from '../../../drills/format/files.ts';
 import { blastRadius, describeFault } from '../../../drills/faults/index.ts';
 import { createTopology } from '../../../contracts/topology.ts';
-import type { Globals } from '../../main.ts';
 import { resolveOutput } from '../../shared/ui.ts';
+import type { Globals } from '../../shared/globals.ts';
 
 // `ticketctl drill show <name>`: the drill as the runner will read it (defaults filled in).
 

@@ -1,10 +1,10 @@
 import { OpsError } from '../../../lib/errors.ts';
-import type { Globals } from '../../main.ts';
 import { resolveOutput } from '../../shared/ui.ts';
 import { withServiceDb } from '../../../clients/service-db.ts';
 import { parsePosition, toView } from './dlq-message.ts';
 import { DLQ_TOPIC, readDlq } from './dlq-reader.ts';
 import { replayedMessages } from './dlq-replays.ts';
+import type { Globals } from '../../shared/globals.ts';
 
 // `ticketctl events dlq inspect <partition:offset>`: one dead letter in full: every header,
 // where it came from, the error, the attempts, and the payload pretty-printed.

@@ -1,7 +1,7 @@
-import type { Globals } from '../../main.ts';
 import { resolveOutput } from '../../shared/ui.ts';
 import { DLQ_TOPIC } from './dlq-reader.ts';
 import { selectDlq, type DlqFlags } from './dlq-select.ts';
+import type { Globals } from '../../shared/globals.ts';
 
 // `ticketctl events dlq list`: the dead letters of payment.dlq with why each died. Reading
 // only; exit 0 whatever it finds (the DLQ having messages is the normal state after an

@@ -1,5 +1,4 @@
 import os from 'node:os';
-import type { Globals } from '../../main.ts';
 import { runMutation, type MutationFlags, type Plan } from '../../shared/mutation.ts';
 import { contextKafka } from '../../../clients/kafka.ts';
 import { withServiceDb } from '../../../clients/service-db.ts';
@@ -7,6 +6,7 @@ import { replayHeaders, replaySkipReason } from './dlq-message.ts';
 import { DLQ_TOPIC } from './dlq-reader.ts';
 import { recordReplay } from './dlq-replays.ts';
 import { selectDlq, type DlqFlags, type DlqSelection } from './dlq-select.ts';
+import type { Globals } from '../../shared/globals.ts';
 
 // `ticketctl events dlq replay`: republish the selected dead letters to their original
 // topics, key, value and headers as they were (the dlq-* bookkeeping dropped, a

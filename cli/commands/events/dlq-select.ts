@@ -1,10 +1,10 @@
 import { UsageError } from '../../../lib/errors.ts';
-import type { Globals } from '../../main.ts';
 import { withServiceDb } from '../../../clients/service-db.ts';
 import { parseTimeFlag } from '../../shared/time-window.ts';
 import { matches, toView, type DlqFilters, type DlqView, type RawDlqMessage } from './dlq-message.ts';
 import { DLQ_TOPIC, readDlq } from './dlq-reader.ts';
 import { replayedMessages } from './dlq-replays.ts';
+import type { Globals } from '../../shared/globals.ts';
 
 // The selection `events dlq list` shows and `events dlq replay` acts on: every dead letter,
 // read to the end, filtered, oldest first, at most --limit.

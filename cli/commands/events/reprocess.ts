@@ -1,12 +1,12 @@
 import { OpsError, UsageError } from '../../../lib/errors.ts';
 import { WaitTimeoutError, waitFor } from '../../../lib/wait.ts';
-import type { Globals } from '../../main.ts';
 import { runMutation, type MutationFlags } from '../../shared/mutation.ts';
 import { withServiceDb } from '../../../clients/service-db.ts';
 import { parseTimeFlag, windowJson } from '../../shared/time-window.ts';
 import { revive } from './reprocess-apply.ts';
 import { REPROCESSABLE_STATUSES, reprocessPlan } from './reprocess-plan.ts';
 import { readCandidates, readStates, type PaymentState } from './reprocess-sources.ts';
+import type { Globals } from '../../shared/globals.ts';
 
 // `ticketctl events reprocess` (report 4.3.2): failed payments created in a window are reset
 // to the state the saga starts from and payment.try is published again; then the command

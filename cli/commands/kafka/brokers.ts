@@ -3,9 +3,9 @@ import { brokerApiVersions } from '../../../stack/exec/kafka-tools.ts';
 import { describeClusterVia } from '../../../stack/probes/kafka.ts';
 import { bootstrapOf, kafkaToolsFor, toolFailure } from '../../../clients/kafka-tools.ts';
 import { ExitError } from '../../shared/exit-code.ts';
-import type { Globals } from '../../main.ts';
 import { resolveOutput } from '../../shared/ui.ts';
 import { parseBrokerApiVersions, summarizeApis, type ApiRange } from './api-versions.ts';
+import type { Globals } from '../../shared/globals.ts';
 
 // Runbook 4.1.1, step 1 (`kafka-broker-api-versions`): is each broker reachable where
 // clients reach it, and what does it speak. Reachability is one metadata request to that

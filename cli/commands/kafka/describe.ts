@@ -1,8 +1,8 @@
 import { UsageError } from '../../../lib/errors.ts';
 import { fetchPartitions, withAdmin, type PartitionView } from '../../../clients/kafka.ts';
 import { ExitError } from '../../shared/exit-code.ts';
-import type { Globals } from '../../main.ts';
 import { resolveOutput } from '../../shared/ui.ts';
+import type { Globals } from '../../shared/globals.ts';
 
 // Runbook 4.1.1, last step (`kafka-topics --describe`): each partition's leader, replicas
 // and ISR; which are under-replicated and which are not on their preferred leader.

@@ -3,9 +3,9 @@ import { WaitTimeoutError, waitFor } from '../../../lib/wait.ts';
 import { electPreferredLeadersFor } from '../../../stack/exec/kafka-tools.ts';
 import { fetchPartitions, partitionLabel, withAdmin } from '../../../clients/kafka.ts';
 import { bootstrapOf, kafkaToolsFor } from '../../../clients/kafka-tools.ts';
-import type { Globals } from '../../main.ts';
 import { runMutation, type MutationFlags } from '../../shared/mutation.ts';
 import { electionPlan } from './election-plan.ts';
+import type { Globals } from '../../shared/globals.ts';
 
 // Runbook 4.1.1, step 2: after a broker returns, leadership stays where failover put it
 // (auto.leader.rebalance.enable=false), so the returning broker serves no partition until

@@ -7,12 +7,12 @@ import { runningRecord } from '../../../stack/supervisor/managed.ts';
 import type { StopOutcome } from '../../../stack/supervisor/process.ts';
 import { contextKafka, withAdmin } from '../../../clients/kafka.ts';
 import { bootstrapOf, kafkaToolsFor } from '../../../clients/kafka-tools.ts';
-import type { Globals } from '../../main.ts';
 import { runMutation, type MutationFlags } from '../../shared/mutation.ts';
 import { stackContextOf } from '../../../clients/stack-context.ts';
 import { archiveDataDirs, backupFileFor, folderBytes } from './recover-cluster-backup.ts';
 import { recoverPlan, type RecoverPlanData } from './recover-cluster-plan.ts';
 import { electDisplaced, healthStatus, layoutProblems, waitForBrokers, waitForFullIsr, waitForQuorum, waitForServices, type Deadline } from './recover-cluster-waits.ts';
+import type { Globals } from '../../shared/globals.ts';
 
 // Runbook 4.1.2, whole cluster down, for the local stack: every broker stopped cleanly
 // through the stack's supervisor (a broker already dead is only started), an optional

@@ -5,9 +5,9 @@ import { stackDown, stackUp } from '../../../stack/index.ts';
 import { runningRecord } from '../../../stack/supervisor/managed.ts';
 import { contextKafka, fetchPartitions, partitionLabel, withAdmin, type PartitionView } from '../../../clients/kafka.ts';
 import type { Context } from '../../../clients/context.ts';
-import type { Globals } from '../../main.ts';
 import { runMutation, type MutationFlags, type Plan } from '../../shared/mutation.ts';
 import { stackContextOf } from '../../../clients/stack-context.ts';
+import type { Globals } from '../../shared/globals.ts';
 
 // Runbook 4.1.1, step 3 (`docker-compose restart broker2`), for the local stack: stop the
 // broker cleanly through the stack's supervisor (SIGTERM to the recorded PID: a controlled

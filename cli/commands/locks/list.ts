@@ -1,4 +1,3 @@
-import type { Globals } from '../../main.ts';
 import { ExitError } from '../../shared/exit-code.ts';
 import { resolveOutput, type Ui } from '../../shared/ui.ts';
 import { formatDuration } from './duration.ts';
@@ -6,6 +5,7 @@ import { olderThan, type LiveInstance, type LockView } from './lock-view.ts';
 import { readLocks } from './read-locks.ts';
 import { skipReason } from './release-plan.ts';
 import { openLockRedis } from './redis.ts';
+import type { Globals } from '../../shared/globals.ts';
 
 // Report 2.0.1: every seat lock with its owner, real age, time left and whether its owner
 // still runs. A lock without expiry, or whose owner is gone, is a finding: `locks release`

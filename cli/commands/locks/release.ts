@@ -1,9 +1,9 @@
 import { OpsError } from '../../../lib/errors.ts';
-import type { Globals } from '../../main.ts';
 import { runMutation, type MutationFlags } from '../../shared/mutation.ts';
 import { readLocks } from './read-locks.ts';
 import { openLockRedis, type DeleteOutcome } from './redis.ts';
 import { releasePlan } from './release-plan.ts';
+import type { Globals } from '../../shared/globals.ts';
 
 // Report 2.0.1 code fix 2 as a runbook step: force-release seat locks nobody will ever
 // release (older than --older-than, default 10 s, with their owner gone; or of unknown

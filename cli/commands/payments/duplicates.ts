@@ -1,11 +1,11 @@
 import { ExitError } from '../../shared/exit-code.ts';
-import type { Globals } from '../../main.ts';
 import { resolveOutput } from '../../shared/ui.ts';
 import { readDuplicateReport } from './duplicate-sources.ts';
 import type { DuplicateReport } from './duplicate-report.ts';
 import { withServiceDb } from '../../../clients/service-db.ts';
 import { gatewayFor } from '../../../clients/gateway.ts';
 import { parseWindow, windowJson, type TimeWindow } from '../../shared/time-window.ts';
+import type { Globals } from '../../shared/globals.ts';
 
 // `ticketctl payments duplicates` (report 4.3.1, detection). Reading only; exit 1 when
 // anything is found, because a duplicate or an orphan charge is an incident.

@@ -5,7 +5,6 @@ import { EVENT_TYPES } from '../../../contracts/envelope.ts';
 import { appendEvent } from '../../../service/events/event-store.ts';
 import type { GatewayClient } from '../../../service/gateway/client.ts';
 import { lockPayment } from '../../../service/payments/transactions.ts';
-import type { Globals } from '../../main.ts';
 import { runMutation, type MutationFlags } from '../../shared/mutation.ts';
 import { readDuplicateReport } from './duplicate-sources.ts';
 import { DEFAULT_DUPLICATE_WINDOW, windowArgs, type WindowFlags } from './duplicates.ts';
@@ -13,6 +12,7 @@ import { DUPLICATE_REFUND_REASON, ORPHAN_REFUND_REASON, refundPlan, type Duplica
 import { withServiceDb } from '../../../clients/service-db.ts';
 import { gatewayFor } from '../../../clients/gateway.ts';
 import { parseWindow, windowJson } from '../../shared/time-window.ts';
+import type { Globals } from '../../shared/globals.ts';
 
 // `ticketctl payments refund-duplicates` (report 4.3.1, the fix). In the saga's order for a
 // refund (service/payments/saga.ts refundAndRelease): the money first, through the gateway

@@ -1,6 +1,6 @@
-import type { Globals } from '../../main.ts';
 import { resolveOutput } from '../../shared/ui.ts';
 import { loadRunbook, scenarioNames } from './catalog.ts';
+import type { Globals } from '../../shared/globals.ts';
 
 // `ticketctl runbook list`: every scenario, its title and first symptom line.
 export async function run(g: Globals, opts: { output?: string }): Promise<void> {

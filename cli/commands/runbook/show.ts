@@ -1,6 +1,6 @@
-import type { Globals } from '../../main.ts';
 import { resolveOutput } from '../../shared/ui.ts';
 import { loadRunbook, runbookPath } from './catalog.ts';
+import type { Globals } from '../../shared/globals.ts';
 
 // `ticketctl runbook show <scenario>`: the steps and their commands without running
 // anything (the non-interactive view; scripts get JSON).

@@ -1,10 +1,10 @@
 import path from 'node:path';
 import { UsageError } from '../../../lib/errors.ts';
 import { ExitError } from '../../shared/exit-code.ts';
-import type { Globals } from '../../main.ts';
 import { loadRunbook, runbookPath } from './catalog.ts';
 import { fillPlaceholders, placeholders, shellWords, type RunbookStep } from './document.ts';
 import { runTicketctl } from '../../../clients/ticketctl.ts';
+import type { Globals } from '../../shared/globals.ts';
 
 // `ticketctl runbook run <scenario>`: walks an on-call engineer through one scenario of the
 // report, step by step: what the step is for, the command it proposes, run / skip / quit,

@@ -1,10 +1,10 @@
-import type { Globals } from '../../main.ts';
 import { stackContextOf } from '../../../clients/stack-context.ts';
 import { stackDown } from '../../../stack/index.ts';
 import { allComponents } from '../../../stack/components/index.ts';
 import { MAX_SERVICE_INSTANCES } from '../../../contracts/topology.ts';
 import { runningRecord } from '../../../stack/supervisor/managed.ts';
 import { validateNames } from './up.ts';
+import type { Globals } from '../../shared/globals.ts';
 
 // Stopping the local stack keeps every byte of data, so it asks no confirmation; it
 // still offers --dry-run, like every command that changes something.

@@ -1,11 +1,11 @@
 import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
-import type { Globals } from '../../main.ts';
 import { stackContextOf } from '../../../clients/stack-context.ts';
 import { allComponents } from '../../../stack/components/index.ts';
 import { MAX_SERVICE_INSTANCES } from '../../../contracts/topology.ts';
 import { UsageError } from '../../../lib/errors.ts';
 import { delay } from '../../../lib/wait.ts';
 import { validateNames } from './up.ts';
+import type { Globals } from '../../shared/globals.ts';
 
 export async function run(g: Globals, component: string, opts: { lines: string; follow?: boolean }): Promise<void> {
   const { ui, signal } = g;

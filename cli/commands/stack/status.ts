@@ -1,8 +1,8 @@
-import type { Globals } from '../../main.ts';
 import { ExitError } from '../../shared/exit-code.ts';
 import { stackContextOf } from '../../../clients/stack-context.ts';
 import { resolveOutput, type Ui } from '../../shared/ui.ts';
 import { stackStatus, type StackStatus } from '../../../stack/index.ts';
+import type { Globals } from '../../shared/globals.ts';
 
 export async function run(g: Globals, opts: { output?: string }): Promise<void> {
   const { ui } = g;

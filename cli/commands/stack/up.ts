@@ -1,9 +1,9 @@
-import type { Globals } from '../../main.ts';
 import { stackContextOf } from '../../../clients/stack-context.ts';
 import { stackUp, type UpReport } from '../../../stack/index.ts';
 import { allComponents } from '../../../stack/components/index.ts';
 import { readServiceInstances } from '../../../stack/service-instances.ts';
 import { UsageError } from '../../../lib/errors.ts';
+import type { Globals } from '../../shared/globals.ts';
 
 export async function run(g: Globals, opts: { only?: string[] }): Promise<UpReport> {
   const { ui, signal } = g;

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import type { Globals } from '../main.ts';
-import { run as up } from './stack/up.ts';
-import { run as health } from './health/index.ts';
-import { stackContextOf } from '../../clients/stack-context.ts';
-import { localServiceDb, openServiceDb } from '../../clients/service-db.ts';
-import { seedConcerts } from '../../service/db/seed.ts';
-import { OpsError } from '../../lib/errors.ts';
-import { waitFor } from '../../lib/wait.ts';
-import { httpGet, httpRequest } from '../../lib/http.ts';
+import { run as up } from '../stack/up.ts';
+import { run as health } from '../health/run.ts';
+import { stackContextOf } from '../../../clients/stack-context.ts';
+import { localServiceDb, openServiceDb } from '../../../clients/service-db.ts';
+import { seedConcerts } from '../../../service/db/seed.ts';
+import { OpsError } from '../../../lib/errors.ts';
+import { waitFor } from '../../../lib/wait.ts';
+import { httpGet, httpRequest } from '../../../lib/http.ts';
+import type { Globals } from '../../shared/globals.ts';
 
 // The README's main job: bring the stack up, then walk one booking through it the way the
 // report's section 1 describes (hold on one instance, pay on another, poll a third until
@@ -55,6 +55,6 @@ export async function run(globals: Globals): Promise<void> {
   await health(globals, { output: 'table' });
   ui.out();
   ui.out(ui.color.bold(`Chaos drill ${DEMO_DRILL}: Redis cut off from the service while users race for seats (ticketctl drill run ${DEMO_DRILL}).`));
-  const { run: drill } = await import('./drill/run.ts');
+  const { run: drill } = await import('../drill/run.ts');
   await drill(globals, [DEMO_DRILL], { yes: true, seed: 1, output: 'table' });
 }

@@ -1,4 +1,3 @@
-import type { Globals } from '../../main.ts';
 import { ExitError } from '../../shared/exit-code.ts';
 import { resolveOutput, type Ui } from '../../shared/ui.ts';
 import type { ComponentHealth, HealthStatus } from './check.ts';
@@ -6,6 +5,7 @@ import { gatewayCheck, serviceChecks, toxiproxyCheck } from './http.ts';
 import { brokerCheck, quorumCheck, topicsCheck } from './kafka.ts';
 import { mariadbCheck } from './mariadb.ts';
 import { redisChecks, sentinelChecks } from './redis.ts';
+import type { Globals } from '../../shared/globals.ts';
 
 // `ticketctl health`: every component of the selected context, each with a real request,
 // all at once. Exit 1 when any is DOWN; WARN (degraded but serving) keeps exit 0.

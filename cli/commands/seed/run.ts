@@ -1,9 +1,9 @@
-import type { Globals } from '../main.ts';
-import { stackContextOf } from '../../clients/stack-context.ts';
-import { localServiceDb, openServiceDb } from '../../clients/service-db.ts';
-import { resolveOutput } from '../shared/ui.ts';
-import { seedConcerts } from '../../service/db/seed.ts';
-import { UsageError } from '../../lib/errors.ts';
+import { stackContextOf } from '../../../clients/stack-context.ts';
+import { localServiceDb, openServiceDb } from '../../../clients/service-db.ts';
+import { resolveOutput } from '../../shared/ui.ts';
+import { seedConcerts } from '../../../service/db/seed.ts';
+import { UsageError } from '../../../lib/errors.ts';
+import type { Globals } from '../../shared/globals.ts';
 
 function count(name: string, raw: string, min: number, max: number): number {
   const n = Number(raw);

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import type { Globals } from '../main.ts';
-import { bashCompletion, zshCompletion } from '../completion.ts';
+import { bashCompletion, zshCompletion } from './scripts.ts';
+import type { Globals } from '../../shared/globals.ts';
 
 export async function run({ ui }: Globals, shell: 'bash' | 'zsh', program: Command): Promise<void> {
   process.stdout.write(shell === 'bash' ? bashCompletion(program) : zshCompletion(program));

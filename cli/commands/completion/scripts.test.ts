@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { buildProgram, type Globals } from './main.ts';
-import { bashCompletion, completionNodes } from './completion.ts';
+import { buildProgram } from '../../main.ts';
+import { bashCompletion, completionNodes } from './scripts.ts';
+import type { Globals } from '../../shared/globals.ts';
 
 const program = () => buildProgram(() => ({}) as Globals);
 
