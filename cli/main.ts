@@ -16,8 +16,8 @@ import { register as registerCompletion } from './commands/completion/register.t
 import { register as registerDemo } from './commands/demo/register.ts';
 import { exitCodeFor } from './shared/exit-code.ts';
 import { createUi, type Ui } from './shared/ui.ts';
-import type { Context } from '../clients/context.ts';
-import { tolerateKafkajsStrayRejections } from '../lib/kafkajs-strays.ts';
+import type { Context } from '../clients/index.ts';
+import { tolerateKafkajsStrayRejections } from '../lib/index.ts';
 
 // ticketctl: the entry point. Only this file reads argv, installs signal handlers and
 // decides the exit code. Command modules are imported lazily inside each action so that

@@ -1,4 +1,4 @@
-import { UsageError } from '../lib/errors.ts';
+import { UsageError } from '../lib/index.ts';
 
 // Connection settings for the stack a command targets. Read only here, at the edge:
 // defaults, then environment. (Named contexts from a config file come with the runbooks.)

@@ -1,13 +1,13 @@
 import os from 'node:os';
 import path from 'node:path';
-import { UsageError } from '../lib/errors.ts';
-import { REDIS_MASTER_NAME, createTopology } from '../contracts/topology.ts';
-import { createStackPaths } from '../stack/paths.ts';
-import { readServiceInstances } from '../stack/service-instances.ts';
+import { UsageError } from '../lib/index.ts';
+import { REDIS_MASTER_NAME, createTopology } from '../contracts/index.ts';
+import { createStackPaths } from '../stack/index.ts';
+import { readServiceInstances } from '../stack/index.ts';
 import { readConfig } from './context-env.ts';
 import { readConfigFile, ConfigError, type ConfigFile, type ContextEntry } from './context-file.ts';
-import { REPO_ROOT } from '../contracts/repo.ts';
-import { DATABASES } from '../contracts/databases.ts';
+import { REPO_ROOT } from '../contracts/index.ts';
+import { DATABASES } from '../contracts/index.ts';
 
 // Named contexts: which systems a command talks to. One JSON file holds them
 // ($TICKETCTL_CONFIG, default ~/.config/ticketctl/config.json); without it there is only

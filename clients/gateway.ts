@@ -1,8 +1,8 @@
 import type { Pool } from 'mysql2/promise';
-import { createGatewayClient, type GatewayClient } from '../service/gateway/client.ts';
-import { createPool } from '../service/db/pool.ts';
-import { DATABASES } from '../contracts/databases.ts';
-import type { Topology } from '../contracts/topology.ts';
+import { createGatewayClient, type GatewayClient } from '../service/index.ts';
+import { createPool } from '../service/index.ts';
+import { DATABASES } from '../contracts/index.ts';
+import type { Topology } from '../contracts/index.ts';
 import type { Context } from './context.ts';
 
 // The payment gateway's HTTP API (charges, refunds, the ledger, the stand-in's fault

@@ -1,12 +1,12 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { MissingToolError, OpsError } from '../lib/errors.ts';
-import { TOOLS_LOG4J } from '../stack/components/kafka.ts';
-import type { KafkaToolsEnv } from '../stack/exec/kafka-tools.ts';
-import { findExecutable } from '../stack/exec/which.ts';
+import { MissingToolError, OpsError } from '../lib/index.ts';
+import { TOOLS_LOG4J } from '../stack/index.ts';
+import type { KafkaToolsEnv } from '../stack/index.ts';
+import { findExecutable } from '../stack/index.ts';
 import type { Context } from './context.ts';
-import { REPO_ROOT } from '../contracts/repo.ts';
+import { REPO_ROOT } from '../contracts/index.ts';
 
 // Kafka's Java tools (LeaderElectionCommand, BrokerApiVersionsCommand,
 // MetadataQuorumCommand) need Java and Kafka's jars. `ticketctl stack up` fetches the jars

@@ -1,5 +1,5 @@
 import kafkajs, { Kafka, logLevel, type Admin, type PartitionMetadata } from 'kafkajs';
-import { OpsError } from '../lib/errors.ts';
+import { OpsError } from '../lib/index.ts';
 import type { Context } from './context.ts';
 
 // kafkajs for a context: clients bootstrap from every broker address the context lists

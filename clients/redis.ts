@@ -1,4 +1,4 @@
-import { redisCommandAt } from '../stack/probes/redis.ts';
+import { redisCommandAt } from '../stack/index.ts';
 import { splitHostPort } from './context.ts';
 
 /** One command to a Redis or Sentinel at "host:port", then close (fails fast, never retries). */

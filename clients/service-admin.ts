@@ -1,4 +1,4 @@
-import { httpRequest, HttpUnreachable, type HttpAnswer } from '../lib/http.ts';
+import { httpRequest, HttpUnreachable, type HttpAnswer } from '../lib/index.ts';
 import type { Context } from './context.ts';
 
 // The service instances' operator switches (service/http/routes/operations.ts): GET

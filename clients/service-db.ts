@@ -1,8 +1,8 @@
 import mysql, { type Connection, type Pool } from 'mysql2/promise';
-import { OpsError } from '../lib/errors.ts';
-import { createPool } from '../service/db/pool.ts';
-import type { Topology } from '../contracts/topology.ts';
-import { DATABASES } from '../contracts/databases.ts';
+import { OpsError } from '../lib/index.ts';
+import { createPool } from '../service/index.ts';
+import type { Topology } from '../contracts/index.ts';
+import { DATABASES } from '../contracts/index.ts';
 import type { Context } from './context.ts';
 
 // The one way ticketctl, the drills, scripts and tests reach the service's database: the

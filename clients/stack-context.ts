@@ -1,5 +1,5 @@
 import { createStackContext } from '../stack/index.ts';
-import type { StackContext } from '../stack/components/types.ts';
+import type { StackContext } from '../stack/index.ts';
 import { requireLocalStack, type Context } from './context.ts';
 
 /** The local stack a context names; a usage error for a context without a `stack` section. */

@@ -1,5 +1,5 @@
 import { execa } from 'execa';
-import { TICKETCTL_BIN } from '../contracts/repo.ts';
+import { TICKETCTL_BIN } from '../contracts/index.ts';
 
 // ticketctl as a program that other parts run: the runbook walker (a person at the
 // terminal answers the command's own prompts), the drills' runbook steps and the tests (no

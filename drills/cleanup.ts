@@ -1,4 +1,4 @@
-import { errorMessage } from '../lib/errors.ts';
+import { errorMessage } from '../lib/index.ts';
 import { appendFaultLog, openFaults, readFaultLog, runnerAlive, type InjectRecord } from './fault-log.ts';
 import { faultKind } from './faults/index.ts';
 import type { FaultEnv } from './faults/types.ts';

@@ -1,6 +1,6 @@
 import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { processStartTicks } from '../stack/supervisor/proc.ts';
+import { processStartTicks } from '../stack/index.ts';
 import type { FaultSpec } from './format/types.ts';
 import type { Undo } from './faults/types.ts';
 

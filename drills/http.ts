@@ -1,4 +1,4 @@
-import { httpRequest } from '../lib/http.ts';
+import { httpRequest } from '../lib/index.ts';
 
 // One HTTP call as the drills see it: never throws; a refused connection or a deadline is
 // an outcome (`status` 0 with `error`), because during a drill it is an expected one.

@@ -13,7 +13,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createStackContext, stackDown, stackStatus, stackUp } from '../stack/index.ts';
-import { findExecutable } from '../stack/exec/which.ts';
+import { findExecutable } from '../stack/index.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const OFFSET = Number(process.env.BENCH_PORT_OFFSET ?? 2000);

@@ -1,6 +1,6 @@
-import { UsageError } from '../lib/errors.ts';
-import { createTopology } from '../contracts/topology.ts';
-import { DATABASES } from '../contracts/databases.ts';
+import { UsageError } from '../lib/index.ts';
+import { createTopology } from '../contracts/index.ts';
+import { DATABASES } from '../contracts/index.ts';
 
 // The service's settings, from environment variables only (read in main.ts). Defaults
 // point at the local stack's proxies, so `node service/main.ts` just works beside

@@ -1,4 +1,4 @@
-import { OpsError } from '../lib/errors.ts';
+import { OpsError } from '../lib/index.ts';
 
 // The service's errors carry their HTTP status, so one mapper (http/errors.ts) turns any of
 // them into a response. Anything else that escapes a route is a bug: logged, answered 500.

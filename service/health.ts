@@ -1,7 +1,7 @@
 import type { Admin } from 'kafkajs';
 import type { Redis } from 'ioredis';
 import type { Pool } from 'mysql2/promise';
-import { errorMessage } from '../lib/errors.ts';
+import { errorMessage } from '../lib/index.ts';
 import { withConnection, type Db } from './db/connection.ts';
 import type { Metrics } from './metrics.ts';
 

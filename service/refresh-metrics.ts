@@ -3,7 +3,7 @@ import type { RowDataPacket } from 'mysql2/promise';
 import { withConnection, type Db } from './db/connection.ts';
 import { poolUsage } from './health.ts';
 import type { Metrics } from './metrics.ts';
-import { CONSUMER_GROUP } from '../contracts/topics.ts';
+import { CONSUMER_GROUP } from '../contracts/index.ts';
 import { SAGA_TOPICS } from './payments/consumer.ts';
 
 // Gauges that are read from the systems of record when /metrics is scraped: payment

@@ -1,9 +1,9 @@
 import { rmSync } from 'node:fs';
-import { silentProgress, type Progress } from '../lib/progress.ts';
+import { silentProgress, type Progress } from '../lib/index.ts';
 import { componentWaves } from './components/index.ts';
 import { sentinelConfFile } from './components/sentinel.ts';
 import type { StackContext } from './components/types.ts';
-import { MAX_SERVICE_INSTANCES, SENTINEL_IDS } from '../contracts/topology.ts';
+import { MAX_SERVICE_INSTANCES, SENTINEL_IDS } from '../contracts/index.ts';
 import { runningRecord } from './supervisor/managed.ts';
 import { removePidRecord } from './supervisor/pidfile.ts';
 import { stopProcess, type StopOutcome } from './supervisor/process.ts';

@@ -1,15 +1,31 @@
-import { createStackPaths } from './paths.ts';
-import { DEFAULT_STACK_DIR } from '../contracts/repo.ts';
-import { createTopology } from '../contracts/topology.ts';
-import type { StackContext } from './components/types.ts';
+// stack/: provisioning and supervising the local stack (processes on 127.0.0.1): up, down,
+// status, the components, the supervisor's PID records, the wrappers of external programs
+// (Kafka's Java tools) and the stack's own readiness probes. Imports lib/ and contracts/
+// only, never the service. Other folders import from this file only.
 
-export { stackUp, type UpReport, type UpOptions } from './up.ts';
-export { stackDown, type DownReport } from './down.ts';
-export { stackStatus, type StackStatus, type ComponentStatus } from './status.ts';
-
-export { DEFAULT_STACK_DIR };
-
-/** The stack a command works on: its folder and its ports. */
-export function createStackContext({ stackDir = DEFAULT_STACK_DIR, portOffset = 0 }: { stackDir?: string; portOffset?: number } = {}): StackContext {
-  return { paths: createStackPaths(stackDir), topology: createTopology({ portOffset }) };
-}
+export { allComponents, findComponent } from './components/index.ts';
+export { TOOLS_LOG4J } from './components/kafka.ts';
+export { NODE_ARGS } from './components/node-http.ts';
+export { createServiceComponent } from './components/service.ts';
+export type { StackContext } from './components/types.ts';
+export { createStackContext } from './context.ts';
+export { stackDown } from './down.ts';
+export type { DownReport } from './down.ts';
+export { brokerApiVersions, describeQuorumStatus, electPreferredLeadersFor } from './exec/kafka-tools.ts';
+export type { KafkaToolsEnv } from './exec/kafka-tools.ts';
+export { findExecutable } from './exec/which.ts';
+export { ensureTopics } from './kafka-topics.ts';
+export { createStackPaths } from './paths.ts';
+export { describeClusterVia } from './probes/kafka.ts';
+export { redisCommand, redisCommandAt } from './probes/redis.ts';
+export { readServiceInstances, serviceInstancesFile, writeServiceInstances } from './service-instances.ts';
+export { stackStatus } from './status.ts';
+export type { ComponentStatus, StackStatus } from './status.ts';
+export { runningRecord } from './supervisor/managed.ts';
+export type { PidRecord } from './supervisor/pidfile.ts';
+export { isPortFree } from './supervisor/ports.ts';
+export { isProcessStopped, processStartTicks } from './supervisor/proc.ts';
+export { isAlive, signalRecorded } from './supervisor/process.ts';
+export type { StopOutcome } from './supervisor/process.ts';
+export { stackUp } from './up.ts';
+export type { UpOptions, UpReport } from './up.ts';

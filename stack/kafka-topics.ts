@@ -1,7 +1,7 @@
 import { Kafka, logLevel, type Admin } from 'kafkajs';
-import { ALL_TOPICS, TOPIC_LAYOUT } from '../contracts/topics.ts';
-import type { Topology } from '../contracts/topology.ts';
-import { waitFor } from '../lib/wait.ts';
+import { ALL_TOPICS, TOPIC_LAYOUT } from '../contracts/index.ts';
+import type { Topology } from '../contracts/index.ts';
+import { waitFor } from '../lib/index.ts';
 
 // Creates the saga's topics when missing (3 partitions, RF 3, min ISR 2); never alters or
 // deletes an existing topic, so running it against a live cluster is always safe.

@@ -1,8 +1,8 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { OpsError } from '../lib/errors.ts';
+import { OpsError } from '../lib/index.ts';
 import type { StackPaths } from './paths.ts';
-import { DEFAULT_SERVICE_INSTANCES, MAX_SERVICE_INSTANCES } from '../contracts/topology.ts';
+import { DEFAULT_SERVICE_INSTANCES, MAX_SERVICE_INSTANCES } from '../contracts/index.ts';
 
 // How many service instances this stack runs (report 4.2.1: scale out and in). It lives in
 // the stack folder, so `stack up`, `stack status`, `stack down`, `ticketctl health` and the

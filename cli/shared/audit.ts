@@ -1,8 +1,8 @@
 import { appendFileSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { OpsError } from '../../lib/errors.ts';
-import type { Context } from '../../clients/context.ts';
+import { OpsError } from '../../lib/index.ts';
+import type { Context } from '../../clients/index.ts';
 
 // The audit log: one JSON line per run of a mutating command (who, when, where, what was
 // planned, and how it ended), including runs that were refused, declined or failed. Keys

@@ -1,5 +1,5 @@
 import { CommanderError } from 'commander';
-import { OpsError } from '../../lib/errors.ts';
+import { OpsError } from '../../lib/index.ts';
 import type { Ui } from './ui.ts';
 
 // The one place an error becomes an exit code. Documented in README.md:

@@ -1,4 +1,4 @@
-import type { Context } from '../../clients/context.ts';
+import type { Context } from '../../clients/index.ts';
 import type { Ui } from './ui.ts';
 
 // What every command receives from the entry point (cli/main.ts): the UI, the Ctrl-C

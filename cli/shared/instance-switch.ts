@@ -1,5 +1,5 @@
-import { OpsError } from '../../lib/errors.ts';
-import type { AdminState, InstanceRead } from '../../clients/service-admin.ts';
+import { OpsError } from '../../lib/index.ts';
+import type { AdminState, InstanceRead } from '../../clients/index.ts';
 import type { Plan } from './mutation.ts';
 
 // One operator switch set on every service instance (retry mode, consumer profile,

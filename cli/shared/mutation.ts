@@ -1,6 +1,6 @@
-import { OpsError, errorMessage } from '../../lib/errors.ts';
+import { OpsError, errorMessage } from '../../lib/index.ts';
 import { appendAudit, assertAuditWritable, auditLogPath, auditRecord, type AuditResult } from './audit.ts';
-import type { Context } from '../../clients/context.ts';
+import type { Context } from '../../clients/index.ts';
 import { resolveOutput, type Ui } from './ui.ts';
 import type { Globals } from './globals.ts';
 

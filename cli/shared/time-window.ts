@@ -1,4 +1,4 @@
-import { UsageError } from '../../lib/errors.ts';
+import { UsageError } from '../../lib/index.ts';
 
 // --since / --until for the payment, event and DLQ commands: an ISO time ("2026-11-25T10:00:00Z")
 // or a duration back from now ("30m", "24h", "2d", "90s"). Pure, so the parsing rules have

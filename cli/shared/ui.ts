@@ -1,5 +1,5 @@
 import { Chalk, type ChalkInstance } from 'chalk';
-import type { Progress } from '../../lib/progress.ts';
+import type { Progress } from '../../lib/index.ts';
 
 // Everything that touches the terminal: colour, tables, progress, prompts. Commands print
 // through here so `--no-color`, NO_COLOR and non-TTY output behave the same everywhere.

@@ -1,11 +1,11 @@
-import { waitFor } from '../../lib/wait.ts';
-import { findComponent } from '../../stack/components/index.ts';
+import { waitFor } from '../../lib/index.ts';
+import { findComponent } from '../../stack/index.ts';
 import { stackUp } from '../../stack/index.ts';
-import { runningRecord } from '../../stack/supervisor/managed.ts';
-import type { PidRecord } from '../../stack/supervisor/pidfile.ts';
-import { isAlive, signalRecorded } from '../../stack/supervisor/process.ts';
-import { isProcessStopped } from '../../stack/supervisor/proc.ts';
-import type { StackContext } from '../../stack/components/types.ts';
+import { runningRecord } from '../../stack/index.ts';
+import type { PidRecord } from '../../stack/index.ts';
+import { isAlive, signalRecorded } from '../../stack/index.ts';
+import { isProcessStopped } from '../../stack/index.ts';
+import type { StackContext } from '../../stack/index.ts';
 import type { FaultSpec } from '../format/types.ts';
 import { FaultNotInEffect, type FaultKind } from './types.ts';
 

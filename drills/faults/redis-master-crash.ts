@@ -1,12 +1,12 @@
-import { waitFor } from '../../lib/wait.ts';
-import { findComponent } from '../../stack/components/index.ts';
+import { waitFor } from '../../lib/index.ts';
+import { findComponent } from '../../stack/index.ts';
 import { stackUp } from '../../stack/index.ts';
-import { redisCommand } from '../../stack/probes/redis.ts';
-import { runningRecord } from '../../stack/supervisor/managed.ts';
-import type { PidRecord } from '../../stack/supervisor/pidfile.ts';
-import { isAlive, signalRecorded } from '../../stack/supervisor/process.ts';
-import { REDIS_MASTER_NAME, type Topology } from '../../contracts/topology.ts';
-import type { StackContext } from '../../stack/components/types.ts';
+import { redisCommand } from '../../stack/index.ts';
+import { runningRecord } from '../../stack/index.ts';
+import type { PidRecord } from '../../stack/index.ts';
+import { isAlive, signalRecorded } from '../../stack/index.ts';
+import { REDIS_MASTER_NAME, type Topology } from '../../contracts/index.ts';
+import type { StackContext } from '../../stack/index.ts';
 import type { FaultSpec } from '../format/types.ts';
 import { FaultNotInEffect, type FaultKind } from './types.ts';
 

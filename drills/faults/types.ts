@@ -1,7 +1,7 @@
 import type { Kafka } from 'kafkajs';
-import type { StackContext } from '../../stack/components/types.ts';
+import type { StackContext } from '../../stack/index.ts';
 import type { FaultSpec } from '../format/types.ts';
-import type { ToxiproxyApi } from '../../clients/toxiproxy.ts';
+import type { ToxiproxyApi } from '../../clients/index.ts';
 
 // One fault kind = one small module implementing this interface (drills/faults/*.ts), and
 // registered in index.ts. The runner never knows what a fault does; cleanup never needs the

@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { UsageError } from '../../lib/errors.ts';
-import { allComponents } from '../../stack/components/index.ts';
-import type { Topology } from '../../contracts/topology.ts';
+import { UsageError } from '../../lib/index.ts';
+import { allComponents } from '../../stack/index.ts';
+import type { Topology } from '../../contracts/index.ts';
 import type { Drill } from './types.ts';
 import { DrillFormatError, validateDrill, type DrillTargets } from './validate.ts';
 

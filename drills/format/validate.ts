@@ -1,5 +1,5 @@
-import { OpsError } from '../../lib/errors.ts';
-import { FieldReader } from '../../lib/field-reader.ts';
+import { OpsError } from '../../lib/index.ts';
+import { FieldReader } from '../../lib/index.ts';
 import { INVARIANT_NAMES, PROBE_NAMES, TOXIC_TYPES, type Drill, type FaultSpec, type LoadSpec, type ResponseBounds } from './types.ts';
 
 // Validates a drill file before anything is touched. Every error names the file and the

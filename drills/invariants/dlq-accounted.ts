@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { TOPICS } from '../../contracts/topics.ts';
-import { waitFor } from '../../lib/wait.ts';
+import { TOPICS } from '../../contracts/index.ts';
+import { waitFor } from '../../lib/index.ts';
 import { POISON_HEADER } from '../faults/poison-messages.ts';
 import { fail, pass, type Invariant } from './types.ts';
 

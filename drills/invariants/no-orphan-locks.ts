@@ -1,8 +1,8 @@
-import { redisCommandAt } from '../../stack/probes/redis.ts';
-import { splitHostPort } from '../../clients/context.ts';
-import { waitFor } from '../../lib/wait.ts';
+import { redisCommandAt } from '../../stack/index.ts';
+import { splitHostPort } from '../../clients/index.ts';
+import { waitFor } from '../../lib/index.ts';
 import { fail, pass, type Invariant } from './types.ts';
-import { parseLockValue, seatLockKey } from '../../contracts/seat-lock.ts';
+import { parseLockValue, seatLockKey } from '../../contracts/index.ts';
 
 // Report 2.0.1 scenario A: no seat lock outlives its owner. Once the load has ended no
 // request holds a lock, so within one lock TTL (plus a little) every lock key of the run's

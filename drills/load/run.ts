@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { delay } from '../../lib/wait.ts';
+import { delay } from '../../lib/index.ts';
 import { http, type HttpOutcome } from '../http.ts';
 import type { PlannedOp } from './plan.ts';
 

@@ -1,6 +1,6 @@
 import type { Admin } from 'kafkajs';
-import { TOPICS } from '../../contracts/topics.ts';
-import { consumerLag as sagaLag } from '../../service/refresh-metrics.ts';
+import { TOPICS } from '../../contracts/index.ts';
+import { consumerLag as sagaLag } from '../../service/index.ts';
 import type { ProbeName } from '../format/types.ts';
 import { http } from '../http.ts';
 

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { errorMessage } from '../../lib/errors.ts';
-import { delay } from '../../lib/wait.ts';
-import { seedConcerts } from '../../service/db/seed.ts';
-import { TOPICS } from '../../contracts/topics.ts';
+import { errorMessage } from '../../lib/index.ts';
+import { delay } from '../../lib/index.ts';
+import { seedConcerts } from '../../service/index.ts';
+import { TOPICS } from '../../contracts/index.ts';
 import { revertFaults } from '../cleanup.ts';
 import { appendFaultLog, selfRunner, type InjectRecord } from '../fault-log.ts';
 import { blastRadius, faultKind } from '../faults/index.ts';

@@ -1,4 +1,4 @@
-import { runTicketctl as run } from '../../clients/ticketctl.ts';
+import { runTicketctl as run } from '../../clients/index.ts';
 
 // The report's runbook steps a drill takes after healing (drill 1: restart the broker,
 // then preferred leader election), run as the on-call engineer would: the real

@@ -1,5 +1,5 @@
 import type { RowDataPacket } from 'mysql2/promise';
-import { WaitTimeoutError, waitFor } from '../../lib/wait.ts';
+import { WaitTimeoutError, waitFor } from '../../lib/index.ts';
 import type { Drill } from '../format/types.ts';
 import { http } from '../http.ts';
 import { consumerLag, runProbe } from '../probes/index.ts';

@@ -1,5 +1,5 @@
 import type { PoolConnection, RowDataPacket } from 'mysql2/promise';
-import type { EventType } from '../../contracts/envelope.ts';
+import type { EventType } from '../../contracts/index.ts';
 
 // Report 5.2 #2: every state change of a payment is appended with the next version of its
 // aggregate. Callers hold the payment row's lock (SELECT ... FOR UPDATE) in the same

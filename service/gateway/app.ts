@@ -1,6 +1,6 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Pool } from 'mysql2/promise';
-import { errorMessage } from '../../lib/errors.ts';
+import { errorMessage } from '../../lib/index.ts';
 import { registerChargeRoutes } from './charges.ts';
 import { installErrorHandling } from './errors.ts';
 import { createFaults, createKnobs, knobsUpdateSchema, type Knobs } from './knobs.ts';

@@ -1,5 +1,5 @@
-import { OpsError } from '../../lib/errors.ts';
-import { httpRequest, HttpUnreachable, type HttpAnswer } from '../../lib/http.ts';
+import { OpsError } from '../../lib/index.ts';
+import { httpRequest, HttpUnreachable, type HttpAnswer } from '../../lib/index.ts';
 import type { Knobs } from './knobs.ts';
 import type { Charge, ChargeWithRefund, Refund } from './ledger.ts';
 

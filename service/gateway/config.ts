@@ -1,4 +1,4 @@
-import { UsageError } from '../../lib/errors.ts';
+import { UsageError } from '../../lib/index.ts';
 import { MAX_KNOB_MS, type Knobs } from './knobs.ts';
 
 // The gateway's settings from environment variables. main.ts passes process.env in (it is

@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { OpsError } from '../../lib/errors.ts';
+import { OpsError } from '../../lib/index.ts';
 
 // The one place where anything thrown inside the gateway becomes an HTTP answer. Every
 // answer is `{error: {code, message, field?}}`; bad input is always a 4xx naming the field,

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { errorMessage, OpsError } from '../../lib/errors.ts';
+import { errorMessage, OpsError } from '../../lib/index.ts';
 import { loadMigrations, migrate } from '../db/migrate.ts';
 import { createPool } from '../db/pool.ts';
 import { createGatewayApp } from './app.ts';

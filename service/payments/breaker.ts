@@ -4,7 +4,7 @@
 // OPEN -> HALF_OPEN step happens lazily the next time anyone looks (execute/state/snapshot).
 // Outcomes of calls admitted before a state change are ignored, so a slow call started while
 // CLOSED can neither reopen a breaker that already opened nor pass for the half-open probe.
-import { OpsError } from '../../lib/errors.ts';
+import { OpsError } from '../../lib/index.ts';
 
 export type CircuitState = 'CLOSED' | 'OPEN' | 'HALF_OPEN';
 

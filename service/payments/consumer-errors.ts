@@ -1,4 +1,4 @@
-import { OpsError } from '../../lib/errors.ts';
+import { OpsError } from '../../lib/index.ts';
 
 /** The event itself is wrong (unknown payment, no handler): no retry can fix it; DLQ now. */
 export class UnprocessableEventError extends OpsError {

@@ -1,7 +1,7 @@
 import type { Producer } from 'kafkajs';
 import type { RowDataPacket } from 'mysql2/promise';
 import { withConnection, type Db } from '../db/connection.ts';
-import { delay } from '../../lib/wait.ts';
+import { delay } from '../../lib/index.ts';
 
 // Publishes outbox rows to Kafka. Each instance runs one relay; rows are claimed with a
 // lease (claimed_by / claimed_until), so instances share the work without publishing a

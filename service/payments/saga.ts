@@ -1,8 +1,8 @@
 import type { PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { withConnection, withTransaction, type Db } from '../db/connection.ts';
-import { EVENT_TYPES, newEnvelope, type Envelope } from '../../contracts/envelope.ts';
+import { EVENT_TYPES, newEnvelope, type Envelope } from '../../contracts/index.ts';
 import { appendEvent } from '../events/event-store.ts';
-import { TOPICS } from '../../contracts/topics.ts';
+import { TOPICS } from '../../contracts/index.ts';
 import { enqueue } from './outbox.ts';
 import { lockPayment, readPayment, type Payment } from './transactions.ts';
 import type { CircuitBreaker } from './breaker.ts';

@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import type { PoolConnection, RowDataPacket } from 'mysql2/promise';
 import { withConnection, withTransaction, type Db } from '../db/connection.ts';
 import { badRequest, conflict, notFound, ServiceError } from '../errors.ts';
-import { EVENT_TYPES, newEnvelope } from '../../contracts/envelope.ts';
+import { EVENT_TYPES, newEnvelope } from '../../contracts/index.ts';
 import { appendEvent } from '../events/event-store.ts';
-import { TOPICS } from '../../contracts/topics.ts';
+import { TOPICS } from '../../contracts/index.ts';
 import { enqueue } from './outbox.ts';
 
 // Payment requests (report 1 and 2.0.1 #3). A request is stored PENDING together with its

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { Redlock, ResourceLockedError, ExecutionError } from '@sesamecare-oss/redlock';
-import { parseLockValue, seatLockKey, type LockValue } from '../../contracts/seat-lock.ts';
+import { parseLockValue, seatLockKey, type LockValue } from '../../contracts/index.ts';
 
 // Per-seat Redis lock (report 2.0.1), with the Redlock algorithm from
 // `@sesamecare-oss/redlock`: a maintained TypeScript fork with redlock v5's API (npm's

@@ -1,4 +1,4 @@
-import { delay } from '../../lib/wait.ts';
+import { delay } from '../../lib/index.ts';
 
 // Holds expire; this loop releases them (report 2.0.1 scenario A: a seat must never stay
 // locked forever). Every instance runs one; SKIP LOCKED lets them share the work.

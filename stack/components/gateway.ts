@@ -1,9 +1,9 @@
 import path from 'node:path';
-import type { Topology } from '../../contracts/topology.ts';
+import type { Topology } from '../../contracts/index.ts';
 import { httpHealthProbe, NODE_ARGS } from './node-http.ts';
 import type { Component } from './types.ts';
-import { REPO_ROOT } from '../../contracts/repo.ts';
-import { DATABASES } from '../../contracts/databases.ts';
+import { REPO_ROOT } from '../../contracts/index.ts';
+import { DATABASES } from '../../contracts/index.ts';
 
 // The payment gateway stand-in (service/gateway): its own process, so Toxiproxy sits
 // between it and the service and a drill can cut or slow it like a real processor.

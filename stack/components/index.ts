@@ -1,4 +1,4 @@
-import { BROKER_IDS, DEFAULT_SERVICE_INSTANCES, MAX_SERVICE_INSTANCES, SENTINEL_IDS, type Topology } from '../../contracts/topology.ts';
+import { BROKER_IDS, DEFAULT_SERVICE_INSTANCES, MAX_SERVICE_INSTANCES, SENTINEL_IDS, type Topology } from '../../contracts/index.ts';
 import { createGatewayComponent } from './gateway.ts';
 import { createServiceComponent } from './service.ts';
 import { createKafkaBrokerComponent } from './kafka.ts';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { formatStorage } from '../exec/kafka-tools.ts';
 import { describeClusterVia } from '../probes/kafka.ts';
 import { probeWithin } from '../probes/result.ts';
-import type { BrokerId, Topology } from '../../contracts/topology.ts';
+import type { BrokerId, Topology } from '../../contracts/index.ts';
 import type { Component, RunContext, StackContext } from './types.ts';
 
 // Apache Kafka 3.9.1, three brokers in combined KRaft mode (broker + controller, static

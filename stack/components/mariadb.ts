@@ -1,12 +1,12 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
-import { StartupError, errorMessage } from '../../lib/errors.ts';
+import { StartupError, errorMessage } from '../../lib/index.ts';
 import { mariadbQuery } from '../probes/mariadb.ts';
 import { probeWithin } from '../probes/result.ts';
-import type { Topology } from '../../contracts/topology.ts';
+import type { Topology } from '../../contracts/index.ts';
 import type { Component, StackContext } from './types.ts';
-import { DATABASES } from '../../contracts/databases.ts';
+import { DATABASES } from '../../contracts/index.ts';
 
 // MariaDB 10.11 (speaks the MySQL protocol mysql2 uses). `--no-defaults` keeps the
 // distribution's /etc/mysql config out; clients reach it over TCP through the proxy (a

@@ -1,6 +1,6 @@
 import { probeWithin } from '../probes/result.ts';
 import type { ProbeResult } from './types.ts';
-import { httpGet } from '../../lib/http.ts';
+import { httpGet } from '../../lib/index.ts';
 
 /** GET a JSON health endpoint; answers when it returns 200 (or 503 counts as an answer when `anyStatus`). */
 export function httpHealthProbe(url: string, timeoutMs = 2500): () => Promise<ProbeResult> {

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { probeWithin } from '../probes/result.ts';
 import { redisCommand } from '../probes/redis.ts';
-import type { Topology } from '../../contracts/topology.ts';
+import type { Topology } from '../../contracts/index.ts';
 import type { Component } from './types.ts';
 
 // Redis master and replica, each from the command line (no config file, so nothing the

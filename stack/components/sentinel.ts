@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { probeWithin } from '../probes/result.ts';
 import { redisCommand } from '../probes/redis.ts';
-import { REDIS_MASTER_NAME, type SentinelId, type Topology } from '../../contracts/topology.ts';
+import { REDIS_MASTER_NAME, type SentinelId, type Topology } from '../../contracts/index.ts';
 import type { Component } from './types.ts';
 
 // Three Sentinels, quorum 2 (report 2.0.2: a new master within 30 s). Sentinel rewrites

@@ -1,8 +1,8 @@
 import path from 'node:path';
-import type { Topology } from '../../contracts/topology.ts';
+import type { Topology } from '../../contracts/index.ts';
 import { httpHealthProbe, NODE_ARGS } from './node-http.ts';
 import type { Component } from './types.ts';
-import { REPO_ROOT } from '../../contracts/repo.ts';
+import { REPO_ROOT } from '../../contracts/index.ts';
 
 // One instance of the reservation/payment service (service/main.ts): HTTP and the saga
 // consumers in one process, talking to every dependency through its proxy.

@@ -1,8 +1,8 @@
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { probeWithin } from '../probes/result.ts';
-import type { Topology } from '../../contracts/topology.ts';
+import type { Topology } from '../../contracts/index.ts';
 import type { Component, StackContext } from './types.ts';
-import { httpGet, httpRequest } from '../../lib/http.ts';
+import { httpGet, httpRequest } from '../../lib/index.ts';
 
 // Toxiproxy sits in front of every dependency so drills can cut, slow or reset it. It
 // keeps proxies in memory only: `-config` recreates them on every start, and `up`

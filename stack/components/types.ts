@@ -1,7 +1,7 @@
 import type { KafkaToolsEnv } from '../exec/kafka-tools.ts';
 import type { StackPaths } from '../paths.ts';
 import type { LaunchSpec } from '../supervisor/process.ts';
-import type { Topology } from '../../contracts/topology.ts';
+import type { Topology } from '../../contracts/index.ts';
 
 /** Absolute paths of the programs the stack runs, resolved (and installed) by provisioning. */
 export interface Tools {

@@ -1,5 +1,5 @@
 import { execa } from 'execa';
-import { MissingToolError, errorMessage } from '../../lib/errors.ts';
+import { MissingToolError, errorMessage } from '../../lib/index.ts';
 import { findExecutable } from './which.ts';
 
 /** `go install module@version` into a project-local bin folder. */

@@ -2,7 +2,7 @@ import { execa } from 'execa';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { OpsError, errorMessage } from '../../lib/errors.ts';
+import { OpsError, errorMessage } from '../../lib/index.ts';
 
 // Kafka's own Java command-line tools, run from the jars Maven fetched. Used only where
 // kafkajs has no API (storage format, ElectLeaders, broker API versions, DescribeQuorum):

@@ -1,5 +1,5 @@
 import { execa } from 'execa';
-import { MissingToolError, errorMessage } from '../../lib/errors.ts';
+import { MissingToolError, errorMessage } from '../../lib/index.ts';
 import { findExecutable } from './which.ts';
 
 /** `mvn dependency:copy-dependencies`: copies a pom's runtime jars into outDir. */

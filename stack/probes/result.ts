@@ -1,4 +1,4 @@
-import { errorMessage } from '../../lib/errors.ts';
+import { errorMessage } from '../../lib/index.ts';
 import type { ProbeResult } from '../components/types.ts';
 
 /** Runs one probe with a deadline; any error or timeout becomes `answers: false`. */

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { MissingToolError } from '../../lib/errors.ts';
+import { MissingToolError } from '../../lib/index.ts';
 import { KAFKA_VERSION } from '../components/kafka.ts';
 import { TOXIPROXY_MODULE, TOXIPROXY_VERSION } from '../components/toxiproxy.ts';
 import type { Tools } from '../components/types.ts';
@@ -10,7 +10,7 @@ import type { KafkaToolsEnv } from '../exec/kafka-tools.ts';
 import { copyDependencies } from '../exec/maven.ts';
 import { findExecutable } from '../exec/which.ts';
 import type { StackPaths } from '../paths.ts';
-import { REPO_ROOT } from '../../contracts/repo.ts';
+import { REPO_ROOT } from '../../contracts/index.ts';
 
 // Installs whatever the stack needs and this machine lacks, then says where it is. Each
 // step is skipped when its result is already there, so a warm `up` provisions nothing.

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
-import { waitFor } from '../../lib/wait.ts';
+import { waitFor } from '../../lib/index.ts';
 import { processStartTicks } from './proc.ts';
 import type { PidRecord } from './pidfile.ts';
 

@@ -1,4 +1,4 @@
-import { adminCall, readAll, serviceInstances } from '../../../clients/service-admin.ts';
+import { adminCall, readAll, serviceInstances } from '../../../clients/index.ts';
 import { runMutation, type MutationFlags } from '../../shared/mutation.ts';
 import { applySwitch, outcomeLines, partialFailure, switchPlan, type SwitchSpec } from '../../shared/instance-switch.ts';
 import type { Globals } from '../../shared/globals.ts';

@@ -1,4 +1,4 @@
-import { readAll, serviceInstances, type AdminState, type InstanceRead } from '../../../clients/service-admin.ts';
+import { readAll, serviceInstances, type AdminState, type InstanceRead } from '../../../clients/index.ts';
 import { ExitError } from '../../shared/exit-code.ts';
 import { resolveOutput } from '../../shared/ui.ts';
 import type { Globals } from '../../shared/globals.ts';

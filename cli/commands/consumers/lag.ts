@@ -1,8 +1,8 @@
 import type { Admin } from 'kafkajs';
-import { UsageError } from '../../../lib/errors.ts';
-import { delay } from '../../../lib/wait.ts';
-import { CONSUMER_GROUP } from '../../../contracts/topics.ts';
-import { withAdmin } from '../../../clients/kafka.ts';
+import { UsageError } from '../../../lib/index.ts';
+import { delay } from '../../../lib/index.ts';
+import { CONSUMER_GROUP } from '../../../contracts/index.ts';
+import { withAdmin } from '../../../clients/index.ts';
 import { ExitError } from '../../shared/exit-code.ts';
 import { resolveOutput } from '../../shared/ui.ts';
 import { describeGroup, groupTopics, sampleOffsets, type GroupDescription, type PartitionKey } from './group-offsets.ts';

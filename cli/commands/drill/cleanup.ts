@@ -1,12 +1,12 @@
-import { OpsError } from '../../../lib/errors.ts';
-import { waitFor } from '../../../lib/wait.ts';
-import { faultsToClean, revertFaults, type RevertOutcome } from '../../../drills/cleanup.ts';
-import { faultLogPath } from '../../../drills/fault-log.ts';
-import { describeFault } from '../../../drills/faults/index.ts';
-import { faultEnvFor } from '../../../drills/runner/env.ts';
+import { OpsError } from '../../../lib/index.ts';
+import { waitFor } from '../../../lib/index.ts';
+import { faultsToClean, revertFaults, type RevertOutcome } from '../../../drills/index.ts';
+import { faultLogPath } from '../../../drills/index.ts';
+import { describeFault } from '../../../drills/index.ts';
+import { faultEnvFor } from '../../../drills/index.ts';
 import { stackStatus } from '../../../stack/index.ts';
 import { runMutation, type MutationFlags } from '../../shared/mutation.ts';
-import { stackContextOf } from '../../../clients/stack-context.ts';
+import { stackContextOf } from '../../../clients/index.ts';
 import type { Globals } from '../../shared/globals.ts';
 
 // `ticketctl drill cleanup`: reverts what the fault log shows as still applied (a runner

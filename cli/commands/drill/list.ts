@@ -1,8 +1,8 @@
-import { DrillFormatError } from '../../../drills/format/validate.ts';
+import { DrillFormatError } from '../../../drills/index.ts';
 import path from 'node:path';
-import { drillNames, readDrill, SCENARIO_DIR } from '../../../drills/format/files.ts';
-import { describeFault } from '../../../drills/faults/index.ts';
-import { createTopology } from '../../../contracts/topology.ts';
+import { drillNames, readDrill, SCENARIO_DIR } from '../../../drills/index.ts';
+import { describeFault } from '../../../drills/index.ts';
+import { createTopology } from '../../../contracts/index.ts';
 import { ExitError } from '../../shared/exit-code.ts';
 import { resolveOutput } from '../../shared/ui.ts';
 import type { Globals } from '../../shared/globals.ts';

@@ -1,17 +1,17 @@
 import path from 'node:path';
-import { OpsError, UsageError } from '../../../lib/errors.ts';
-import { faultsToClean } from '../../../drills/cleanup.ts';
-import { faultLogPath } from '../../../drills/fault-log.ts';
-import { readDrills } from '../../../drills/format/files.ts';
-import { blastRadius, describeFault } from '../../../drills/faults/index.ts';
-import type { DrillJournal } from '../../../drills/report/journal.ts';
-import { summaryLines } from '../../../drills/report/summary.ts';
-import { writeReports, type ReportFiles } from '../../../drills/report/write.ts';
-import { createDrillEnv } from '../../../drills/runner/env.ts';
-import { newRunId, runDrill } from '../../../drills/runner/run-drill.ts';
+import { OpsError, UsageError } from '../../../lib/index.ts';
+import { faultsToClean } from '../../../drills/index.ts';
+import { faultLogPath } from '../../../drills/index.ts';
+import { readDrills } from '../../../drills/index.ts';
+import { blastRadius, describeFault } from '../../../drills/index.ts';
+import type { DrillJournal } from '../../../drills/index.ts';
+import { summaryLines } from '../../../drills/index.ts';
+import { writeReports, type ReportFiles } from '../../../drills/index.ts';
+import { createDrillEnv } from '../../../drills/index.ts';
+import { newRunId, runDrill } from '../../../drills/index.ts';
 import { ExitError } from '../../shared/exit-code.ts';
 import { runMutation, type MutationFlags } from '../../shared/mutation.ts';
-import { stackContextOf } from '../../../clients/stack-context.ts';
+import { stackContextOf } from '../../../clients/index.ts';
 import type { Globals } from '../../shared/globals.ts';
 
 // `ticketctl drill run <name>... | --all`. Every named drill file is validated before

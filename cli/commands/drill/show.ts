@@ -1,7 +1,7 @@
 import path from 'node:path';
-import { readDrill } from '../../../drills/format/files.ts';
-import { blastRadius, describeFault } from '../../../drills/faults/index.ts';
-import { createTopology } from '../../../contracts/topology.ts';
+import { readDrill } from '../../../drills/index.ts';
+import { blastRadius, describeFault } from '../../../drills/index.ts';
+import { createTopology } from '../../../contracts/index.ts';
 import { resolveOutput } from '../../shared/ui.ts';
 import type { Globals } from '../../shared/globals.ts';
 

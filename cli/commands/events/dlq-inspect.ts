@@ -1,6 +1,6 @@
-import { OpsError } from '../../../lib/errors.ts';
+import { OpsError } from '../../../lib/index.ts';
 import { resolveOutput } from '../../shared/ui.ts';
-import { withServiceDb } from '../../../clients/service-db.ts';
+import { withServiceDb } from '../../../clients/index.ts';
 import { parsePosition, toView } from './dlq-message.ts';
 import { DLQ_TOPIC, readDlq } from './dlq-reader.ts';
 import { replayedMessages } from './dlq-replays.ts';

@@ -1,5 +1,5 @@
-import { UsageError } from '../../../lib/errors.ts';
-import { InvalidEnvelopeError, parseEnvelope } from '../../../contracts/envelope.ts';
+import { UsageError } from '../../../lib/index.ts';
+import { InvalidEnvelopeError, parseEnvelope } from '../../../contracts/index.ts';
 
 // One dead letter of payment.dlq as the runbooks show it, the filters of `events dlq list`
 // and `replay`, and what replay republishes. Pure: the reader (dlq-reader.ts) supplies the

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Consumer, Kafka } from 'kafkajs';
-import { OpsError } from '../../../lib/errors.ts';
-import { WaitTimeoutError, waitFor } from '../../../lib/wait.ts';
-import { TOPICS } from '../../../contracts/topics.ts';
-import { contextKafka } from '../../../clients/kafka.ts';
-import type { Context } from '../../../clients/context.ts';
+import { OpsError } from '../../../lib/index.ts';
+import { WaitTimeoutError, waitFor } from '../../../lib/index.ts';
+import { TOPICS } from '../../../contracts/index.ts';
+import { contextKafka } from '../../../clients/index.ts';
+import type { Context } from '../../../clients/index.ts';
 import type { RawDlqMessage } from './dlq-message.ts';
 
 // Reads payment.dlq from the beginning to its current end with a throwaway consumer: a

@@ -1,5 +1,5 @@
-import { UsageError } from '../../../lib/errors.ts';
-import { withServiceDb } from '../../../clients/service-db.ts';
+import { UsageError } from '../../../lib/index.ts';
+import { withServiceDb } from '../../../clients/index.ts';
 import { parseTimeFlag } from '../../shared/time-window.ts';
 import { matches, toView, type DlqFilters, type DlqView, type RawDlqMessage } from './dlq-message.ts';
 import { DLQ_TOPIC, readDlq } from './dlq-reader.ts';

@@ -1,10 +1,10 @@
 import type { Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
-import { withTransaction } from '../../../service/db/connection.ts';
-import { EVENT_TYPES, newEnvelope } from '../../../contracts/envelope.ts';
-import { appendEvent } from '../../../service/events/event-store.ts';
-import { TOPICS } from '../../../contracts/topics.ts';
-import { enqueue } from '../../../service/payments/outbox.ts';
-import { lockPayment } from '../../../service/payments/transactions.ts';
+import { withTransaction } from '../../../service/index.ts';
+import { EVENT_TYPES, newEnvelope } from '../../../contracts/index.ts';
+import { appendEvent } from '../../../service/index.ts';
+import { TOPICS } from '../../../contracts/index.ts';
+import { enqueue } from '../../../service/index.ts';
+import { lockPayment } from '../../../service/index.ts';
 import type { ReprocessItem } from './reprocess-plan.ts';
 
 // Revives one failed payment in one transaction, the way intake starts a payment: the

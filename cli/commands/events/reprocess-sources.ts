@@ -1,5 +1,5 @@
 import type { Pool, RowDataPacket } from 'mysql2/promise';
-import { EVENT_TYPES } from '../../../contracts/envelope.ts';
+import { EVENT_TYPES } from '../../../contracts/index.ts';
 import type { ReprocessCandidate } from './reprocess-plan.ts';
 
 // Reads the payments `events reprocess` may revive, with what decides it: their hold, their

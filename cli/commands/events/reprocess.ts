@@ -1,7 +1,7 @@
-import { OpsError, UsageError } from '../../../lib/errors.ts';
-import { WaitTimeoutError, waitFor } from '../../../lib/wait.ts';
+import { OpsError, UsageError } from '../../../lib/index.ts';
+import { WaitTimeoutError, waitFor } from '../../../lib/index.ts';
 import { runMutation, type MutationFlags } from '../../shared/mutation.ts';
-import { withServiceDb } from '../../../clients/service-db.ts';
+import { withServiceDb } from '../../../clients/index.ts';
 import { parseTimeFlag, windowJson } from '../../shared/time-window.ts';
 import { revive } from './reprocess-apply.ts';
 import { REPROCESSABLE_STATUSES, reprocessPlan } from './reprocess-plan.ts';

@@ -1,4 +1,4 @@
-import { errorMessage } from '../../../lib/errors.ts';
+import { errorMessage } from '../../../lib/index.ts';
 
 // One health check: a real request to one component, timed, never throwing. A check that
 // fails or does not answer in time is DOWN with the reason in `detail`.

@@ -1,5 +1,5 @@
-import type { Context } from '../../../clients/context.ts';
-import { httpGet } from '../../../lib/http.ts';
+import type { Context } from '../../../clients/index.ts';
+import { httpGet } from '../../../lib/index.ts';
 import { down, runCheck, skipped, up, warn, type ComponentHealth, type Outcome } from './check.ts';
 
 // HTTP components: the payment gateway (through its proxy, for the local stack), each

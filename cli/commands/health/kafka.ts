@@ -1,11 +1,11 @@
-import { ALL_TOPICS } from '../../../contracts/topics.ts';
-import { describeQuorumStatus } from '../../../stack/exec/kafka-tools.ts';
-import { describeClusterVia } from '../../../stack/probes/kafka.ts';
-import { fetchPartitions, withAdmin } from '../../../clients/kafka.ts';
-import { bootstrapOf, kafkaToolsFor, toolFailure } from '../../../clients/kafka-tools.ts';
-import type { Context } from '../../../clients/context.ts';
+import { ALL_TOPICS } from '../../../contracts/index.ts';
+import { describeQuorumStatus } from '../../../stack/index.ts';
+import { describeClusterVia } from '../../../stack/index.ts';
+import { fetchPartitions, withAdmin } from '../../../clients/index.ts';
+import { bootstrapOf, kafkaToolsFor, toolFailure } from '../../../clients/index.ts';
+import type { Context } from '../../../clients/index.ts';
 import { down, runCheck, up, warn, type ComponentHealth } from './check.ts';
-import { parseQuorumStatus } from '../../../clients/kafka-quorum.ts';
+import { parseQuorumStatus } from '../../../clients/index.ts';
 
 // Kafka: each broker asked on its own (the only seed, through its proxy for the local
 // stack), the KRaft controller quorum (MetadataQuorumCommand: kafkajs has no

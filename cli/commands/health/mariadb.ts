@@ -1,6 +1,6 @@
 import type { RowDataPacket } from 'mysql2/promise';
-import { withServiceConnection } from '../../../clients/service-db.ts';
-import type { Context } from '../../../clients/context.ts';
+import { withServiceConnection } from '../../../clients/index.ts';
+import type { Context } from '../../../clients/index.ts';
 import { runCheck, up, warn, type ComponentHealth } from './check.ts';
 
 // MariaDB as the service sees it: its own account, through the proxy (local stack).

@@ -1,5 +1,5 @@
-import { redisOnce } from '../../../clients/redis.ts';
-import type { Context } from '../../../clients/context.ts';
+import { redisOnce } from '../../../clients/index.ts';
+import type { Context } from '../../../clients/index.ts';
 import { down, runCheck, up, warn, type ComponentHealth, type Outcome } from './check.ts';
 
 // Redis: ROLE on the master and replica endpoints (where the service connects), and each

@@ -1,7 +1,7 @@
-import { errorMessage } from '../../../lib/errors.ts';
-import { brokerApiVersions } from '../../../stack/exec/kafka-tools.ts';
-import { describeClusterVia } from '../../../stack/probes/kafka.ts';
-import { bootstrapOf, kafkaToolsFor, toolFailure } from '../../../clients/kafka-tools.ts';
+import { errorMessage } from '../../../lib/index.ts';
+import { brokerApiVersions } from '../../../stack/index.ts';
+import { describeClusterVia } from '../../../stack/index.ts';
+import { bootstrapOf, kafkaToolsFor, toolFailure } from '../../../clients/index.ts';
 import { ExitError } from '../../shared/exit-code.ts';
 import { resolveOutput } from '../../shared/ui.ts';
 import { parseBrokerApiVersions, summarizeApis, type ApiRange } from './api-versions.ts';

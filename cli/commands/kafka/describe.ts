@@ -1,5 +1,5 @@
-import { UsageError } from '../../../lib/errors.ts';
-import { fetchPartitions, withAdmin, type PartitionView } from '../../../clients/kafka.ts';
+import { UsageError } from '../../../lib/index.ts';
+import { fetchPartitions, withAdmin, type PartitionView } from '../../../clients/index.ts';
 import { ExitError } from '../../shared/exit-code.ts';
 import { resolveOutput } from '../../shared/ui.ts';
 import type { Globals } from '../../shared/globals.ts';

@@ -1,5 +1,5 @@
 import type { Plan } from '../../shared/mutation.ts';
-import { partitionLabel, type PartitionView } from '../../../clients/kafka.ts';
+import { partitionLabel, type PartitionView } from '../../../clients/index.ts';
 
 // Which partitions a preferred leader election would move, as a mutation plan. Pure, so
 // the plan the operator reviews is tested without a cluster.

@@ -1,7 +1,7 @@
 import { execa } from 'execa';
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { OpsError, errorMessage } from '../../../lib/errors.ts';
+import { OpsError, errorMessage } from '../../../lib/index.ts';
 
 // The optional backup of runbook 4.1.2: the stopped brokers' data folders as one tar.gz
 // under the stack folder (`tar`, the one external program here). Taken only while every

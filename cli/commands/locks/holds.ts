@@ -1,6 +1,6 @@
 import type { RowDataPacket } from 'mysql2/promise';
-import { withServiceConnection } from '../../../clients/service-db.ts';
-import type { Context } from '../../../clients/context.ts';
+import { withServiceConnection } from '../../../clients/index.ts';
+import type { Context } from '../../../clients/index.ts';
 import type { HoldRow } from './lock-view.ts';
 
 // The database side of a seat lock: the seat's live hold (ACTIVE or PAID), if any. The

@@ -1,4 +1,4 @@
-import { SEAT_LOCK_PREFIX, parseLockValue } from '../../../contracts/seat-lock.ts';
+import { SEAT_LOCK_PREFIX, parseLockValue } from '../../../contracts/index.ts';
 
 // What one seat lock in Redis means to an operator (report 2.0.1): whose it is, how old
 // it really is (now - since, from the value; the report's sketch read PTTL as the age,

@@ -1,7 +1,7 @@
-import { MAX_SERVICE_INSTANCES, createTopology } from '../../../contracts/topology.ts';
-import type { Context } from '../../../clients/context.ts';
+import { MAX_SERVICE_INSTANCES, createTopology } from '../../../contracts/index.ts';
+import type { Context } from '../../../clients/index.ts';
 import type { LiveInstance } from './lock-view.ts';
-import { httpGet } from '../../../lib/http.ts';
+import { httpGet } from '../../../lib/index.ts';
 
 // Which service instances run now: a lock's owner is an instance id (INSTANCE_ID, e.g.
 // service-2), and it is alive when some instance answers /health reporting that id (a 503

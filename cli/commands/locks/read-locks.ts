@@ -1,5 +1,5 @@
-import { errorMessage } from '../../../lib/errors.ts';
-import type { Context } from '../../../clients/context.ts';
+import { errorMessage } from '../../../lib/index.ts';
+import type { Context } from '../../../clients/index.ts';
 import { liveHolds } from './holds.ts';
 import { byAge, describeLock, type LiveInstance, type LockView } from './lock-view.ts';
 import type { LockRedis } from './redis.ts';

@@ -1,8 +1,8 @@
 import { Redis } from 'ioredis';
-import { OpsError, errorMessage } from '../../../lib/errors.ts';
-import { splitHostPort, type Context } from '../../../clients/context.ts';
+import { OpsError, errorMessage } from '../../../lib/index.ts';
+import { splitHostPort, type Context } from '../../../clients/index.ts';
 import type { RawLock } from './lock-view.ts';
-import { SEAT_LOCK_PREFIX } from '../../../contracts/seat-lock.ts';
+import { SEAT_LOCK_PREFIX } from '../../../contracts/index.ts';
 
 // The seat locks where the service keeps them: the context's Redis master endpoint (for
 // the local stack, its Toxiproxy proxy, the very address the service instances use). One

@@ -1,4 +1,4 @@
-import { OpsError } from '../../../lib/errors.ts';
+import { OpsError } from '../../../lib/index.ts';
 import { runMutation, type MutationFlags } from '../../shared/mutation.ts';
 import { readLocks } from './read-locks.ts';
 import { openLockRedis, type DeleteOutcome } from './redis.ts';

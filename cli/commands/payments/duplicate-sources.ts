@@ -1,6 +1,6 @@
 import type { Pool, RowDataPacket } from 'mysql2/promise';
-import { OpsError } from '../../../lib/errors.ts';
-import type { GatewayClient } from '../../../service/gateway/client.ts';
+import { OpsError } from '../../../lib/index.ts';
+import type { GatewayClient } from '../../../service/index.ts';
 import { buildReport, findOrphans, groupDuplicates, type ChargeOwner, type DuplicateReport, type SuccessPayment } from './duplicate-report.ts';
 import type { TimeWindow } from '../../shared/time-window.ts';
 

@@ -2,8 +2,8 @@ import { ExitError } from '../../shared/exit-code.ts';
 import { resolveOutput } from '../../shared/ui.ts';
 import { readDuplicateReport } from './duplicate-sources.ts';
 import type { DuplicateReport } from './duplicate-report.ts';
-import { withServiceDb } from '../../../clients/service-db.ts';
-import { gatewayFor } from '../../../clients/gateway.ts';
+import { withServiceDb } from '../../../clients/index.ts';
+import { gatewayFor } from '../../../clients/index.ts';
 import { parseWindow, windowJson, type TimeWindow } from '../../shared/time-window.ts';
 import type { Globals } from '../../shared/globals.ts';
 

@@ -1,16 +1,16 @@
 import type { Pool } from 'mysql2/promise';
-import { OpsError, errorMessage } from '../../../lib/errors.ts';
-import { withTransaction } from '../../../service/db/connection.ts';
-import { EVENT_TYPES } from '../../../contracts/envelope.ts';
-import { appendEvent } from '../../../service/events/event-store.ts';
-import type { GatewayClient } from '../../../service/gateway/client.ts';
-import { lockPayment } from '../../../service/payments/transactions.ts';
+import { OpsError, errorMessage } from '../../../lib/index.ts';
+import { withTransaction } from '../../../service/index.ts';
+import { EVENT_TYPES } from '../../../contracts/index.ts';
+import { appendEvent } from '../../../service/index.ts';
+import type { GatewayClient } from '../../../service/index.ts';
+import { lockPayment } from '../../../service/index.ts';
 import { runMutation, type MutationFlags } from '../../shared/mutation.ts';
 import { readDuplicateReport } from './duplicate-sources.ts';
 import { DEFAULT_DUPLICATE_WINDOW, windowArgs, type WindowFlags } from './duplicates.ts';
 import { DUPLICATE_REFUND_REASON, ORPHAN_REFUND_REASON, refundPlan, type DuplicateRefund, type PaymentCharge } from './refund-plan.ts';
-import { withServiceDb } from '../../../clients/service-db.ts';
-import { gatewayFor } from '../../../clients/gateway.ts';
+import { withServiceDb } from '../../../clients/index.ts';
+import { gatewayFor } from '../../../clients/index.ts';
 import { parseWindow, windowJson } from '../../shared/time-window.ts';
 import type { Globals } from '../../shared/globals.ts';
 

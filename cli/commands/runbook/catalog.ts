@@ -1,8 +1,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { UsageError } from '../../../lib/errors.ts';
+import { UsageError } from '../../../lib/index.ts';
 import { parseRunbook, type Runbook } from './document.ts';
-import { REPO_ROOT } from '../../../contracts/repo.ts';
+import { REPO_ROOT } from '../../../contracts/index.ts';
 
 // The runbooks shipped in runbooks/: one Markdown file per failure scenario of the report.
 

@@ -1,9 +1,9 @@
 import path from 'node:path';
-import { UsageError } from '../../../lib/errors.ts';
+import { UsageError } from '../../../lib/index.ts';
 import { ExitError } from '../../shared/exit-code.ts';
 import { loadRunbook, runbookPath } from './catalog.ts';
 import { fillPlaceholders, placeholders, shellWords, type RunbookStep } from './document.ts';
-import { runTicketctl } from '../../../clients/ticketctl.ts';
+import { runTicketctl } from '../../../clients/index.ts';
 import type { Globals } from '../../shared/globals.ts';
 
 // `ticketctl runbook run <scenario>`: walks an on-call engineer through one scenario of the

@@ -1,8 +1,8 @@
-import { stackContextOf } from '../../../clients/stack-context.ts';
-import { localServiceDb, openServiceDb } from '../../../clients/service-db.ts';
+import { stackContextOf } from '../../../clients/index.ts';
+import { localServiceDb, openServiceDb } from '../../../clients/index.ts';
 import { resolveOutput } from '../../shared/ui.ts';
-import { seedConcerts } from '../../../service/db/seed.ts';
-import { UsageError } from '../../../lib/errors.ts';
+import { seedConcerts } from '../../../service/index.ts';
+import { UsageError } from '../../../lib/index.ts';
 import type { Globals } from '../../shared/globals.ts';
 
 function count(name: string, raw: string, min: number, max: number): number {

@@ -1,8 +1,8 @@
-import { stackContextOf } from '../../../clients/stack-context.ts';
+import { stackContextOf } from '../../../clients/index.ts';
 import { stackDown } from '../../../stack/index.ts';
-import { allComponents } from '../../../stack/components/index.ts';
-import { MAX_SERVICE_INSTANCES } from '../../../contracts/topology.ts';
-import { runningRecord } from '../../../stack/supervisor/managed.ts';
+import { allComponents } from '../../../stack/index.ts';
+import { MAX_SERVICE_INSTANCES } from '../../../contracts/index.ts';
+import { runningRecord } from '../../../stack/index.ts';
 import { validateNames } from './up.ts';
 import type { Globals } from '../../shared/globals.ts';
 

@@ -1,9 +1,9 @@
 import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
-import { stackContextOf } from '../../../clients/stack-context.ts';
-import { allComponents } from '../../../stack/components/index.ts';
-import { MAX_SERVICE_INSTANCES } from '../../../contracts/topology.ts';
-import { UsageError } from '../../../lib/errors.ts';
-import { delay } from '../../../lib/wait.ts';
+import { stackContextOf } from '../../../clients/index.ts';
+import { allComponents } from '../../../stack/index.ts';
+import { MAX_SERVICE_INSTANCES } from '../../../contracts/index.ts';
+import { UsageError } from '../../../lib/index.ts';
+import { delay } from '../../../lib/index.ts';
 import { validateNames } from './up.ts';
 import type { Globals } from '../../shared/globals.ts';
 

@@ -1,5 +1,5 @@
 import { ExitError } from '../../shared/exit-code.ts';
-import { stackContextOf } from '../../../clients/stack-context.ts';
+import { stackContextOf } from '../../../clients/index.ts';
 import { resolveOutput, type Ui } from '../../shared/ui.ts';
 import { stackStatus, type StackStatus } from '../../../stack/index.ts';
 import type { Globals } from '../../shared/globals.ts';

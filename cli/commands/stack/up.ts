@@ -1,8 +1,8 @@
-import { stackContextOf } from '../../../clients/stack-context.ts';
+import { stackContextOf } from '../../../clients/index.ts';
 import { stackUp, type UpReport } from '../../../stack/index.ts';
-import { allComponents } from '../../../stack/components/index.ts';
-import { readServiceInstances } from '../../../stack/service-instances.ts';
-import { UsageError } from '../../../lib/errors.ts';
+import { allComponents } from '../../../stack/index.ts';
+import { readServiceInstances } from '../../../stack/index.ts';
+import { UsageError } from '../../../lib/index.ts';
 import type { Globals } from '../../shared/globals.ts';
 
 export async function run(g: Globals, opts: { only?: string[] }): Promise<UpReport> {

@@ -4,7 +4,7 @@
 // service/http/openapi.test.ts fails while the committed file is stale.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { generateOpenApi, OPENAPI_FILE, renderOpenApi } from '../service/http/openapi.ts';
+import { generateOpenApi, OPENAPI_FILE, renderOpenApi } from './openapi.ts';
 
 const text = renderOpenApi(await generateOpenApi());
 let before = '';

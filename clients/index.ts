@@ -1,0 +1,23 @@
+// clients/: one way to reach each system, for ticketctl, the drills, scripts and tests:
+// context resolution (which deployment), then one deadline-bounded client per system:
+// the service database, the gateway API, Redis, Kafka (admin, producer, Java tools), Toxiproxy,
+// the service instances' admin API, and ticketctl itself as a subprocess. Other folders
+// import from this file only.
+
+export { readConfig } from './context-env.ts';
+export { splitHostPort } from './context.ts';
+export type { Context } from './context.ts';
+export { gatewayFor, openGatewayLedgerDb } from './gateway.ts';
+export { parseQuorumStatus } from './kafka-quorum.ts';
+export type { QuorumStatus } from './kafka-quorum.ts';
+export { bootstrapOf, kafkaToolsFor, toolFailure } from './kafka-tools.ts';
+export { contextKafka, fetchPartitions, partitionLabel, withAdmin } from './kafka.ts';
+export type { PartitionView } from './kafka.ts';
+export { redisOnce } from './redis.ts';
+export { adminCall, readAll, serviceInstances } from './service-admin.ts';
+export type { AdminState, InstanceRead } from './service-admin.ts';
+export { localServiceDb, openServiceDb, withServiceConnection, withServiceDb } from './service-db.ts';
+export { stackContextOf } from './stack-context.ts';
+export { runTicketctl } from './ticketctl.ts';
+export { createToxiproxyApi } from './toxiproxy.ts';
+export type { ToxiproxyApi } from './toxiproxy.ts';
