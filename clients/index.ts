@@ -7,7 +7,7 @@
 export { readConfig } from './context-env.ts';
 export { splitHostPort } from './context.ts';
 export type { Context } from './context.ts';
-export { gatewayFor, openGatewayLedgerDb } from './gateway.ts';
+export { gatewayAt, gatewayFor, openGatewayLedgerDb } from './gateway.ts';
 export { parseQuorumStatus } from './kafka-quorum.ts';
 export type { QuorumStatus } from './kafka-quorum.ts';
 export { bootstrapOf, kafkaToolsFor, toolFailure } from './kafka-tools.ts';

@@ -1,7 +1,7 @@
 import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { processStartTicks } from '../stack/index.ts';
-import type { FaultSpec } from './format/types.ts';
+import type { FaultSpec } from './faults/registry.ts';
 import type { Undo } from './faults/types.ts';
 
 // The fault log: append-only JSON lines in the stack's folder (`<stack dir>/drills/

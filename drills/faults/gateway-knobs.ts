@@ -1,26 +1,38 @@
-import type { FaultSpec } from '../format/types.ts';
-import { FaultNotInEffect, type FaultKind } from './types.ts';
+import { gatewayAt } from '../../clients/index.ts';
+import { registerFault } from './registry.ts';
+import { FaultNotInEffect } from './types.ts';
 
 // The payment gateway stand-in's fault knobs (service/gateway/knobs.ts): error rate,
 // latency, declines, late answers. The knobs in force before the drill are recorded in the
 // fault log first, and put back on revert. Talks to the gateway's own port, not its proxy.
 
-type Spec = Extract<FaultSpec, { type: 'gateway-knobs' }>;
+const GATEWAY_KNOBS = ['latencyMs', 'errorRate', 'declineRate', 'timeoutAfterChargeRate', 'timeoutAfterChargeMs'];
+
+export type GatewayKnobsSpec = { type: 'gateway-knobs'; knobs: Record<string, number> };
 type KnobsUndo = { type: 'gateway-knobs'; previous: Record<string, number> };
 
-async function knobs(url: string, method: 'GET' | 'PUT', body?: unknown): Promise<Record<string, number>> {
-  const res = await fetch(`${url}/knobs`, {
-    method,
-    headers: body ? { 'content-type': 'application/json' } : {},
-    body: body ? JSON.stringify(body) : undefined,
-    signal: AbortSignal.timeout(5000),
-  });
-  if (!res.ok) throw new Error(`gateway ${method} /knobs answered ${res.status}: ${await res.text()}`);
-  return (await res.json()) as Record<string, number>;
+declare module './registry.ts' {
+  interface FaultSpecs {
+    'gateway-knobs': GatewayKnobsSpec;
+  }
 }
 
-export const gatewayKnobs: FaultKind<Spec, KnobsUndo> = {
+/** GET or PUT the knobs through the gateway client (5 s deadline); the knobs in force afterwards. */
+async function knobs(url: string, method: 'GET' | 'PUT', body?: Record<string, number>): Promise<Record<string, number>> {
+  const gateway = gatewayAt(url);
+  return { ...(method === 'GET' ? await gateway.getKnobs() : await gateway.setKnobs(body ?? {})) };
+}
+
+export const gatewayKnobs = registerFault<GatewayKnobsSpec, KnobsUndo>({
   type: 'gateway-knobs',
+  keys: ['knobs'],
+  read(o, { v, at }) {
+    const k = v.object(o.knobs, `${at}.knobs`, GATEWAY_KNOBS);
+    if (Object.keys(k).length === 0) v.fail(`${at}.knobs`, `must set at least one of ${GATEWAY_KNOBS.join(', ')}`, k);
+    // *Ms knobs are durations, the others rates (service/gateway/knobs.ts).
+    const knobs = Object.fromEntries(Object.entries(k).map(([name, x]) => [name, name.endsWith('Ms') ? v.integer(x, `${at}.knobs.${name}`, 0, 120_000) : v.rate(x, `${at}.knobs.${name}`)]));
+    return { type: 'gateway-knobs', knobs };
+  },
   describe: (s) => `gateway knobs ${Object.entries(s.knobs).map(([k, v]) => `${k}=${v}`).join(' ')}`,
   blastRadius: () => ({ proxies: [], processes: [], other: ['gateway knobs (every charge and refund)'] }),
   prepare: async (env) => ({ type: 'gateway-knobs', previous: await knobs(env.gatewayUrl, 'GET') }),
@@ -37,4 +49,4 @@ export const gatewayKnobs: FaultKind<Spec, KnobsUndo> = {
     await knobs(env.gatewayUrl, 'PUT', u.previous);
     return `gateway knobs back to ${JSON.stringify(u.previous)}`;
   },
-};
+});

@@ -1,36 +1,13 @@
-import type { FaultSpec } from '../format/types.ts';
-import { gatewayKnobs } from './gateway-knobs.ts';
-import { poisonMessages } from './poison-messages.ts';
-import { kill, pause } from './process.ts';
-import { proxyDown } from './proxy-down.ts';
-import { redisMasterCrash } from './redis-master-crash.ts';
-import { toxic } from './toxic.ts';
-import type { BlastRadius, FaultKind, Undo } from './types.ts';
+// Every fault kind a drill file may name: importing a kind's file registers it
+// (registry.ts), so this file only imports them. Adding a kind = one file in this folder
+// (start from toxic.ts) and its import here. The import order is the order
+// `faults[0].type must be one of ...` lists the kinds in. Import the registry's functions
+// from here, not from registry.ts, so every kind is registered before they are called.
+import './toxic.ts';
+import './proxy-down.ts';
+import './process.ts';
+import './gateway-knobs.ts';
+import './poison-messages.ts';
+import './redis-master-crash.ts';
 
-// Every fault kind, by the `type` a drill file names. Adding a kind: a module with a
-// FaultKind, one line here, and its type in drills/format (types.ts, validate.ts).
-
-const KINDS: Record<FaultSpec['type'], FaultKind<any, any>> = {
-  toxic,
-  'proxy-down': proxyDown,
-  kill,
-  pause,
-  'gateway-knobs': gatewayKnobs,
-  'poison-messages': poisonMessages,
-  'redis-master-crash': redisMasterCrash,
-};
-
-export function faultKind<S extends FaultSpec>(type: S['type']): FaultKind<S, Undo> {
-  return KINDS[type] as FaultKind<S, Undo>;
-}
-
-export function describeFault(spec: FaultSpec): string {
-  return faultKind(spec.type).describe(spec);
-}
-
-/** Union of what the faults touch, for the plan printed before a run. */
-export function blastRadius(specs: FaultSpec[]): BlastRadius {
-  const all = specs.map((s) => faultKind(s.type).blastRadius(s));
-  const uniq = (xs: string[]) => [...new Set(xs)];
-  return { proxies: uniq(all.flatMap((b) => b.proxies)), processes: uniq(all.flatMap((b) => b.processes)), other: uniq(all.flatMap((b) => b.other)) };
-}
+export { blastRadius, describeFault, faultKind, faultTypes, readFaultSpec, type FaultSpec, type FaultType } from './registry.ts';

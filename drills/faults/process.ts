@@ -6,18 +6,29 @@ import type { PidRecord } from '../../stack/index.ts';
 import { isAlive, signalRecorded } from '../../stack/index.ts';
 import { isProcessStopped } from '../../stack/index.ts';
 import type { StackContext } from '../../stack/index.ts';
-import type { FaultSpec } from '../format/types.ts';
-import { FaultNotInEffect, type FaultKind } from './types.ts';
+import { registerFault } from './registry.ts';
+import { FaultNotInEffect, type SpecContext } from './types.ts';
 
 // Killed (SIGKILL) and paused (SIGSTOP) processes of the local stack: brokers, the Redis
 // master, service instances, the gateway. Only the process the stack recorded (PID and
 // start time, stack/supervisor) is ever signalled, never one found by name. A killed
-// process is healed by `stack up --only <name>`, a paused one by SIGCONT.
+// process is healed by `stack up --only <name>`, a paused one by SIGCONT. Two kinds in
+// one file: they share the target's validation and the restart.
 
-type KillSpec = Extract<FaultSpec, { type: 'kill' }>;
-type PauseSpec = Extract<FaultSpec, { type: 'pause' }>;
+export type KillSpec = { type: 'kill'; process: string };
+export type PauseSpec = { type: 'pause'; process: string };
 type KillUndo = { type: 'kill'; process: string; record: PidRecord };
 type PauseUndo = { type: 'pause'; process: string; record: PidRecord };
+
+declare module './registry.ts' {
+  interface FaultSpecs {
+    kill: KillSpec;
+    pause: PauseSpec;
+  }
+}
+
+/** The one key of both kinds: a process of the stack (Toxiproxy itself excluded, drills/format/files.ts). */
+const readProcess = (o: Record<string, unknown>, { v, at, targets }: SpecContext) => v.oneOf(o.process, `${at}.process`, targets.processes);
 
 function recordOf(stack: StackContext, name: string): PidRecord {
   const component = findComponent(stack.topology, name);
@@ -34,8 +45,10 @@ async function ensureRunning(stack: StackContext, name: string, signal?: AbortSi
   return `restarted ${name} (stack up --only ${name})`;
 }
 
-export const kill: FaultKind<KillSpec, KillUndo> = {
+export const kill = registerFault<KillSpec, KillUndo>({
   type: 'kill',
+  keys: ['process'],
+  read: (o, c) => ({ type: 'kill', process: readProcess(o, c) }),
   describe: (s) => `${s.process} killed (SIGKILL to its recorded PID)`,
   blastRadius: (s) => ({ proxies: [], processes: [s.process], other: [] }),
   prepare: async (env, s) => ({ type: 'kill', process: s.process, record: recordOf(env.stack, s.process) }),
@@ -49,10 +62,12 @@ export const kill: FaultKind<KillSpec, KillUndo> = {
     return `${s.process} pid ${u.record.pid} gone`;
   },
   revert: (env, u, signal) => ensureRunning(env.stack, u.process, signal),
-};
+});
 
-export const pause: FaultKind<PauseSpec, PauseUndo> = {
+export const pause = registerFault<PauseSpec, PauseUndo>({
   type: 'pause',
+  keys: ['process'],
+  read: (o, c) => ({ type: 'pause', process: readProcess(o, c) }),
   describe: (s) => `${s.process} paused (SIGSTOP to its recorded PID; SIGCONT heals)`,
   blastRadius: (s) => ({ proxies: [], processes: [s.process], other: [] }),
   prepare: async (env, s) => ({ type: 'pause', process: s.process, record: recordOf(env.stack, s.process) }),
@@ -72,4 +87,4 @@ export const pause: FaultKind<PauseSpec, PauseUndo> = {
     }
     return ensureRunning(env.stack, u.process, signal);
   },
-};
+});

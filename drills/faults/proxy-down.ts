@@ -1,14 +1,22 @@
-import type { FaultSpec } from '../format/types.ts';
-import { FaultNotInEffect, type FaultKind } from './types.ts';
+import { registerFault } from './registry.ts';
+import { FaultNotInEffect } from './types.ts';
 
 // "Down" is not a toxic in Toxiproxy: the proxy is disabled (it closes every connection
 // and refuses new ones) and enabled again to heal.
 
-type Spec = Extract<FaultSpec, { type: 'proxy-down' }>;
+export type ProxyDownSpec = { type: 'proxy-down'; proxies: string[] };
 type DownUndo = { type: 'proxy-down'; proxies: string[] };
 
-export const proxyDown: FaultKind<Spec, DownUndo> = {
+declare module './registry.ts' {
+  interface FaultSpecs {
+    'proxy-down': ProxyDownSpec;
+  }
+}
+
+export const proxyDown = registerFault<ProxyDownSpec, DownUndo>({
   type: 'proxy-down',
+  keys: ['proxies'],
+  read: (o, { v, at, targets }) => ({ type: 'proxy-down', proxies: v.array(o.proxies, `${at}.proxies`, 1).map((p, i) => v.oneOf(p, `${at}.proxies[${i}]`, targets.proxies)) }),
   describe: (s) => `proxies ${s.proxies.join(', ')} disabled (connections cut and refused)`,
   blastRadius: (s) => ({ proxies: s.proxies, processes: [], other: [] }),
   prepare: async (_env, s) => ({ type: 'proxy-down', proxies: s.proxies }),
@@ -28,4 +36,4 @@ export const proxyDown: FaultKind<Spec, DownUndo> = {
     }
     return changed.length ? `enabled ${changed.join(', ')}` : `${u.proxies.join(', ')} already enabled`;
   },
-};
+});

@@ -7,8 +7,8 @@ import type { PidRecord } from '../../stack/index.ts';
 import { isAlive, signalRecorded } from '../../stack/index.ts';
 import { REDIS_MASTER_NAME, type Topology } from '../../contracts/index.ts';
 import type { StackContext } from '../../stack/index.ts';
-import type { FaultSpec } from '../format/types.ts';
-import { FaultNotInEffect, type FaultKind } from './types.ts';
+import { registerFault } from './registry.ts';
+import { FaultNotInEffect } from './types.ts';
 
 // The Redis master crashes (SIGKILL to the recorded PID of `redis-master`), optionally
 // kept down until the Sentinels have promoted the replica (report 2.0.2 #4).
@@ -27,8 +27,14 @@ import { FaultNotInEffect, type FaultKind } from './types.ts';
 // Each step looks at the current state first, so revert is idempotent and also heals a
 // failover that happened without this fault (drill cleanup after a killed runner).
 
-type Spec = Extract<FaultSpec, { type: 'redis-master-crash' }>;
-type Undo = { type: 'redis-master-crash'; record: PidRecord };
+export type RedisMasterCrashSpec = { type: 'redis-master-crash'; awaitPromotion: boolean };
+type CrashUndo = { type: 'redis-master-crash'; record: PidRecord };
+
+declare module './registry.ts' {
+  interface FaultSpecs {
+    'redis-master-crash': RedisMasterCrashSpec;
+  }
+}
 
 const PROCESS = 'redis-master';
 /** Report 2.0.2: "quorum 2 of 3 elects a new master within 30 s" (here: 5 s down-after + election, about 6 s). */
@@ -107,8 +113,10 @@ async function restore(stack: StackContext, signal?: AbortSignal): Promise<strin
   return [...done, settled].join('; ');
 }
 
-export const redisMasterCrash: FaultKind<Spec, Undo> = {
+export const redisMasterCrash = registerFault<RedisMasterCrashSpec, CrashUndo>({
   type: 'redis-master-crash',
+  keys: ['awaitPromotion'],
+  read: (o, { v, at }) => ({ type: 'redis-master-crash', awaitPromotion: v.boolean(o.awaitPromotion ?? false, `${at}.awaitPromotion`) }),
   describe: (s) =>
     `${PROCESS} killed (SIGKILL to its recorded PID)${s.awaitPromotion ? ' and kept down until the Sentinels promote the replica' : ''}; rollback restarts it and fails back to it`,
   blastRadius: () => ({ proxies: [], processes: [PROCESS], other: ['Sentinel failover and fail-back (master role moves to redis-replica and back)'] }),
@@ -140,4 +148,4 @@ export const redisMasterCrash: FaultKind<Spec, Undo> = {
     return `${PROCESS} pid ${u.record.pid} gone; Sentinels promoted redis-replica (${t.host}:${t.redis.replica}) ${((Date.now() - promotedAfter) / 1000).toFixed(1)} s after the process was gone`;
   },
   revert: (env, _u, signal) => restore(env.stack, signal),
-};
+});

@@ -1,12 +1,15 @@
 import type { Kafka } from 'kafkajs';
+import type { FieldReader } from '../../lib/index.ts';
 import type { StackContext } from '../../stack/index.ts';
-import type { FaultSpec } from '../format/types.ts';
 import type { ToxiproxyApi } from '../../clients/index.ts';
+import type { FaultSpec, FaultType } from './registry.ts';
 
-// One fault kind = one small module implementing this interface (drills/faults/*.ts), and
-// registered in index.ts. The runner never knows what a fault does; cleanup never needs the
-// runner: everything revert() needs is the `undo` record, which is JSON and written to the
-// fault log *before* apply() runs.
+// One fault kind = one file implementing this interface (drills/faults/<kind>.ts): how its
+// drill-file spec is read and validated, and how the fault is applied, confirmed and
+// reverted. The file registers the kind (registry.ts) and declares its spec type there.
+// The runner never knows what a fault does; cleanup never needs the runner: everything
+// revert() needs is the `undo` record, which is JSON and written to the fault log
+// *before* apply() runs.
 
 export interface FaultEnv {
   stack: StackContext;
@@ -24,11 +27,28 @@ export interface BlastRadius {
   other: string[];
 }
 
-/** What revert() needs; `type` picks the module in cleanup. */
-export type Undo = { type: FaultSpec['type'] } & Record<string, unknown>;
+/** What the stack offers: proxy and process names a fault may name. */
+export interface DrillTargets {
+  proxies: string[];
+  processes: string[];
+}
 
-export interface FaultKind<S extends FaultSpec = FaultSpec, U extends Undo = Undo> {
+/** What a kind's read() gets: the reader (its errors name the drill file), where the spec sits (`faults[1]`), the stack's targets. */
+export interface SpecContext {
+  v: FieldReader;
+  at: string;
+  targets: DrillTargets;
+}
+
+/** What revert() needs; `type` picks the kind in cleanup. */
+export type Undo = { type: FaultType } & Record<string, unknown>;
+
+export interface FaultKind<S extends { type: string } = FaultSpec, U extends Undo = Undo> {
   type: S['type'];
+  /** The keys the spec may have besides `type`; any other key is an error naming it. */
+  keys: readonly string[];
+  /** Reads the spec's values from the drill file, defaults filled in; errors through `c.v` (`faults[0].proxy must be one of ...`). */
+  read(fields: Record<string, unknown>, c: SpecContext): S;
   /** One line for plans and journals. */
   describe(spec: S): string;
   blastRadius(spec: S): BlastRadius;

@@ -1,22 +1,14 @@
+import type { FaultSpec } from '../faults/registry.ts';
+
 // The drill format: what a drill file (drills/scenarios/<name>.json) says once validated.
 // A drill is plain data, in the manner of chaostoolkit's experiments: a steady-state
 // hypothesis, the faults, the load run during them, how the fault must show itself, how
 // recovery is judged, and the invariants checked from the systems of record. The runner
 // (drills/runner/) is the only code that acts on it. Keys are documented in drills/README.md.
 
-export const TOXIC_TYPES = ['latency', 'timeout', 'reset_peer', 'bandwidth', 'slow_close', 'limit_data', 'slicer'] as const;
-export type ToxicType = (typeof TOXIC_TYPES)[number];
-
-export type FaultSpec =
-  | { type: 'toxic'; proxy: string; toxic: ToxicType; stream: 'upstream' | 'downstream'; toxicity: number; attributes: Record<string, number> }
-  | { type: 'proxy-down'; proxies: string[] }
-  | { type: 'kill'; process: string }
-  | { type: 'pause'; process: string }
-  | { type: 'gateway-knobs'; knobs: Record<string, number> }
-  | { type: 'poison-messages'; topic: string; count: number }
-  | { type: 'redis-master-crash'; awaitPromotion: boolean };
-
-export type FaultType = FaultSpec['type'];
+// A fault's spec is declared by its kind's file (drills/faults/<kind>.ts) into the fault
+// registry; FaultSpec is the union of them.
+export type { FaultSpec, FaultType } from '../faults/registry.ts';
 
 /** Probes a drill can name; each is a check that passes in steady state (drills/probes/). */
 export const PROBE_NAMES = ['service-health', 'health-db', 'health-kafka', 'health-redis', 'all-brokers-up', 'breakers-closed', 'dlq-unchanged', 'lag-under-threshold', 'holds-answer'] as const;

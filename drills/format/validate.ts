@@ -1,11 +1,15 @@
 import { OpsError } from '../../lib/index.ts';
 import { FieldReader } from '../../lib/index.ts';
-import { INVARIANT_NAMES, PROBE_NAMES, TOXIC_TYPES, type Drill, type FaultSpec, type LoadSpec, type ResponseBounds } from './types.ts';
+import { readFaultSpec } from '../faults/index.ts';
+import type { DrillTargets } from '../faults/types.ts';
+import { INVARIANT_NAMES, PROBE_NAMES, type Drill, type LoadSpec, type ResponseBounds } from './types.ts';
 
 // Validates a drill file before anything is touched. Every error names the file and the
 // field (`faults[1].proxy`) and says what would be accepted, and exits 3 (a drill
 // configuration error, README "Exit codes"). Optional keys get the defaults below, so a
-// drill file says only what makes it different.
+// drill file says only what makes it different. The common fields are read here; each
+// fault is handed to its kind's reader (drills/faults/<kind>.ts, `read`), which names
+// the field the same way (`faults[0].proxy`).
 
 export class DrillFormatError extends OpsError {
   constructor(file: string, field: string, problem: string) {
@@ -13,14 +17,8 @@ export class DrillFormatError extends OpsError {
   }
 }
 
-/** What the stack offers: proxy and process names a fault may name. */
-export interface DrillTargets {
-  proxies: string[];
-  processes: string[];
-}
+export type { DrillTargets } from '../faults/types.ts';
 
-const GATEWAY_KNOBS = ['latencyMs', 'errorRate', 'declineRate', 'timeoutAfterChargeRate', 'timeoutAfterChargeMs'];
-const TOPICS = ['payment.try', 'payment.retry', 'payment.success', 'payment.failure', 'payment.cancel'];
 export const DRILL_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
 const TOP_KEYS = ['name', 'title', 'report', 'description', 'steadyState', 'faults', 'faultAfterMs', 'detect', 'load', 'observeMs', 'mitigate', 'afterHeal', 'recovery', 'responses', 'invariants'];
@@ -49,7 +47,7 @@ export function validateDrill(raw: unknown, file: string, targets: DrillTargets)
       maxErrorRate: v.rate(ss.maxErrorRate ?? 0, 'steadyState.maxErrorRate'),
       withinMs: v.integer(ss.withinMs ?? 60_000, 'steadyState.withinMs', 1000, 600_000),
     },
-    faults: faultsRaw.map((f, i) => fault(v, f, `faults[${i}]`, targets)),
+    faults: faultsRaw.map((f, i) => readFaultSpec(v, f, `faults[${i}]`, targets)),
     faultAfterMs: v.integer(o.faultAfterMs ?? 1000, 'faultAfterMs', 0, 600_000),
     detect: {
       probes: v.array(detect.probes, 'detect.probes', 1).map((p, i) => v.oneOf(p, `detect.probes[${i}]`, PROBE_NAMES)),
@@ -69,48 +67,6 @@ export function validateDrill(raw: unknown, file: string, targets: DrillTargets)
     invariants,
     file,
   };
-}
-
-function fault(v: FieldReader, raw: unknown, at: string, t: DrillTargets): FaultSpec {
-  const type = v.oneOf(v.object(raw, at).type, `${at}.type`, ['toxic', 'proxy-down', 'kill', 'pause', 'gateway-knobs', 'poison-messages', 'redis-master-crash'] as const);
-  switch (type) {
-    case 'toxic': {
-      const o = v.object(raw, at, ['type', 'proxy', 'toxic', 'stream', 'toxicity', 'attributes']);
-      const attrs = v.object(o.attributes ?? {}, `${at}.attributes`);
-      return {
-        type,
-        proxy: v.oneOf(o.proxy, `${at}.proxy`, t.proxies),
-        toxic: v.oneOf(o.toxic, `${at}.toxic`, TOXIC_TYPES),
-        stream: v.oneOf(o.stream ?? 'downstream', `${at}.stream`, ['upstream', 'downstream'] as const),
-        toxicity: v.rate(o.toxicity ?? 1, `${at}.toxicity`),
-        attributes: Object.fromEntries(Object.entries(attrs).map(([k, x]) => [k, v.integer(x, `${at}.attributes.${k}`, 0, 100_000_000)])),
-      };
-    }
-    case 'proxy-down': {
-      const o = v.object(raw, at, ['type', 'proxies']);
-      return { type, proxies: v.array(o.proxies, `${at}.proxies`, 1).map((p, i) => v.oneOf(p, `${at}.proxies[${i}]`, t.proxies)) };
-    }
-    case 'kill':
-    case 'pause': {
-      const o = v.object(raw, at, ['type', 'process']);
-      return { type, process: v.oneOf(o.process, `${at}.process`, t.processes) };
-    }
-    case 'gateway-knobs': {
-      const o = v.object(raw, at, ['type', 'knobs']);
-      const k = v.object(o.knobs, `${at}.knobs`, GATEWAY_KNOBS);
-      if (Object.keys(k).length === 0) v.fail(`${at}.knobs`, `must set at least one of ${GATEWAY_KNOBS.join(', ')}`, k);
-      const knobs = Object.fromEntries(Object.entries(k).map(([name, x]) => [name, name.endsWith('Ms') ? v.integer(x, `${at}.knobs.${name}`, 0, 120_000) : v.rate(x, `${at}.knobs.${name}`)]));
-      return { type, knobs };
-    }
-    case 'poison-messages': {
-      const o = v.object(raw, at, ['type', 'topic', 'count']);
-      return { type, topic: v.oneOf(o.topic ?? 'payment.try', `${at}.topic`, TOPICS), count: v.integer(o.count ?? 5, `${at}.count`, 1, 1000) };
-    }
-    case 'redis-master-crash': {
-      const o = v.object(raw, at, ['type', 'awaitPromotion']);
-      return { type, awaitPromotion: v.boolean(o.awaitPromotion ?? false, `${at}.awaitPromotion`) };
-    }
-  }
 }
 
 function load(v: FieldReader, raw: unknown): LoadSpec {

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { after, test } from 'node:test';
-import { toxic } from '../../drills/faults/toxic.ts';
+import { TOXIC_TYPES, toxic } from '../../drills/faults/toxic.ts';
 import { createToxiproxyApi } from '../../clients/toxiproxy.ts';
 import type { FaultEnv } from '../../drills/faults/types.ts';
-import { TOXIC_TYPES, type FaultSpec } from '../../drills/format/types.ts';
+import type { FaultSpec } from '../../drills/format/types.ts';
 import { testStack } from '../helpers/stack.ts';
 
 // Every toxic kind a drill file may name is applied by the drill's fault module to a real
