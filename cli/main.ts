@@ -83,7 +83,7 @@ async function main(argv: string[]): Promise<number> {
     command,
     argv: argv.slice(2),
     env: process.env,
-    context: () => (context ??= import('../clients/context.ts').then((m) => m.resolveContext({ flag: contextFlag, env: process.env }))),
+    context: () => (context ??= import('../clients/index.ts').then((m) => m.resolveContext({ flag: contextFlag, env: process.env }))),
   }));
   program.hook('preAction', (root, action) => {
     const opts = root.opts();

@@ -5,7 +5,7 @@
 // import from this file only.
 
 export { readConfig } from './context-env.ts';
-export { splitHostPort } from './context.ts';
+export { resolveContext, splitHostPort } from './context.ts';
 export type { Context } from './context.ts';
 export { gatewayAt, gatewayFor, openGatewayLedgerDb } from './gateway.ts';
 export { parseQuorumStatus } from './kafka-quorum.ts';

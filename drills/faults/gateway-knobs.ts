@@ -11,7 +11,7 @@ const GATEWAY_KNOBS = ['latencyMs', 'errorRate', 'declineRate', 'timeoutAfterCha
 export type GatewayKnobsSpec = { type: 'gateway-knobs'; knobs: Record<string, number> };
 type KnobsUndo = { type: 'gateway-knobs'; previous: Record<string, number> };
 
-declare module './registry.ts' {
+declare module './types.ts' {
   interface FaultSpecs {
     'gateway-knobs': GatewayKnobsSpec;
   }

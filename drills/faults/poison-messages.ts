@@ -12,7 +12,7 @@ const TOPICS = ['payment.try', 'payment.retry', 'payment.success', 'payment.fail
 export type PoisonMessagesSpec = { type: 'poison-messages'; topic: string; count: number };
 type PoisonUndo = { type: 'poison-messages'; topic: string; keys: string[] };
 
-declare module './registry.ts' {
+declare module './types.ts' {
   interface FaultSpecs {
     'poison-messages': PoisonMessagesSpec;
   }

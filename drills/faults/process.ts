@@ -20,7 +20,7 @@ export type PauseSpec = { type: 'pause'; process: string };
 type KillUndo = { type: 'kill'; process: string; record: PidRecord };
 type PauseUndo = { type: 'pause'; process: string; record: PidRecord };
 
-declare module './registry.ts' {
+declare module './types.ts' {
   interface FaultSpecs {
     kill: KillSpec;
     pause: PauseSpec;

@@ -7,7 +7,7 @@ import { FaultNotInEffect } from './types.ts';
 export type ProxyDownSpec = { type: 'proxy-down'; proxies: string[] };
 type DownUndo = { type: 'proxy-down'; proxies: string[] };
 
-declare module './registry.ts' {
+declare module './types.ts' {
   interface FaultSpecs {
     'proxy-down': ProxyDownSpec;
   }

@@ -30,7 +30,7 @@ import { FaultNotInEffect } from './types.ts';
 export type RedisMasterCrashSpec = { type: 'redis-master-crash'; awaitPromotion: boolean };
 type CrashUndo = { type: 'redis-master-crash'; record: PidRecord };
 
-declare module './registry.ts' {
+declare module './types.ts' {
   interface FaultSpecs {
     'redis-master-crash': RedisMasterCrashSpec;
   }

@@ -1,22 +1,18 @@
 import type { FieldReader } from '../../lib/index.ts';
-import type { BlastRadius, DrillTargets, FaultKind, Undo } from './types.ts';
+import type { BlastRadius, DrillTargets, FaultKind, FaultSpec, FaultSpecs, FaultType, Undo } from './types.ts';
+
+export type { FaultSpec, FaultSpecs, FaultType };
 
 // The fault kinds, each registered by its own file (drills/faults/<kind>.ts calls
 // registerFault at import; drills/faults/index.ts imports every kind file), in the manner
 // of Toxiproxy's toxics/*.go. A kind file also declares its drill-file spec into
-// FaultSpecs (TypeScript declaration merging), so FaultSpec is the union of what the
+// FaultSpecs in types.ts (TypeScript declaration merging), so FaultSpec is the union of what the
 // kinds declare and the compiler still narrows on `spec.type`:
 //
-//   declare module './registry.ts' {
+//   declare module './types.ts' {
 //     interface FaultSpecs { toxic: ToxicSpec }   // key = the spec's `type`
 //   }
 
-/** type -> spec, one entry per kind file (augmented there, empty here). */
-export interface FaultSpecs {}
-
-export type FaultType = keyof FaultSpecs;
-/** A validated fault of a drill file: the union of every kind's spec. */
-export type FaultSpec = FaultSpecs[FaultType];
 
 type Registry = { [T in FaultType]?: FaultKind<FaultSpecs[T]> };
 const registry: Registry = {};

@@ -10,7 +10,7 @@ export type ToxicType = (typeof TOXIC_TYPES)[number];
 export type ToxicSpec = { type: 'toxic'; proxy: string; toxic: ToxicType; stream: 'upstream' | 'downstream'; toxicity: number; attributes: Record<string, number> };
 type ToxicUndo = { type: 'toxic'; proxy: string; toxicName: string };
 
-declare module './registry.ts' {
+declare module './types.ts' {
   interface FaultSpecs {
     toxic: ToxicSpec;
   }

@@ -2,7 +2,13 @@ import type { Kafka } from 'kafkajs';
 import type { FieldReader } from '../../lib/index.ts';
 import type { StackContext } from '../../stack/index.ts';
 import type { ToxiproxyApi } from '../../clients/index.ts';
-import type { FaultSpec, FaultType } from './registry.ts';
+
+/** type -> spec, one entry per kind file (augmented there, empty here). */
+export interface FaultSpecs {}
+
+export type FaultType = keyof FaultSpecs;
+/** A validated fault of a drill file: the union of every kind's spec. */
+export type FaultSpec = FaultSpecs[FaultType];
 
 // One fault kind = one file implementing this interface (drills/faults/<kind>.ts): how its
 // drill-file spec is read and validated, and how the fault is applied, confirmed and

@@ -1,9 +1,17 @@
 import type { Ui } from '../../shared/ui.ts';
-import type { LagReport } from './lag.ts';
+import type { GroupLag } from './group-verdict.ts';
 import type { Verdict } from './verdict.ts';
 
 // The terminal view of `ticketctl consumers lag`: per group a headline, its members and
 // the partitions with their verdicts.
+
+/** What `consumers lag` found; its keys are the documented JSON. */
+export interface LagReport {
+  context: string;
+  window: { seconds: number; samples: number };
+  verdict: Verdict;
+  groups: GroupLag[];
+}
 
 export function printLagReport(ui: Ui, r: LagReport): void {
   const c = ui.color;

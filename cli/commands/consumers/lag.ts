@@ -7,7 +7,9 @@ import { ExitError } from '../../shared/exit-code.ts';
 import { resolveOutput } from '../../shared/ui.ts';
 import { describeGroup, groupTopics, sampleOffsets, type GroupDescription, type PartitionKey } from './group-offsets.ts';
 import { judgeGroup, type GroupLag } from './group-verdict.ts';
-import { printLagReport } from './lag-table.ts';
+import { printLagReport, type LagReport } from './lag-table.ts';
+
+export type { LagReport };
 import { worstVerdict, type OffsetSample, type Verdict } from './verdict.ts';
 import type { Globals } from '../../shared/globals.ts';
 
@@ -26,12 +28,6 @@ export interface LagFlags {
 
 export type { GroupLag, PartitionLag } from './group-verdict.ts';
 
-export interface LagReport {
-  context: string;
-  window: { seconds: number; samples: number };
-  verdict: Verdict;
-  groups: GroupLag[];
-}
 
 export async function run(g: Globals, opts: LagFlags): Promise<void> {
   if (opts.group && opts.allGroups) throw new UsageError('--group and --all-groups exclude each other.', 'Pass one group with --group <id>, or every group with --all-groups.');
