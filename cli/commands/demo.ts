@@ -4,7 +4,7 @@ import { run as up } from './stack/up.ts';
 import { run as health } from './health/index.ts';
 import { stackContextOf } from '../../clients/stack-context.ts';
 import { openServiceDb } from '../../clients/service-db-migrating.ts';
-import { seedConcerts } from '../../service/db/seed.ts';
+import { seedConcerts } from '../../service/store/index.ts';
 import { OpsError } from '../../lib/errors.ts';
 import { waitFor } from '../../lib/wait.ts';
 

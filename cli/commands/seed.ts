@@ -2,7 +2,7 @@ import type { Globals } from '../main.ts';
 import { stackContextOf } from '../../clients/stack-context.ts';
 import { openServiceDb } from '../../clients/service-db-migrating.ts';
 import { resolveOutput } from '../shared/ui.ts';
-import { seedConcerts } from '../../service/db/seed.ts';
+import { seedConcerts } from '../../service/store/index.ts';
 import { UsageError } from '../../lib/errors.ts';
 
 function count(name: string, raw: string, min: number, max: number): number {

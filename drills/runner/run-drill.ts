@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { errorMessage } from '../../lib/errors.ts';
 import { delay } from '../../lib/wait.ts';
-import { seedConcerts } from '../../service/db/seed.ts';
+import { seedConcerts } from '../../service/store/index.ts';
 import { TOPICS } from '../../contracts/topics.ts';
 import { revertFaults } from '../cleanup.ts';
 import { appendFaultLog, selfRunner, type InjectRecord } from '../fault-log.ts';

@@ -1,6 +1,6 @@
 import type { Pool, RowDataPacket } from 'mysql2/promise';
 import { request, type Agent } from 'undici';
-import { seedConcerts } from '../../service/db/seed.ts';
+import { seedConcerts } from '../../service/store/index.ts';
 import { cpuBusySince, cpuSnapshot } from './cpu.ts';
 
 // One burst of the hold benchmark: every client sends its POST /holds at the same moment

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Admin } from 'kafkajs';
 import type { Pool, RowDataPacket } from 'mysql2/promise';
 import { request, type Agent } from 'undici';
-import { seedConcerts } from '../../service/db/seed.ts';
+import { seedConcerts } from '../../service/store/index.ts';
 import { consumerLag } from '../../service/refresh-metrics.ts';
 import { cpuBusySince, cpuSnapshot } from './cpu.ts';
 

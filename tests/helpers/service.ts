@@ -3,7 +3,7 @@ import type { Pool, RowDataPacket } from 'mysql2/promise';
 import { Toxiproxy } from 'toxiproxy-node-client';
 import { openServiceDb } from '../../clients/service-db-migrating.ts';
 import { createPool } from '../../service/db/pool.ts';
-import { seedConcerts, type SeededConcert } from '../../service/db/seed.ts';
+import { seedConcerts, type SeededConcert } from '../../service/store/index.ts';
 import { createGatewayClient, type GatewayClient } from '../../service/gateway/client.ts';
 import { DATABASES, DEFAULT_SERVICE_INSTANCES } from '../../contracts/topology.ts';
 import type { StackContext } from '../../stack/components/types.ts';
