@@ -33,8 +33,6 @@ export interface Changed {
   seat: number;
 }
 
-export const NOTHING_CHANGED: Readonly<Changed> = { payment: 0, hold: 0, seat: 0 };
-
 export function toPayment(r: RowDataPacket): Payment {
   return {
     paymentTxId: r.payment_tx_id,
