@@ -1,10 +1,7 @@
-import type { PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
-import { withConnection, withTransaction, type Db } from '../db/connection.ts';
-import { EVENT_TYPES, newEnvelope, type Envelope } from '../../contracts/index.ts';
-import { appendEvent } from '../events/event-store.ts';
+import { withConnection, type Db } from '../db/connection.ts';
+import { EVENT_TYPES, type Envelope } from '../../contracts/index.ts';
 import { TOPICS } from '../../contracts/index.ts';
-import { enqueue } from './outbox.ts';
-import { lockPayment, readPayment, type Payment } from './transactions.ts';
+import { readPayment, recordAttempt, refundAndRelease, settles, wasProcessed, type AttemptOutcome, type EventRecord, type Payment, type SettlementMove } from '../store/index.ts';
 import type { CircuitBreaker } from './breaker.ts';
 import type { RetryPolicy } from './retry-policy.ts';
 import { UnprocessableEventError } from './consumer-errors.ts';
@@ -18,7 +15,8 @@ import { UnprocessableEventError } from './consumer-errors.ts';
 // Idempotency, three layers deep: the gateway charges once per paymentTxId (idempotency
 // key); every outcome is written under the payment row's lock and only from the state it
 // expects (PENDING, attempt not yet recorded); and each event id is recorded in
-// processed_events with its effect, so a redelivered event changes nothing.
+// processed_events with its effect, so a redelivered event changes nothing. The saga
+// decides; the store (service/store/) makes every change and says what it changed.
 
 export interface Charge {
   id: number;
@@ -63,16 +61,6 @@ export function chargeKeyOf(event: Envelope): string {
   return typeof k === 'string' && k.startsWith(`${event.paymentTxId}:`) && k.length <= 100 ? k : event.paymentTxId;
 }
 
-async function alreadyProcessed(conn: PoolConnection, event: Envelope, handler: string): Promise<boolean> {
-  const [rows] = await conn.query<RowDataPacket[]>('SELECT 1 FROM processed_events WHERE event_id = ? AND handler = ?', [event.eventId, handler]);
-  return rows.length > 0;
-}
-
-async function firstDelivery(conn: PoolConnection, event: Envelope, handler: string): Promise<boolean> {
-  const [r] = await conn.query<ResultSetHeader>('INSERT IGNORE INTO processed_events (event_id, handler) VALUES (?, ?)', [event.eventId, handler]);
-  return r.affectedRows === 1;
-}
-
 export function createSaga({ db, gateway, breaker, retry, onOutcome }: SagaDeps): Saga {
   // A plain read decides whether to call the gateway at all; the outcome is written later
   // under the row lock, re-checked there, so no lock is held across the network call.
@@ -85,7 +73,7 @@ export function createSaga({ db, gateway, breaker, retry, onOutcome }: SagaDeps)
     return withConnection(db, async (conn) => {
       const payment = await readPayment(conn, event.paymentTxId);
       if (!payment) throw new UnprocessableEventError(`payment ${event.paymentTxId} does not exist`);
-      return { payment, processed: await alreadyProcessed(conn, event, handler) };
+      return { payment, processed: await wasProcessed(conn, { eventId: event.eventId, handler }) };
     });
   }
 
@@ -100,32 +88,23 @@ export function createSaga({ db, gateway, breaker, retry, onOutcome }: SagaDeps)
     } catch (err) {
       error = err;
     }
-    return withTransaction(db, async (conn) => {
-      const p = await lockPayment(conn, event.paymentTxId);
-      if (!p || p.status !== 'PENDING' || event.attempt <= p.attempts || !(await firstDelivery(conn, event, topic))) return 'skipped';
-      if (charge?.status === 'CHARGED') {
-        await conn.query("UPDATE payment_transactions SET status = 'SUCCESS', attempts = ?, gateway_charge_id = ? WHERE payment_tx_id = ?", [event.attempt, charge.id, p.paymentTxId]);
-        await conn.query("UPDATE holds SET status = 'PAID' WHERE id = ? AND status = 'ACTIVE'", [p.holdId]);
-        await conn.query("UPDATE seats SET status = 'SOLD' WHERE id = ? AND hold_id = ?", [p.seatId, p.holdId]);
-        const done = newEnvelope(EVENT_TYPES.paymentSucceeded, p.paymentTxId, event.attempt, { chargeId: charge.id, seatId: p.seatId, holdId: p.holdId });
-        await appendEvent(conn, p.paymentTxId, done.type, done.data);
-        await enqueue(conn, TOPICS.paymentSuccess, done);
-        return 'succeeded';
-      }
-      const reason = charge?.status === 'DECLINED' ? 'CARD_DECLINED' : describe(error);
-      const decision = charge?.status === 'DECLINED' ? ({ action: 'give-up', reason: 'not-retriable' } as const) : retry.decide({ attempt: event.attempt, error });
-      await conn.query('UPDATE payment_transactions SET attempts = ?, failure_reason = ? WHERE payment_tx_id = ?', [event.attempt, reason.slice(0, 500), p.paymentTxId]);
-      if (decision.action === 'retry') {
-        const next = newEnvelope(EVENT_TYPES.paymentRetryScheduled, p.paymentTxId, decision.nextAttempt, { delayMs: decision.delayMs, lastError: reason, ...(chargeKey === p.paymentTxId ? {} : { chargeKey }) });
-        await appendEvent(conn, p.paymentTxId, next.type, next.data);
-        await enqueue(conn, TOPICS.paymentRetry, next, decision.delayMs);
-        return 'retry-scheduled';
-      }
-      const why = decision.reason === 'circuit-open' ? 'Circuit breaker open' : reason;
-      const failed = newEnvelope(EVENT_TYPES.paymentFailed, p.paymentTxId, event.attempt, { reason: why, giveUp: decision.reason });
-      await enqueue(conn, TOPICS.paymentFailure, failed);
-      return 'failed';
-    });
+    // Under the row lock, only if still PENDING, this attempt unrecorded, the event new.
+    // Which of the store's counts to act on is issue #10; today they are not read.
+    const r = await recordAttempt(db, { paymentTxId: event.paymentTxId, attempt: event.attempt, marker: { eventId: event.eventId, handler: topic } }, (p) => decideAttempt(p, event, chargeKey, charge, error));
+    if (!r.recorded) return 'skipped';
+    return r.outcome.kind === 'charged' ? 'succeeded' : r.outcome.kind === 'retry' ? 'retry-scheduled' : 'failed';
+  }
+
+  /** What a charge attempt came to; runs under the payment's lock (the retry mode is read there). */
+  function decideAttempt(p: Payment, event: Envelope, chargeKey: string, charge: Charge | undefined, error: unknown): AttemptOutcome {
+    if (charge?.status === 'CHARGED') return { kind: 'charged', chargeId: charge.id };
+    const reason = charge?.status === 'DECLINED' ? 'CARD_DECLINED' : describe(error);
+    const decision = charge?.status === 'DECLINED' ? ({ action: 'give-up', reason: 'not-retriable' } as const) : retry.decide({ attempt: event.attempt, error });
+    if (decision.action === 'retry') {
+      return { kind: 'retry', reason, nextAttempt: decision.nextAttempt, delayMs: decision.delayMs, ...(chargeKey === p.paymentTxId ? {} : { chargeKey }) };
+    }
+    const why = decision.reason === 'circuit-open' ? 'Circuit breaker open' : reason;
+    return { kind: 'give-up', reason, failure: { reason: why, giveUp: decision.reason } };
   }
 
   /**
@@ -143,48 +122,42 @@ export function createSaga({ db, gateway, breaker, retry, onOutcome }: SagaDeps)
     return refunded;
   }
 
-  interface Settlement {
-    /** The status the payment must be in for this event to act. */
-    from: 'PENDING' | 'SUCCESS';
-    to: 'FAILED' | 'CANCELLED';
-    holdStatus: 'RELEASED' | 'CANCELLED';
+  interface SagaSettlement {
+    move: Extract<SettlementMove, 'compensate' | 'cancel'>;
     outcome: Outcome;
     /** The event-store record of the change (before the refund record, if any). */
-    record: (refunded: number[], failureReason: string | undefined) => { type: typeof EVENT_TYPES.paymentFailed | typeof EVENT_TYPES.paymentCancelled; data: Record<string, unknown> };
+    record: (refunded: number[], failureReason: string | undefined) => EventRecord;
     refundReason: 'compensation' | 'cancellation';
     /** Why it failed, from the event or else what the last attempt recorded. */
     failureReason?: (p: Payment) => string;
   }
 
   /**
-   * Compensation and cancellation are one move: refund whatever the gateway charged, then,
-   * under the payment's lock and only from the expected status, record the final status
-   * and free the seat.
+   * Compensation and cancellation are the store's refund-and-release: refund whatever the
+   * gateway charged, then, under the payment's lock and only from the move's status, the
+   * final status, the hold and seat released, the event-store records.
    */
-  async function refundAndRelease(topic: string, event: Envelope, s: Settlement): Promise<Outcome> {
+  async function settle(topic: string, event: Envelope, s: SagaSettlement): Promise<Outcome> {
     // A redelivered failure event of an earlier round must not refund a reprocessed round's charge.
     const { payment: before, processed } = await load(event, topic);
-    if (before.status !== s.from || processed) return 'skipped';
-    const refunded = await refundAll(event.paymentTxId);
-    return withTransaction(db, async (conn) => {
-      const p = await lockPayment(conn, event.paymentTxId);
-      if (!p || p.status !== s.from || !(await firstDelivery(conn, event, topic))) return 'skipped';
-      const reason = s.failureReason?.(p);
-      if (reason === undefined) await conn.query('UPDATE payment_transactions SET status = ? WHERE payment_tx_id = ?', [s.to, p.paymentTxId]);
-      else await conn.query('UPDATE payment_transactions SET status = ?, failure_reason = ? WHERE payment_tx_id = ?', [s.to, reason.slice(0, 500), p.paymentTxId]);
-      await releaseSeat(conn, p, s.holdStatus);
-      const record = s.record(refunded, reason);
-      await appendEvent(conn, p.paymentTxId, record.type, record.data);
-      if (refunded.length) await appendEvent(conn, p.paymentTxId, EVENT_TYPES.paymentRefunded, { chargeIds: refunded, reason: s.refundReason });
-      return s.outcome;
-    });
+    if (!settles(s.move, before.status) || processed) return 'skipped';
+    // The counts of what changed (r.result.changed) are not acted on today: issue #10.
+    const r = await refundAndRelease(db, () => refundAll(event.paymentTxId), (refunded) => ({
+      paymentTxId: event.paymentTxId,
+      move: s.move,
+      marker: { eventId: event.eventId, handler: topic },
+      ...(s.failureReason ? { failureReason: s.failureReason } : {}),
+      records: (_p, reason) => [
+        s.record(refunded, reason),
+        ...(refunded.length ? [{ type: EVENT_TYPES.paymentRefunded, data: { chargeIds: refunded, reason: s.refundReason } }] : []),
+      ],
+    }));
+    return r.result.settled ? s.outcome : 'skipped';
   }
 
   function compensate(topic: string, event: Envelope): Promise<Outcome> {
-    return refundAndRelease(topic, event, {
-      from: 'PENDING',
-      to: 'FAILED',
-      holdStatus: 'RELEASED',
+    return settle(topic, event, {
+      move: 'compensate',
       outcome: 'compensated',
       failureReason: (p) => String(event.data.reason ?? p.failureReason ?? 'failed'),
       record: (refunded, reason) => ({ type: EVENT_TYPES.paymentFailed, data: { reason, refundedCharges: refunded } }),
@@ -193,10 +166,8 @@ export function createSaga({ db, gateway, breaker, retry, onOutcome }: SagaDeps)
   }
 
   function cancel(topic: string, event: Envelope): Promise<Outcome> {
-    return refundAndRelease(topic, event, {
-      from: 'SUCCESS',
-      to: 'CANCELLED',
-      holdStatus: 'CANCELLED',
+    return settle(topic, event, {
+      move: 'cancel',
       outcome: 'cancelled',
       record: (refunded) => ({ type: EVENT_TYPES.paymentCancelled, data: { refundedCharges: refunded } }),
       refundReason: 'cancellation',
@@ -214,11 +185,6 @@ export function createSaga({ db, gateway, breaker, retry, onOutcome }: SagaDeps)
       return outcome;
     },
   };
-}
-
-async function releaseSeat(conn: PoolConnection, p: Payment, holdStatus: 'RELEASED' | 'CANCELLED'): Promise<void> {
-  await conn.query("UPDATE holds SET status = ? WHERE id = ? AND status IN ('ACTIVE', 'PAID')", [holdStatus, p.holdId]);
-  await conn.query("UPDATE seats SET status = 'AVAILABLE', hold_id = NULL WHERE id = ? AND hold_id = ?", [p.seatId, p.holdId]);
 }
 
 function describe(err: unknown): string {

@@ -1,30 +1,15 @@
 import { createHash } from 'node:crypto';
-import type { PoolConnection, RowDataPacket } from 'mysql2/promise';
+import type { RowDataPacket } from 'mysql2/promise';
 import { withConnection, withTransaction, type Db } from '../db/connection.ts';
 import { badRequest, conflict, notFound, ServiceError } from '../errors.ts';
-import { EVENT_TYPES, newEnvelope } from '../../contracts/index.ts';
-import { appendEvent } from '../events/event-store.ts';
-import { TOPICS } from '../../contracts/index.ts';
-import { enqueue } from './outbox.ts';
+import { lockPayment, readPayment, recordCancelRequested, recordPaymentRequested, type Payment } from '../store/index.ts';
 
 // Payment requests (report 1 and 2.0.1 #3). A request is stored PENDING together with its
 // payment.try event in one transaction and answered at once; the saga does the rest. The
-// client-chosen paymentTxId makes the request idempotent.
+// client-chosen paymentTxId makes the request idempotent. The checks are here; the rows are
+// written by the store (service/store/).
 
-export type PaymentStatus = 'PENDING' | 'SUCCESS' | 'FAILED' | 'CANCELLED' | 'REFUNDED';
-
-export interface Payment {
-  paymentTxId: string;
-  userId: string;
-  seatId: number;
-  holdId: string;
-  amount: number;
-  status: PaymentStatus;
-  attempts: number;
-  failureReason: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
+export type { Payment, PaymentStatus } from '../store/index.ts';
 
 export interface PaymentRequest {
   paymentTxId: string;
@@ -42,33 +27,6 @@ export interface Payments {
 
 export function requestHash(req: PaymentRequest): string {
   return createHash('sha256').update(JSON.stringify([req.holdId, req.userId, req.amount])).digest('hex');
-}
-
-export function toPayment(r: RowDataPacket): Payment {
-  return {
-    paymentTxId: r.payment_tx_id,
-    userId: r.user_id,
-    seatId: Number(r.seat_id),
-    holdId: r.hold_id,
-    amount: Number(r.amount),
-    status: r.status,
-    attempts: Number(r.attempts),
-    failureReason: r.failure_reason ?? null,
-    createdAt: new Date(r.created_at).toISOString(),
-    updatedAt: new Date(r.updated_at).toISOString(),
-  };
-}
-
-/** The payment as it stands, without a lock: for answers and for deciding whether to act. */
-export async function readPayment(conn: PoolConnection, paymentTxId: string): Promise<Payment | undefined> {
-  const [rows] = await conn.query<RowDataPacket[]>('SELECT * FROM payment_transactions WHERE payment_tx_id = ?', [paymentTxId]);
-  return rows[0] ? toPayment(rows[0]) : undefined;
-}
-
-/** The payment with its row locked until the caller's transaction ends: for changing it. */
-export async function lockPayment(conn: PoolConnection, paymentTxId: string): Promise<Payment | undefined> {
-  const [rows] = await conn.query<RowDataPacket[]>('SELECT * FROM payment_transactions WHERE payment_tx_id = ? FOR UPDATE', [paymentTxId]);
-  return rows[0] ? toPayment(rows[0]) : undefined;
 }
 
 export function createPayments({ db }: { db: Db }): Payments {
@@ -93,13 +51,8 @@ export function createPayments({ db }: { db: Db }): Payments {
       if (hold.user_id !== req.userId) throw conflict(`Hold ${req.holdId} belongs to another user.`, 'HOLD_NOT_YOURS', 'userId');
       if (hold.status !== 'ACTIVE' || Number(hold.expired) === 1) throw conflict(`Hold ${req.holdId} is ${hold.status === 'ACTIVE' ? 'EXPIRED' : hold.status}; hold the seat again.`, 'HOLD_NOT_ACTIVE', 'holdId');
       if (Number(hold.price) !== req.amount) throw badRequest('amount', `amount must be the seat's price, ${hold.price}.`, 'AMOUNT_MISMATCH');
-      await conn.query(
-        "INSERT INTO payment_transactions (payment_tx_id, user_id, seat_id, hold_id, amount, status, request_hash) VALUES (?, ?, ?, ?, ?, 'PENDING', ?)",
-        [req.paymentTxId, req.userId, hold.seat_id, req.holdId, req.amount, requestHash(req)],
-      );
-      const event = newEnvelope(EVENT_TYPES.paymentRequested, req.paymentTxId, 1, { holdId: req.holdId, seatId: Number(hold.seat_id), userId: req.userId, amount: req.amount });
-      await appendEvent(conn, req.paymentTxId, event.type, event.data);
-      await enqueue(conn, TOPICS.paymentTry, event);
+      // Inserts exactly one row or throws (ER_DUP_ENTRY, mapped below), so its count is not read.
+      await recordPaymentRequested(conn, { paymentTxId: req.paymentTxId, userId: req.userId, seatId: Number(hold.seat_id), holdId: req.holdId, amount: req.amount, requestHash: requestHash(req) });
       return { payment: (await lockPayment(conn, req.paymentTxId))!, replayed: false };
     });
   }
@@ -130,9 +83,7 @@ export function createPayments({ db }: { db: Db }): Payments {
         if (!p) throw notFound('Payment', paymentTxId, 'PAYMENT_NOT_FOUND');
         if (p.userId !== userId) throw conflict(`Payment ${paymentTxId} belongs to another user.`, 'PAYMENT_NOT_YOURS', 'userId');
         if (p.status !== 'SUCCESS') throw conflict(`Only a successful payment can be cancelled; this one is ${p.status}.`, 'NOT_CANCELLABLE');
-        const event = newEnvelope(EVENT_TYPES.paymentCancelRequested, paymentTxId, p.attempts, { userId });
-        await appendEvent(conn, paymentTxId, event.type, event.data);
-        await enqueue(conn, TOPICS.paymentCancel, event);
+        await recordCancelRequested(conn, p, userId);
         return p;
       });
     },

@@ -1,7 +1,8 @@
 import { delay } from '../../lib/index.ts';
 
 // Holds expire; this loop releases them (report 2.0.1 scenario A: a seat must never stay
-// locked forever). Every instance runs one; SKIP LOCKED lets them share the work.
+// locked forever). Every instance runs one; SKIP LOCKED lets them share the work. The
+// rows change in the store (service/store/holds.ts expireHolds, move expireHold).
 
 export interface Sweeper {
   start(): void;

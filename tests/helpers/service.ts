@@ -1,7 +1,7 @@
 import { after } from 'node:test';
 import type { Pool, RowDataPacket } from 'mysql2/promise';
 import { localServiceDb, openServiceDb } from '../../clients/service-db.ts';
-import { seedConcerts, type SeededConcert } from '../../service/db/seed.ts';
+import { seedConcerts, type SeededConcert } from '../../service/store/index.ts';
 import type { GatewayClient } from '../../service/gateway/client.ts';
 import { DEFAULT_SERVICE_INSTANCES } from '../../contracts/topology.ts';
 import type { StackContext } from '../../stack/components/types.ts';

@@ -1,10 +1,8 @@
 import type { Pool } from 'mysql2/promise';
 import { OpsError, errorMessage } from '../../../lib/index.ts';
-import { withTransaction } from '../../../service/index.ts';
 import { EVENT_TYPES } from '../../../contracts/index.ts';
-import { appendEvent } from '../../../service/index.ts';
 import type { GatewayClient } from '../../../service/index.ts';
-import { lockPayment } from '../../../service/index.ts';
+import { refundAndRelease } from '../../../service/index.ts';
 import { runMutation, type MutationFlags } from '../../shared/mutation.ts';
 import { readDuplicateReport } from './duplicate-sources.ts';
 import { DEFAULT_DUPLICATE_WINDOW, windowArgs, type WindowFlags } from './duplicates.ts';
@@ -12,15 +10,16 @@ import { DUPLICATE_REFUND_REASON, ORPHAN_REFUND_REASON, refundPlan, type Duplica
 import { withServiceDb } from '../../../clients/index.ts';
 import { gatewayFor } from '../../../clients/index.ts';
 import { parseWindow, windowJson } from '../../shared/time-window.ts';
-import type { Globals } from '../../shared/globals.ts';
+import { type Globals } from '../../shared/globals.ts';
 
-// `ticketctl payments refund-duplicates` (report 4.3.1, the fix). In the saga's order for a
-// refund (service/payments/saga.ts refundAndRelease): the money first, through the gateway
-// with a key derived from the payment, then, under the payment's row lock and only from
-// SUCCESS, the row marked REFUNDED and PaymentRefunded appended to the event store. A crash
-// in between leaves the row SUCCESS, so a rerun plans it again and the refund replays.
-// The saga publishes no Kafka event for refunds (they live in the event store), so neither
-// does this command.
+// `ticketctl payments refund-duplicates` (report 4.3.1, the fix). The same refund-and-release
+// steps as the saga's compensation (service/store/refund-and-release.ts, move
+// refundDuplicate): the money first, through the gateway with a key derived from the
+// payment, then, under the payment's row lock and only from SUCCESS, the row marked
+// REFUNDED and PaymentRefunded appended to the event store; the hold and seat stay with the
+// kept payment. A crash in between leaves the row SUCCESS, so a rerun plans it again and
+// the refund replays. The saga publishes no Kafka event for refunds (they live in the event
+// store), so neither does this command.
 
 export interface RefundFlags extends WindowFlags, MutationFlags {
   includeOrphans?: boolean;
@@ -61,19 +60,25 @@ async function applyRefunds(g: Globals, pool: Pool, gateway: GatewayClient, dupl
   const db = { pool, acquireTimeoutMs: 5000 };
   const outcome: RefundOutcome = { refunded: [], orphansRefunded: [] };
   for (const d of duplicates) {
-    const refundIds: number[] = [];
-    for (const r of d.refunds) {
-      const answer = await g.ui.progress.step(`refund charge ${r.chargeId} of ${d.paymentTxId}`, () => refundOrExplain(gateway, { idempotencyKey: r.idempotencyKey, chargeId: r.chargeId, reason: DUPLICATE_REFUND_REASON }));
-      refundIds.push(answer.id);
-    }
     const chargeIds = [...d.alreadyRefunded, ...d.refunds.map((r) => r.chargeId)];
-    const marked = await withTransaction(db, async (conn) => {
-      const p = await lockPayment(conn, d.paymentTxId);
-      if (!p || p.status !== 'SUCCESS') return p?.status ?? 'missing';
-      await conn.query("UPDATE payment_transactions SET status = 'REFUNDED' WHERE payment_tx_id = ?", [d.paymentTxId]);
-      await appendEvent(conn, d.paymentTxId, EVENT_TYPES.paymentRefunded, { chargeIds, refundIds, reason: 'duplicate', keptPaymentTxId: d.keptPaymentTxId, by: 'ticketctl payments refund-duplicates' });
-      return 'REFUNDED';
-    });
+    const { refunded: refundIds, result } = await refundAndRelease(
+      db,
+      async () => {
+        const ids: number[] = [];
+        for (const r of d.refunds) {
+          const answer = await g.ui.progress.step(`refund charge ${r.chargeId} of ${d.paymentTxId}`, () => refundOrExplain(gateway, { idempotencyKey: r.idempotencyKey, chargeId: r.chargeId, reason: DUPLICATE_REFUND_REASON }));
+          ids.push(answer.id);
+        }
+        return ids;
+      },
+      (ids) => ({
+        paymentTxId: d.paymentTxId,
+        move: 'refundDuplicate',
+        records: () => [{ type: EVENT_TYPES.paymentRefunded, data: { chargeIds, refundIds: ids, reason: 'duplicate', keptPaymentTxId: d.keptPaymentTxId, by: 'ticketctl payments refund-duplicates' } }],
+      }),
+    );
+    // result.changed.payment is not read today (the row is locked and checked first): issue #10.
+    const marked = result.settled ? 'REFUNDED' : (result.status ?? 'missing');
     outcome.refunded.push({ paymentTxId: d.paymentTxId, chargeIds, refundIds, marked: marked === 'REFUNDED', note: marked === 'REFUNDED' ? null : `its status changed to ${marked} meanwhile; left as it is` });
   }
   for (const o of orphans) {

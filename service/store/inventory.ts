@@ -1,7 +1,9 @@
 import type { Pool, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
+import { MOVES, SEAT } from './state-machine.ts';
 
 // Concerts and seats for demos, tests and drills: N concerts of M seats, labelled by row
-// and number (A-1 ... A-20, B-1 ...), all AVAILABLE at one price.
+// and number (A-1 ... A-20, B-1 ...), all AVAILABLE at one price. New rows only: an
+// existing seat changes state only through the moves of state-machine.ts.
 
 export interface SeedOptions {
   concerts: number;
@@ -32,8 +34,8 @@ export async function seedConcerts(pool: Pool, o: SeedOptions): Promise<SeededCo
       const [res] = await conn.query<ResultSetHeader>('INSERT INTO concerts (name, starts_at) VALUES (?, NOW(3) + INTERVAL 30 DAY)', [`${o.namePrefix ?? 'Concert'} ${Date.now().toString(36)}-${c + 1}`]);
       const concertId = res.insertId;
       for (let start = 0; start < o.seatsPerConcert; start += 1000) {
-        const rows = Array.from({ length: Math.min(1000, o.seatsPerConcert - start) }, (_, k) => [concertId, seatLabel(start + k), o.price]);
-        await conn.query('INSERT INTO seats (concert_id, label, price) VALUES ?', [rows]);
+        const rows = Array.from({ length: Math.min(1000, o.seatsPerConcert - start) }, (_, k) => [concertId, seatLabel(start + k), o.price, SEAT[MOVES.addSeats.seat].to]);
+        await conn.query('INSERT INTO seats (concert_id, label, price, status) VALUES ?', [rows]);
       }
       const [ids] = await conn.query<RowDataPacket[]>('SELECT id FROM seats WHERE concert_id = ? ORDER BY id', [concertId]);
       const seatIds = ids.map((r) => Number(r.id));

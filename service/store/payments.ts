@@ -1,0 +1,111 @@
+import type { PoolConnection } from 'mysql2/promise';
+import { withTransaction, type Db } from '../db/connection.ts';
+import { EVENT_TYPES, newEnvelope } from '../../contracts/index.ts';
+import { TOPICS } from '../../contracts/index.ts';
+import { appendEvent } from './event-store.ts';
+import { enqueue } from './outbox.ts';
+import { markFirstDelivery, type ProcessedMarker } from './processed-events.ts';
+import { lockPayment, write, type Changed, type Payment } from './rows.ts';
+import { HOLD, MOVES, PAYMENT, SEAT, applies, fromStates } from './state-machine.ts';
+
+// A payment from intake to the outcome of each charge attempt (moves requestPayment,
+// charged, chargeFailed). Every change commits with the event-store record and the outbox
+// row that announce it, so an event is published if and only if its change happened.
+
+export interface PaymentRow {
+  paymentTxId: string;
+  userId: string;
+  seatId: number;
+  holdId: string;
+  amount: number;
+  requestHash: string;
+}
+
+/**
+ * Move requestPayment, in the caller's transaction (intake has checked the hold under its
+ * row lock): the PENDING row, PaymentRequested and the payment.try outbox row. A second
+ * request with the same paymentTxId, or a second live payment of the hold, is ER_DUP_ENTRY.
+ */
+export async function recordPaymentRequested(conn: PoolConnection, r: PaymentRow): Promise<Changed> {
+  const t = PAYMENT[MOVES.requestPayment.payment];
+  const payment = await write(conn, 'INSERT INTO payment_transactions (payment_tx_id, user_id, seat_id, hold_id, amount, status, request_hash) VALUES (?, ?, ?, ?, ?, ?, ?)', [r.paymentTxId, r.userId, r.seatId, r.holdId, r.amount, t.to, r.requestHash]);
+  const event = newEnvelope(EVENT_TYPES.paymentRequested, r.paymentTxId, 1, { holdId: r.holdId, seatId: r.seatId, userId: r.userId, amount: r.amount });
+  await appendEvent(conn, r.paymentTxId, event.type, event.data);
+  await enqueue(conn, TOPICS.paymentTry, event);
+  return { payment, hold: 0, seat: 0 };
+}
+
+/**
+ * A cancellation request of a SUCCESS payment, in the caller's transaction with the payment
+ * locked: no status changes here (the saga's payment.cancel does it), only the
+ * PaymentCancelRequested record and the payment.cancel outbox row.
+ */
+export async function recordCancelRequested(conn: PoolConnection, p: Payment, userId: string): Promise<void> {
+  const event = newEnvelope(EVENT_TYPES.paymentCancelRequested, p.paymentTxId, p.attempts, { userId });
+  await appendEvent(conn, p.paymentTxId, event.type, event.data);
+  await enqueue(conn, TOPICS.paymentCancel, event);
+}
+
+/** What one charge attempt came to, as the saga decided it. */
+export type AttemptOutcome =
+  | { kind: 'charged'; chargeId: number }
+  /** Retriable: payment.retry is due after delayMs; chargeKey rides along when it is not the paymentTxId. */
+  | { kind: 'retry'; reason: string; nextAttempt: number; delayMs: number; chargeKey?: string }
+  /** Declined, retries exhausted or breaker open: payment.failure (compensation does the rest). */
+  | { kind: 'give-up'; reason: string; failure: { reason: string; giveUp: string } };
+
+export interface AttemptRecord {
+  paymentTxId: string;
+  attempt: number;
+  marker: ProcessedMarker;
+}
+
+export type AttemptRecorded = { recorded: false } | { recorded: true; payment: Payment; outcome: AttemptOutcome; changed: Changed };
+
+/**
+ * Records the outcome of charge attempt `a.attempt` in one transaction, under the payment's
+ * row lock and only from the state it expects: PENDING, this attempt not yet recorded, and
+ * the event's processed marker new. `decide` runs there, after those checks. Otherwise
+ * nothing changes ({recorded: false}: a redelivery or a late duplicate).
+ */
+export async function recordAttempt(db: Db, a: AttemptRecord, decide: (p: Payment) => AttemptOutcome): Promise<AttemptRecorded> {
+  return withTransaction(db, async (conn) => {
+    const p = await lockPayment(conn, a.paymentTxId);
+    // charged and chargeFailed start from the same state.
+    const expected = p !== undefined && applies(PAYMENT[MOVES.charged.payment], p.status) && applies(PAYMENT[MOVES.chargeFailed.payment], p.status);
+    if (!p || !expected || a.attempt <= p.attempts || !(await markFirstDelivery(conn, a.marker))) return { recorded: false };
+    const outcome = decide(p);
+    const changed = outcome.kind === 'charged' ? await recordCharged(conn, p, a.attempt, outcome.chargeId) : await recordFailedAttempt(conn, p, a.attempt, outcome);
+    return { recorded: true, payment: p, outcome, changed };
+  });
+}
+
+/** Move charged: SUCCESS, the hold PAID, the seat SOLD, PaymentSucceeded and payment.success. */
+async function recordCharged(conn: PoolConnection, p: Payment, attempt: number, chargeId: number): Promise<Changed> {
+  const pay = PAYMENT[MOVES.charged.payment];
+  const hold = HOLD[MOVES.charged.hold];
+  const seat = SEAT[MOVES.charged.seat];
+  const payment = await write(conn, 'UPDATE payment_transactions SET status = ?, attempts = ?, gateway_charge_id = ? WHERE payment_tx_id = ? AND status IN (?)', [pay.to, attempt, chargeId, p.paymentTxId, fromStates(pay)]);
+  const holds = await write(conn, 'UPDATE holds SET status = ? WHERE id = ? AND status IN (?)', [hold.to, p.holdId, fromStates(hold)]);
+  const seats = await write(conn, 'UPDATE seats SET status = ? WHERE id = ? AND hold_id = ? AND status IN (?)', [seat.to, p.seatId, p.holdId, fromStates(seat)]);
+  const done = newEnvelope(EVENT_TYPES.paymentSucceeded, p.paymentTxId, attempt, { chargeId, seatId: p.seatId, holdId: p.holdId });
+  await appendEvent(conn, p.paymentTxId, done.type, done.data);
+  await enqueue(conn, TOPICS.paymentSuccess, done);
+  return { payment, hold: holds, seat: seats };
+}
+
+/** Move chargeFailed: attempts and failure_reason recorded, then the retry scheduled or payment.failure sent. */
+async function recordFailedAttempt(conn: PoolConnection, p: Payment, attempt: number, o: Exclude<AttemptOutcome, { kind: 'charged' }>): Promise<Changed> {
+  const t = PAYMENT[MOVES.chargeFailed.payment];
+  const payment = await write(conn, 'UPDATE payment_transactions SET attempts = ?, failure_reason = ? WHERE payment_tx_id = ? AND status IN (?)', [attempt, o.reason.slice(0, 500), p.paymentTxId, fromStates(t)]);
+  if (o.kind === 'retry') {
+    const next = newEnvelope(EVENT_TYPES.paymentRetryScheduled, p.paymentTxId, o.nextAttempt, { delayMs: o.delayMs, lastError: o.reason, ...(o.chargeKey === undefined ? {} : { chargeKey: o.chargeKey }) });
+    await appendEvent(conn, p.paymentTxId, next.type, next.data);
+    await enqueue(conn, TOPICS.paymentRetry, next, o.delayMs);
+  } else {
+    // No event-store record yet: compensation records PaymentFailed when it settles the payment.
+    const failed = newEnvelope(EVENT_TYPES.paymentFailed, p.paymentTxId, attempt, { reason: o.failure.reason, giveUp: o.failure.giveUp });
+    await enqueue(conn, TOPICS.paymentFailure, failed);
+  }
+  return { payment, hold: 0, seat: 0 };
+}
