@@ -1,5 +1,5 @@
+import { createRequire } from 'node:module';
 import { Chalk, type ChalkInstance } from 'chalk';
-import stringWidth from 'string-width';
 import type { Progress } from '../../lib/progress.ts';
 
 // Everything that touches the terminal: colour, tables, progress, prompts. Commands print
@@ -68,14 +68,26 @@ export function createUi(options: UiOptions = {}): Ui {
   };
 }
 
-/**
- * Pads columns to their widest cell, measured in terminal columns (string-width): colour
- * codes count 0, CJK and emoji 2, combining marks 0, so wide characters stay aligned.
- */
+// string-width compiles large Unicode-property regexes as it loads (0.1-0.3 s on this shared
+// machine), which `--help` and ASCII-only tables must not pay: it is loaded on the first text
+// that is not plain ASCII (require() of an ES module, synchronous on Node 24).
+const requireLazily = createRequire(import.meta.url);
+let stringWidth: ((text: string) => number) | undefined;
+const SGR = /\x1b\[[0-9;]*m/g;
+
+/** Terminal columns a text takes: colour codes 0, CJK and emoji 2, combining marks 0 (string-width). */
+export function textWidth(text: string): number {
+  const plain = text.replace(SGR, '');
+  if (/^[\x20-\x7e]*$/.test(plain)) return plain.length;
+  stringWidth ??= (requireLazily('string-width') as typeof import('string-width')).default;
+  return stringWidth(text);
+}
+
+/** Pads columns to their widest cell, measured in terminal columns, so wide characters stay aligned. */
 export function renderTable(columns: string[], rows: string[][]): string[] {
-  const widths = columns.map((c, i) => Math.max(stringWidth(c), ...rows.map((r) => stringWidth(r[i] ?? ''))));
+  const widths = columns.map((c, i) => Math.max(textWidth(c), ...rows.map((r) => textWidth(r[i] ?? ''))));
   const line = (cells: string[]) =>
-    cells.map((cell, i) => (i === cells.length - 1 ? cell : cell + ' '.repeat(widths[i]! - stringWidth(cell)))).join('  ').trimEnd();
+    cells.map((cell, i) => (i === cells.length - 1 ? cell : cell + ' '.repeat(widths[i]! - textWidth(cell)))).join('  ').trimEnd();
   return [line(columns), ...rows.map(line)];
 }
 
@@ -83,11 +95,11 @@ const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '
 
 /** Cuts plain text to at most `max` terminal columns, whole characters only, marking the cut with '…'. */
 export function fitWidth(text: string, max: number): string {
-  if (stringWidth(text) <= max) return text;
+  if (textWidth(text) <= max) return text;
   let out = '';
   let width = 0;
   for (const { segment } of new Intl.Segmenter().segment(text)) {
-    const w = stringWidth(segment);
+    const w = textWidth(segment);
     if (width + w > max - 1) break;
     out += segment;
     width += w;
@@ -118,7 +130,7 @@ function createProgress(mode: 'spinner' | 'plain' | 'off', stream: NodeJS.WriteS
         let i = 0;
         const draw = () => {
           const time = secs(t0);
-          const room = (stream.columns || 80) - 1 - stringWidth(`${FRAMES[0]}  ${time}`);
+          const room = (stream.columns || 80) - 1 - `x  ${time}`.length; // a frame is one column
           stream.write(`\r\x1b[2K${c.cyan(FRAMES[i++ % FRAMES.length])} ${fitWidth(title, Math.max(room, 1))} ${c.dim(time)}`);
         };
         spinning = true;
