@@ -9,7 +9,5 @@ export type { GatewayClient } from './gateway/client.ts';
 export { DEFAULT_KNOBS } from './gateway/knobs.ts';
 export { CONSUMER_PROFILES } from './payments/consumer.ts';
 export type { ConsumerProfile } from './payments/consumer.ts';
-
 export { consumerLag } from './refresh-metrics.ts';
-export { refundAndRelease, revivePayment } from './store/index.ts';
-export { seedConcerts } from './store/index.ts';
+export { refundAndRelease, revivePayment, seedConcerts } from './store/index.ts';

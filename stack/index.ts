@@ -10,7 +10,6 @@ export { createServiceComponent } from './components/service.ts';
 export type { StackContext } from './components/types.ts';
 export { createStackContext } from './context.ts';
 export { stackDown } from './down.ts';
-
 export { brokerApiVersions, describeQuorumStatus, electPreferredLeadersFor } from './exec/kafka-tools.ts';
 export type { KafkaToolsEnv } from './exec/kafka-tools.ts';
 export { findExecutable } from './exec/which.ts';

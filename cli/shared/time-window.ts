@@ -2,7 +2,9 @@ import { UsageError } from '../../lib/index.ts';
 
 // --since / --until for the payment, event and DLQ commands: an ISO time ("2026-11-25T10:00:00Z")
 // or a duration back from now ("30m", "24h", "2d", "90s"). Pure, so the parsing rules have
-// unit tests and every command words its errors the same way.
+// unit tests and every command words its errors the same way. Whole numbers of s/m/h/d only
+// (no ms, no decimals, unlike `locks --older-than`): no duration library is used, as none
+// refuses "10", "-1h" or "5w" by itself (see cli/commands/locks/duration.ts).
 
 export interface TimeWindow {
   since: Date;

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { Progress } from '../../lib/index.ts';
 
@@ -67,22 +68,59 @@ export function createUi(options: UiOptions = {}): Ui {
   };
 }
 
-/** Pads columns to their widest cell, measuring without ANSI colour codes. */
+// string-width compiles large Unicode-property regexes as it loads (0.1-0.3 s on this shared
+// machine), which `--help` and ASCII-only tables must not pay: it is loaded on the first text
+// that is not plain ASCII (require() of an ES module, synchronous on Node 24).
+const requireLazily = createRequire(import.meta.url);
+let stringWidth: ((text: string) => number) | undefined;
+const SGR = /\x1b\[[0-9;]*m/g;
+
+/** Terminal columns a text takes: colour codes 0, CJK and emoji 2, combining marks 0 (string-width). */
+export function textWidth(text: string): number {
+  const plain = text.replace(SGR, '');
+  if (/^[\x20-\x7e]*$/.test(plain)) return plain.length;
+  stringWidth ??= (requireLazily('string-width') as typeof import('string-width')).default;
+  return stringWidth(text);
+}
+
+/** Pads columns to their widest cell, measured in terminal columns, so wide characters stay aligned. */
 export function renderTable(columns: string[], rows: string[][]): string[] {
-  const visible = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, '').length;
-  const widths = columns.map((c, i) => Math.max(visible(c), ...rows.map((r) => visible(r[i] ?? ''))));
+  const widths = columns.map((c, i) => Math.max(textWidth(c), ...rows.map((r) => textWidth(r[i] ?? ''))));
   const line = (cells: string[]) =>
-    cells.map((cell, i) => (i === cells.length - 1 ? cell : cell + ' '.repeat(widths[i]! - visible(cell)))).join('  ').trimEnd();
+    cells.map((cell, i) => (i === cells.length - 1 ? cell : cell + ' '.repeat(widths[i]! - textWidth(cell)))).join('  ').trimEnd();
   return [line(columns), ...rows.map(line)];
 }
 
 const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
+/** Cuts plain text to at most `max` terminal columns, whole characters only, marking the cut with '…'. */
+export function fitWidth(text: string, max: number): string {
+  if (textWidth(text) <= max) return text;
+  let out = '';
+  let width = 0;
+  for (const { segment } of new Intl.Segmenter().segment(text)) {
+    const w = textWidth(segment);
+    if (width + w > max - 1) break;
+    out += segment;
+    width += w;
+  }
+  return `${out}…`;
+}
+
+// The spinner redraws its one line with `\r` + erase-line. That erases only the line the
+// cursor is on, so a spinner line must never wrap: the title is cut to the terminal's width
+// (a pseudo-terminal without a size reports 0 columns: then 80). The line that ends the
+// step is printed in full. ora and yocto-spinner were considered: ora 9.4.1 loops forever
+// clearing lines when the terminal reports 0 columns (as `script` does in the tests), and
+// yocto-spinner colours its frames by the environment only, ignoring --no-color.
 function createProgress(mode: 'spinner' | 'plain' | 'off', stream: NodeJS.WriteStream, c: ChalkInstance): Progress {
   const secs = (t0: number) => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
+  let spinning = false;
   return {
     info: (message) => {
-      if (mode !== 'off') stream.write(`${c.dim(message)}\n`);
+      if (mode === 'off') return;
+      // Over a spinning line, not glued to its end; the next frame redraws the spinner below.
+      stream.write(`${spinning ? '\r\x1b[2K' : ''}${c.dim(message)}\n`);
     },
     async step(title, fn, describe) {
       if (mode === 'off') return fn();
@@ -90,24 +128,30 @@ function createProgress(mode: 'spinner' | 'plain' | 'off', stream: NodeJS.WriteS
       let timer: NodeJS.Timeout | undefined;
       if (mode === 'spinner') {
         let i = 0;
-        const draw = () => stream.write(`\r\x1b[2K${c.cyan(FRAMES[i++ % FRAMES.length])} ${title} ${c.dim(secs(t0))}`);
+        const draw = () => {
+          const time = secs(t0);
+          const room = (stream.columns || 80) - 1 - `x  ${time}`.length; // a frame is one column
+          stream.write(`\r\x1b[2K${c.cyan(FRAMES[i++ % FRAMES.length])} ${fitWidth(title, Math.max(room, 1))} ${c.dim(time)}`);
+        };
+        spinning = true;
         draw();
         timer = setInterval(draw, 100);
       } else {
         stream.write(`- ${title} ...\n`);
       }
+      const finish = (line: string) => {
+        clearInterval(timer);
+        spinning = false;
+        stream.write(mode === 'spinner' ? `\r\x1b[2K${line}\n` : `  ${line}\n`);
+      };
       try {
         const value = await fn();
         const detail = describe?.(value);
-        const done = `${c.green('✔')} ${title}${detail ? ` ${c.dim(`(${detail})`)}` : ''} ${c.dim(secs(t0))}`;
-        stream.write(mode === 'spinner' ? `\r\x1b[2K${done}\n` : `  ${done}\n`);
+        finish(`${c.green('✔')} ${title}${detail ? ` ${c.dim(`(${detail})`)}` : ''} ${c.dim(secs(t0))}`);
         return value;
       } catch (err) {
-        const failed = `${c.red('✖')} ${title} ${c.dim(secs(t0))}`;
-        stream.write(mode === 'spinner' ? `\r\x1b[2K${failed}\n` : `  ${failed}\n`);
+        finish(`${c.red('✖')} ${title} ${c.dim(secs(t0))}`);
         throw err;
-      } finally {
-        clearInterval(timer);
       }
     },
   };

@@ -3,6 +3,30 @@ import assert from 'node:assert/strict';
 import { emptyTimeline, recoveryTimes } from '../timing.ts';
 import { verdictOf, type DrillJournal } from './journal.ts';
 import { renderJunit } from './junit.ts';
+import { SaxesParser } from 'saxes';
+
+interface XmlElement { name: string; attributes: Record<string, string>; text: string }
+
+/** Reads the XML with a conforming XML 1.0 parser (saxes: well-formedness and every character), as a CI tool would. */
+function parseXml(xml: string): XmlElement[] {
+  const parser = new SaxesParser();
+  const elements: XmlElement[] = [];
+  const open: XmlElement[] = [];
+  const errors: string[] = [];
+  parser.on('error', (e) => void errors.push(e.message));
+  parser.on('opentag', (t) => {
+    const el = { name: t.name, attributes: t.attributes as Record<string, string>, text: '' };
+    elements.push(el);
+    open.push(el);
+  });
+  parser.on('text', (t) => {
+    if (open.length > 0) open.at(-1)!.text += t;
+  });
+  parser.on('closetag', () => void open.pop());
+  parser.write(xml).close();
+  assert.deepEqual(errors, [], 'the XML parses');
+  return elements;
+}
 
 function journal(over: Partial<DrillJournal> = {}): DrillJournal {
   const timeline = { ...emptyTimeline(), injectedAt: 1000, detectedAt: 1500, detectedBy: 'health-db', healedAt: 11_000, steadyAt: 14_000, drainedAt: 20_000 };
@@ -45,6 +69,32 @@ test('one testcase per check and per invariant; failures carry the offending row
   assert.match(xml, /name="check: backlog drained after heal" time="90.000">\n      <failure message="PENDING 2">/);
   assert.match(xml, /<property name="seed" value="42"\/>/);
   assert.doesNotMatch(xml.replace(/<\?xml[^>]*>/, ''), /[<]([^a-zA-Z/!?])/, 'no stray < in text');
+});
+
+test('a conforming XML parser reads it back: the structure, and every text and attribute as the drill wrote it', () => {
+  const j = journal();
+  const elements = parseXml(renderJunit([j, journal({ drill: 'redis-partition', title: 'Redis cut off', verdict: 'pass', checks: [], invariants: [] })]));
+  const named = (name: string) => elements.filter((e) => e.name === name);
+  assert.deepEqual(named('testsuites').map((e) => [e.attributes.tests, e.attributes.failures, e.attributes.errors]), [['5', '2', '1']]);
+  assert.deepEqual(named('testsuite').map((e) => e.attributes.name), ['drill db-pool-starvation: Pool <starvation> & "friends"', 'drill redis-partition: Redis cut off']);
+  assert.equal(named('testcase').length, 5);
+  const failures = named('failure');
+  assert.deepEqual(failures.map((f) => f.attributes.message), ['PENDING 2', '2 still PENDING']);
+  assert.deepEqual(JSON.parse(failures[1]!.text), [{ payment_tx_id: 'a<b' }], 'the offending rows come back as written');
+  assert.deepEqual(named('error').map((e) => e.attributes.message), ['could not check: ECONNREFUSED']);
+  assert.deepEqual(named('property').slice(0, 4).map((p) => [p.attributes.name, p.attributes.value]), [['runId', 'r1'], ['seed', '42'], ['report', '2.3.1'], ['verdict', 'pass']]);
+});
+
+test('characters XML 1.0 cannot carry are dropped (the file stays readable); everything else survives', () => {
+  const hostile = 'nul\u0000 bell\u0007 esc\u001b[31m lone\ud800 pair😀 nonchar\uffff ]]> <b>&amp; "q" \'a\' 東京';
+  const kept = 'nul bell esc[31m lone pair😀 nonchar ]]> <b>&amp; "q" \'a\' 東京';
+  const elements = parseXml(renderJunit([journal({ checks: [{ name: `check ${hostile}`, ok: false, detail: hostile, ms: 1 }], invariants: [], error: hostile })]));
+  const failure = elements.find((e) => e.name === 'failure')!;
+  assert.equal(failure.attributes.message, kept);
+  assert.equal(failure.text, kept);
+  assert.equal(elements.find((e) => e.name === 'system-out')!.text, kept);
+  assert.equal(elements.find((e) => e.name === 'testcase')!.attributes.name, `check: check ${kept}`);
+  assert.equal(elements.find((e) => e.name === 'error')!.text, kept, 'the harness error too');
 });
 
 test('a harness error is one more error testcase', () => {

@@ -3,10 +3,18 @@ import type { DrillJournal } from './journal.ts';
 // JUnit XML for CI: one <testsuite> per drill, one <testcase> per probe/check and per
 // invariant. A failed check or invariant is a <failure> (with the offending rows); an
 // invariant that could not be checked, or a harness error, is an <error>.
+// Written by hand, not with junit-report-builder: that would bring lodash, make-dir and
+// xmlbuilder 15 (unreleased since 2020) for 40 lines, and changes the output CI and the tests
+// read (no failure body but a stacktrace, CDATA, no totals on <testsuites>). The tests parse
+// the result with a conforming XML parser instead.
 
+// XML 1.0 allows tab, newline, carriage return, U+0020-U+D7FF, U+E000-U+FFFD and U+10000 up.
+// Anything else (control characters, an unpaired surrogate, U+FFFE/U+FFFF) makes the whole
+// file unreadable to a CI tool, so it is dropped; in `u` mode a well-formed surrogate pair is
+// one code point and does not match.
 const esc = (s: string) =>
   s
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '')
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ud800-\udfff\ufffe\uffff]/gu, '')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')

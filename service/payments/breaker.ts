@@ -4,6 +4,10 @@
 // OPEN -> HALF_OPEN step happens lazily the next time anyone looks (execute/state/snapshot).
 // Outcomes of calls admitted before a state change are ignored, so a slow call started while
 // CLOSED can neither reopen a breaker that already opened nor pass for the half-open probe.
+// Not opossum: its window is time-based (no "last N calls"), it counts in-flight and refused
+// calls in the rate, a late success from before the opening closes it from HALF_OPEN, its
+// open() half-opens by itself after resetTimeout (no operator-forced open), close() keeps the
+// old counts, and it exposes no openedAt for Retry-After: it would need as much code around it.
 import { OpsError } from '../../lib/index.ts';
 
 export type CircuitState = 'CLOSED' | 'OPEN' | 'HALF_OPEN';

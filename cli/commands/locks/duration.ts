@@ -1,7 +1,9 @@
 import { InvalidArgumentError } from 'commander';
 
 // Durations as an operator types them: 500ms, 10s, 2m, 1h (a unit is required, so "10"
-// cannot be read as seconds by one person and milliseconds by another).
+// cannot be read as seconds by one person and milliseconds by another). Not `ms` or
+// parse-duration: both read "10" as 10 ms and take "-1s", "10 sec", "1d" (parse-duration
+// also "1h30m"), so the regex that refuses those would be all the parsing left.
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
