@@ -8,7 +8,7 @@ import { operationsRoutes } from './routes/operations.ts';
 // @fastify/swagger: the HTTP server with the same route modules as app.ts, given
 // dependencies that only exist for the type checker. No database, Redis or Kafka is
 // reached: registering a route calls none of its dependencies, and no request is made.
-// `npm run openapi` (scripts/openapi.ts) writes it to docs/openapi.json; openapi.test.ts
+// `npm run openapi` (service/http/write-openapi.ts) writes it to docs/openapi.json; openapi.test.ts
 // fails when that file no longer matches the schemas.
 
 export const OPENAPI_FILE = new URL('../../docs/openapi.json', import.meta.url);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { EVENT_TYPES, InvalidEnvelopeError, newEnvelope, parseEnvelope } from '../../contracts/envelope.ts';
+import { EVENT_TYPES, InvalidEnvelopeError, newEnvelope, parseEnvelope } from './envelope.ts';
 
 const valid = () => newEnvelope(EVENT_TYPES.paymentRequested, '3be2b759-1905-4e23-abcb-c9eb0bb04701', 1, { amount: 5 });
 
