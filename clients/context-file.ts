@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { UsageError } from '../lib/index.ts';
-import { FieldReader } from '../lib/index.ts';
+import { UsageError, FieldReader } from '../lib/index.ts';
 
 // The config file of named contexts (format: docs/ticketctl.md#contexts), parsed and
 // validated before any command touches a system. Every error names the file and the key

@@ -1,13 +1,10 @@
 import os from 'node:os';
 import path from 'node:path';
 import { UsageError } from '../lib/index.ts';
-import { REDIS_MASTER_NAME, createTopology } from '../contracts/index.ts';
-import { createStackPaths } from '../stack/index.ts';
-import { readServiceInstances } from '../stack/index.ts';
+import { REDIS_MASTER_NAME, createTopology, REPO_ROOT, DATABASES } from '../contracts/index.ts';
+import { createStackPaths, readServiceInstances } from '../stack/index.ts';
 import { readConfig } from './context-env.ts';
 import { readConfigFile, ConfigError, type ConfigFile, type ContextEntry } from './context-file.ts';
-import { REPO_ROOT } from '../contracts/index.ts';
-import { DATABASES } from '../contracts/index.ts';
 
 // Named contexts: which systems a command talks to. One JSON file holds them
 // ($TICKETCTL_CONFIG, default ~/.config/ticketctl/config.json); without it there is only

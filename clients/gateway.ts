@@ -1,6 +1,5 @@
 import type { Pool } from 'mysql2/promise';
-import { createGatewayClient, type GatewayClient } from '../service/index.ts';
-import { createPool } from '../service/index.ts';
+import { createGatewayClient, type GatewayClient, createPool } from '../service/index.ts';
 import { DATABASES } from '../contracts/index.ts';
 import type { Topology } from '../contracts/index.ts';
 import type { Context } from './context.ts';

@@ -13,7 +13,7 @@ export type { QuorumStatus } from './kafka-quorum.ts';
 export { bootstrapOf, kafkaToolsFor, toolFailure } from './kafka-tools.ts';
 export { contextKafka, fetchPartitions, partitionLabel, withAdmin } from './kafka.ts';
 export type { PartitionView } from './kafka.ts';
-export { redisOnce } from './redis.ts';
+export { currentRedisMaster, redisOnce, sentinelMaster } from './redis.ts';
 export { adminCall, readAll, serviceInstances } from './service-admin.ts';
 export type { AdminState, InstanceRead } from './service-admin.ts';
 export { localServiceDb, openServiceDb, withServiceConnection, withServiceDb } from './service-db.ts';

@@ -2,9 +2,8 @@ import { existsSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { MissingToolError, OpsError } from '../lib/index.ts';
-import { TOOLS_LOG4J } from '../stack/index.ts';
+import { TOOLS_LOG4J, findExecutable } from '../stack/index.ts';
 import type { KafkaToolsEnv } from '../stack/index.ts';
-import { findExecutable } from '../stack/index.ts';
 import type { Context } from './context.ts';
 import { REPO_ROOT } from '../contracts/index.ts';
 

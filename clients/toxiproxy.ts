@@ -1,5 +1,4 @@
-import { OpsError } from '../lib/index.ts';
-import { httpRequest, type HttpAnswer } from '../lib/index.ts';
+import { OpsError, httpRequest, type HttpAnswer } from '../lib/index.ts';
 
 // The few Toxiproxy v2 HTTP calls the drills, health checks and tests make, each with its
 // own deadline. Chosen over toxiproxy-node-client: its axios calls have no timeout, so a

@@ -12,8 +12,7 @@ import { execa } from 'execa';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createStackContext, stackDown, stackStatus, stackUp } from '../stack/index.ts';
-import { findExecutable } from '../stack/index.ts';
+import { createStackContext, stackDown, stackStatus, stackUp, findExecutable } from '../stack/index.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const OFFSET = Number(process.env.BENCH_PORT_OFFSET ?? 2000);

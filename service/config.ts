@@ -1,6 +1,5 @@
 import { UsageError } from '../lib/index.ts';
-import { createTopology } from '../contracts/index.ts';
-import { DATABASES } from '../contracts/index.ts';
+import { createTopology, DATABASES } from '../contracts/index.ts';
 
 // The service's settings, from environment variables only (read in main.ts). Defaults
 // point at the local stack's proxies, so `node service/main.ts` just works beside

@@ -3,8 +3,7 @@ import { Redis } from 'ioredis';
 import { createPool } from './db/pool.ts';
 import { readServiceConfig } from './config.ts';
 import { createService, type Log } from './app.ts';
-import { OpsError } from '../lib/index.ts';
-import { tolerateKafkajsStrayRejections } from '../lib/index.ts';
+import { OpsError, tolerateKafkajsStrayRejections } from '../lib/index.ts';
 
 // The service's entry point: the only place that reads the environment, builds the Kafka,
 // Redis and MariaDB clients and installs signal handlers. One process serves HTTP and

@@ -1,6 +1,5 @@
 import { createStackPaths } from './paths.ts';
-import { createTopology } from '../contracts/index.ts';
-import { DEFAULT_STACK_DIR } from '../contracts/index.ts';
+import { createTopology, DEFAULT_STACK_DIR } from '../contracts/index.ts';
 import type { StackContext } from './components/types.ts';
 
 /** The stack a command works on: its folder and its ports. */

@@ -1,4 +1,4 @@
-import { errorMessage } from '../lib/index.ts';
+import { errorMessage, httpGet } from '../lib/index.ts';
 import { ALL_TOPICS, TOPIC_LAYOUT } from '../contracts/index.ts';
 import { allComponents } from './components/index.ts';
 import type { Group, StackContext } from './components/types.ts';
@@ -6,7 +6,6 @@ import { stackKafka } from './kafka-topics.ts';
 import { readServiceInstances } from './service-instances.ts';
 import { runningRecord } from './supervisor/managed.ts';
 import { isProcessStopped, processRssBytes } from './supervisor/proc.ts';
-import { httpGet } from '../lib/index.ts';
 
 // `stack status`: every component, where clients reach it, and whether it answers a real
 // request both directly and through its proxy. The JSON shape is documented in

@@ -1,6 +1,4 @@
-import { OpsError, PortInUseError, StartupError, errorMessage } from '../lib/index.ts';
-import { silentProgress, type Progress } from '../lib/index.ts';
-import { waitFor } from '../lib/index.ts';
+import { OpsError, PortInUseError, StartupError, errorMessage, silentProgress, type Progress, waitFor } from '../lib/index.ts';
 import { componentWaves } from './components/index.ts';
 import { writeKafkaLogConfigs } from './components/kafka.ts';
 import { ensureDatabases } from './components/mariadb.ts';

@@ -1,11 +1,6 @@
 import { waitFor } from '../../lib/index.ts';
-import { findComponent } from '../../stack/index.ts';
-import { stackUp } from '../../stack/index.ts';
-import { runningRecord } from '../../stack/index.ts';
-import type { PidRecord } from '../../stack/index.ts';
-import { isAlive, signalRecorded } from '../../stack/index.ts';
-import { isProcessStopped } from '../../stack/index.ts';
-import type { StackContext } from '../../stack/index.ts';
+import { findComponent, stackUp, runningRecord, isAlive, signalRecorded, isProcessStopped } from '../../stack/index.ts';
+import type { PidRecord, StackContext } from '../../stack/index.ts';
 import { registerFault } from './registry.ts';
 import { FaultNotInEffect, type SpecContext } from './types.ts';
 

@@ -1,12 +1,7 @@
 import { waitFor } from '../../lib/index.ts';
-import { findComponent } from '../../stack/index.ts';
-import { stackUp } from '../../stack/index.ts';
-import { redisCommand } from '../../stack/index.ts';
-import { runningRecord } from '../../stack/index.ts';
-import type { PidRecord } from '../../stack/index.ts';
-import { isAlive, signalRecorded } from '../../stack/index.ts';
+import { findComponent, stackUp, redisCommand, runningRecord, isAlive, signalRecorded } from '../../stack/index.ts';
+import type { PidRecord, StackContext } from '../../stack/index.ts';
 import { REDIS_MASTER_NAME, type Topology } from '../../contracts/index.ts';
-import type { StackContext } from '../../stack/index.ts';
 import { registerFault } from './registry.ts';
 import { FaultNotInEffect } from './types.ts';
 

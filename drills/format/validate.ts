@@ -1,5 +1,4 @@
-import { OpsError } from '../../lib/index.ts';
-import { FieldReader } from '../../lib/index.ts';
+import { OpsError, FieldReader } from '../../lib/index.ts';
 import { readFaultSpec } from '../faults/index.ts';
 import type { DrillTargets } from '../faults/types.ts';
 import { INVARIANT_NAMES, PROBE_NAMES, type Drill, type LoadSpec, type ResponseBounds } from './types.ts';

@@ -1,12 +1,8 @@
 import type { Admin, Kafka } from 'kafkajs';
-import { contextKafka } from '../../clients/index.ts';
-import { openGatewayLedgerDb } from '../../clients/index.ts';
+import { contextKafka, openGatewayLedgerDb, openServiceDb, currentRedisMaster, createToxiproxyApi } from '../../clients/index.ts';
 import type { Pool } from 'mysql2/promise';
-import { openServiceDb } from '../../clients/index.ts';
-import { redisOnce } from '../../clients/index.ts';
 import type { Context } from '../../clients/index.ts';
 import type { StackContext } from '../../stack/index.ts';
-import { createToxiproxyApi } from '../../clients/index.ts';
 import type { FaultEnv } from '../faults/types.ts';
 import type { ProbeEnv } from '../probes/index.ts';
 import type { InvariantEnv } from '../invariants/types.ts';
@@ -50,17 +46,7 @@ export async function createDrillEnv(context: Context, stack: StackContext): Pro
       admin = undefined;
       throw err;
     }));
-  const redisMaster = async () => {
-    for (const s of context.redis.sentinels) {
-      try {
-        const addr = (await redisOnce(s, 'SENTINEL', 'get-master-addr-by-name', context.redis.masterName)) as [string, string] | null;
-        if (addr) return `${addr[0]}:${addr[1]}`;
-      } catch {
-        // next sentinel
-      }
-    }
-    return context.redis.master;
-  };
+  const redisMaster = () => currentRedisMaster(context);
   return {
     context,
     stack,

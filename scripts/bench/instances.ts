@@ -1,12 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync, closeSync } from 'node:fs';
 import path from 'node:path';
-import { isPortFree } from '../../stack/index.ts';
-import { NODE_ARGS } from '../../stack/index.ts';
+import { isPortFree, NODE_ARGS } from '../../stack/index.ts';
 import type { StackContext } from '../../stack/index.ts';
-import { waitFor } from '../../lib/index.ts';
+import { waitFor, httpGet } from '../../lib/index.ts';
 import { REPO_ROOT } from '../../contracts/index.ts';
-import { httpGet } from '../../lib/index.ts';
 
 // Extra service processes the hold benchmark owns: one per lock mode, beside the stack's
 // own three, with the saga consumers off so they only serve holds. They are children of

@@ -3,8 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Admin } from 'kafkajs';
 import type { Pool, RowDataPacket } from 'mysql2/promise';
 import { request, type Agent } from 'undici';
-import { seedConcerts } from '../../service/index.ts';
-import { consumerLag } from '../../service/index.ts';
+import { seedConcerts, consumerLag } from '../../service/index.ts';
 import { cpuBusySince, cpuSnapshot } from './cpu.ts';
 
 // The payment benchmark: payments arrive at a steady rate (open loop: a slow answer does

@@ -1,5 +1,4 @@
-import { OpsError } from '../../lib/index.ts';
-import { httpRequest, HttpUnreachable, type HttpAnswer } from '../../lib/index.ts';
+import { OpsError, httpRequest, HttpUnreachable, type HttpAnswer } from '../../lib/index.ts';
 import type { Knobs } from './knobs.ts';
 import type { Charge, ChargeWithRefund, Refund } from './ledger.ts';
 

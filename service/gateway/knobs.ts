@@ -1,5 +1,4 @@
-import { OpsError } from '../../lib/index.ts';
-import { delay } from '../../lib/index.ts';
+import { OpsError, delay } from '../../lib/index.ts';
 import { ApiError } from './errors.ts';
 
 // The fault knobs a drill turns at run time to make the stand-in behave like a real card

@@ -2,12 +2,11 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Pool, RowDataPacket } from 'mysql2/promise';
-import { createTopology } from '../../contracts/index.ts';
+import { createTopology, DATABASES } from '../../contracts/index.ts';
 import { loadMigrations, migrate } from '../db/migrate.ts';
 import { createPool } from '../db/pool.ts';
 import { createGatewayApp, type GatewayAppOptions } from './app.ts';
 import { createGatewayClient, type GatewayClient } from './client.ts';
-import { DATABASES } from '../../contracts/index.ts';
 
 // Shared by the gateway's tests (not a test itself): a real app on a real port against
 // the live stack's MariaDB, through its Toxiproxy proxy, with keys no other run uses.

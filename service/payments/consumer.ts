@@ -1,6 +1,5 @@
 import type { Consumer, EachBatchPayload, EachMessagePayload, IHeaders, Kafka, Producer } from 'kafkajs';
-import { CONSUMER_GROUP, TOPICS } from '../../contracts/index.ts';
-import { parseEnvelope, InvalidEnvelopeError } from '../../contracts/index.ts';
+import { CONSUMER_GROUP, TOPICS, parseEnvelope, InvalidEnvelopeError } from '../../contracts/index.ts';
 import { DependencyUnavailableError } from '../errors.ts';
 import type { Saga } from './saga.ts';
 

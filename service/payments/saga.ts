@@ -1,6 +1,5 @@
 import { withConnection, type Db } from '../db/connection.ts';
-import { EVENT_TYPES, type Envelope } from '../../contracts/index.ts';
-import { TOPICS } from '../../contracts/index.ts';
+import { EVENT_TYPES, type Envelope, TOPICS } from '../../contracts/index.ts';
 import { readPayment, recordAttempt, refundAndRelease, settles, wasProcessed, type AttemptOutcome, type EventRecord, type Payment, type SettlementMove } from '../store/index.ts';
 import type { CircuitBreaker } from './breaker.ts';
 import type { RetryPolicy } from './retry-policy.ts';

@@ -1,6 +1,5 @@
 import type { PoolConnection } from 'mysql2/promise';
-import type { Envelope } from '../../contracts/index.ts';
-import type { TopicName } from '../../contracts/index.ts';
+import type { Envelope, TopicName } from '../../contracts/index.ts';
 
 /**
  * Writes an event to the outbox inside the caller's transaction, so it is published if and

@@ -1,7 +1,6 @@
 import type { PoolConnection, RowDataPacket } from 'mysql2/promise';
 import { withTransaction, type Db } from '../db/connection.ts';
-import { EVENT_TYPES, newEnvelope } from '../../contracts/index.ts';
-import { TOPICS } from '../../contracts/index.ts';
+import { EVENT_TYPES, newEnvelope, TOPICS } from '../../contracts/index.ts';
 import { appendEvent } from './event-store.ts';
 import { enqueue } from './outbox.ts';
 import { lockPayment, write, type Changed } from './rows.ts';

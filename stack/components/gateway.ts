@@ -2,8 +2,7 @@ import path from 'node:path';
 import type { Topology } from '../../contracts/index.ts';
 import { httpHealthProbe, NODE_ARGS } from './node-http.ts';
 import type { Component } from './types.ts';
-import { REPO_ROOT } from '../../contracts/index.ts';
-import { DATABASES } from '../../contracts/index.ts';
+import { REPO_ROOT, DATABASES } from '../../contracts/index.ts';
 
 // The payment gateway stand-in (service/gateway): its own process, so Toxiproxy sits
 // between it and the service and a drill can cut or slow it like a real processor.

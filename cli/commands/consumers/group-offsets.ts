@@ -1,6 +1,5 @@
 import kafkajs, { type Admin } from 'kafkajs';
-import { OpsError } from '../../../lib/index.ts';
-import { waitFor } from '../../../lib/index.ts';
+import { OpsError, waitFor } from '../../../lib/index.ts';
 import type { OffsetSample } from './verdict.ts';
 
 // What the group coordinator and the partition leaders say about one consumer group: its

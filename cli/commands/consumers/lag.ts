@@ -1,6 +1,5 @@
 import type { Admin } from 'kafkajs';
-import { UsageError } from '../../../lib/index.ts';
-import { delay } from '../../../lib/index.ts';
+import { UsageError, delay } from '../../../lib/index.ts';
 import { CONSUMER_GROUP } from '../../../contracts/index.ts';
 import { withAdmin } from '../../../clients/index.ts';
 import { ExitError } from '../../shared/exit-code.ts';

@@ -1,8 +1,7 @@
 import { WaitTimeoutError, waitFor } from '../../../lib/index.ts';
 import { CONSUMER_GROUP } from '../../../contracts/index.ts';
 import { CONSUMER_PROFILES, type ConsumerProfile } from '../../../service/index.ts';
-import { withAdmin } from '../../../clients/index.ts';
-import { adminCall, readAll, serviceInstances } from '../../../clients/index.ts';
+import { withAdmin, adminCall, readAll, serviceInstances } from '../../../clients/index.ts';
 import type { Context } from '../../../clients/index.ts';
 import { runMutation, type MutationFlags } from '../../shared/mutation.ts';
 import { applySwitch, outcomeLines, partialFailure, switchPlan, type SwitchSpec } from '../../shared/instance-switch.ts';

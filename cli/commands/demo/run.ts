@@ -1,12 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { run as up } from '../stack/up.ts';
 import { run as health } from '../health/run.ts';
-import { stackContextOf } from '../../../clients/index.ts';
-import { localServiceDb, openServiceDb } from '../../../clients/index.ts';
+import { stackContextOf, localServiceDb, openServiceDb } from '../../../clients/index.ts';
 import { seedConcerts } from '../../../service/index.ts';
-import { OpsError } from '../../../lib/index.ts';
-import { waitFor } from '../../../lib/index.ts';
-import { httpGet, httpRequest } from '../../../lib/index.ts';
+import { OpsError, waitFor, httpGet, httpRequest } from '../../../lib/index.ts';
 import type { Globals } from '../../shared/globals.ts';
 
 // The README's main job: bring the stack up, then walk one booking through it the way the

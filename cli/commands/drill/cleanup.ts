@@ -1,9 +1,5 @@
-import { OpsError } from '../../../lib/index.ts';
-import { waitFor } from '../../../lib/index.ts';
-import { faultsToClean, revertFaults, type RevertOutcome } from '../../../drills/index.ts';
-import { faultLogPath } from '../../../drills/index.ts';
-import { describeFault } from '../../../drills/index.ts';
-import { faultEnvFor } from '../../../drills/index.ts';
+import { OpsError, waitFor } from '../../../lib/index.ts';
+import { faultsToClean, revertFaults, type RevertOutcome, faultLogPath, describeFault, faultEnvFor } from '../../../drills/index.ts';
 import { stackStatus } from '../../../stack/index.ts';
 import { runMutation, type MutationFlags } from '../../shared/mutation.ts';
 import { stackContextOf } from '../../../clients/index.ts';

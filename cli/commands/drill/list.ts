@@ -1,7 +1,5 @@
-import { DrillFormatError } from '../../../drills/index.ts';
+import { DrillFormatError, drillNames, readDrill, SCENARIO_DIR, describeFault } from '../../../drills/index.ts';
 import path from 'node:path';
-import { drillNames, readDrill, SCENARIO_DIR } from '../../../drills/index.ts';
-import { describeFault } from '../../../drills/index.ts';
 import { createTopology } from '../../../contracts/index.ts';
 import { ExitError } from '../../shared/exit-code.ts';
 import { resolveOutput } from '../../shared/ui.ts';

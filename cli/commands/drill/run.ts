@@ -1,14 +1,7 @@
 import path from 'node:path';
 import { OpsError, UsageError } from '../../../lib/index.ts';
-import { faultsToClean } from '../../../drills/index.ts';
-import { faultLogPath } from '../../../drills/index.ts';
-import { readDrills } from '../../../drills/index.ts';
-import { blastRadius, describeFault } from '../../../drills/index.ts';
+import { faultsToClean, faultLogPath, readDrills, blastRadius, describeFault, summaryLines, writeReports, type ReportFiles, createDrillEnv, newRunId, runDrill } from '../../../drills/index.ts';
 import type { DrillJournal } from '../../../drills/index.ts';
-import { summaryLines } from '../../../drills/index.ts';
-import { writeReports, type ReportFiles } from '../../../drills/index.ts';
-import { createDrillEnv } from '../../../drills/index.ts';
-import { newRunId, runDrill } from '../../../drills/index.ts';
 import { ExitError } from '../../shared/exit-code.ts';
 import { runMutation, type MutationFlags } from '../../shared/mutation.ts';
 import { stackContextOf } from '../../../clients/index.ts';

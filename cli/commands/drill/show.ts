@@ -1,6 +1,5 @@
 import path from 'node:path';
-import { readDrill } from '../../../drills/index.ts';
-import { blastRadius, describeFault } from '../../../drills/index.ts';
+import { readDrill, blastRadius, describeFault } from '../../../drills/index.ts';
 import { createTopology } from '../../../contracts/index.ts';
 import { resolveOutput } from '../../shared/ui.ts';
 import type { Globals } from '../../shared/globals.ts';

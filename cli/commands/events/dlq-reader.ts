@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Consumer, Kafka } from 'kafkajs';
-import { OpsError } from '../../../lib/index.ts';
-import { WaitTimeoutError, waitFor } from '../../../lib/index.ts';
+import { OpsError, WaitTimeoutError, waitFor } from '../../../lib/index.ts';
 import { TOPICS } from '../../../contracts/index.ts';
 import { contextKafka } from '../../../clients/index.ts';
 import type { Context } from '../../../clients/index.ts';

@@ -1,7 +1,6 @@
 import os from 'node:os';
 import { runMutation, type MutationFlags, type Plan } from '../../shared/mutation.ts';
-import { contextKafka } from '../../../clients/index.ts';
-import { withServiceDb } from '../../../clients/index.ts';
+import { contextKafka, withServiceDb } from '../../../clients/index.ts';
 import { replayHeaders, replaySkipReason } from './dlq-message.ts';
 import { DLQ_TOPIC } from './dlq-reader.ts';
 import { recordReplay } from './dlq-replays.ts';

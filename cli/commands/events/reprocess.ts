@@ -1,5 +1,4 @@
-import { OpsError, UsageError } from '../../../lib/index.ts';
-import { WaitTimeoutError, waitFor } from '../../../lib/index.ts';
+import { OpsError, UsageError, WaitTimeoutError, waitFor } from '../../../lib/index.ts';
 import { runMutation, type MutationFlags } from '../../shared/mutation.ts';
 import { withServiceDb } from '../../../clients/index.ts';
 import { parseTimeFlag, windowJson } from '../../shared/time-window.ts';

@@ -1,11 +1,8 @@
 import { ALL_TOPICS } from '../../../contracts/index.ts';
-import { describeQuorumStatus } from '../../../stack/index.ts';
-import { describeClusterVia } from '../../../stack/index.ts';
-import { fetchPartitions, withAdmin } from '../../../clients/index.ts';
-import { bootstrapOf, kafkaToolsFor, toolFailure } from '../../../clients/index.ts';
+import { describeQuorumStatus, describeClusterVia } from '../../../stack/index.ts';
+import { fetchPartitions, withAdmin, bootstrapOf, kafkaToolsFor, toolFailure, parseQuorumStatus } from '../../../clients/index.ts';
 import type { Context } from '../../../clients/index.ts';
 import { down, runCheck, up, warn, type ComponentHealth } from './check.ts';
-import { parseQuorumStatus } from '../../../clients/index.ts';
 
 // Kafka: each broker asked on its own (the only seed, through its proxy for the local
 // stack), the KRaft controller quorum (MetadataQuorumCommand: kafkajs has no

@@ -1,4 +1,4 @@
-import { redisOnce } from '../../../clients/index.ts';
+import { redisOnce, sentinelMaster } from '../../../clients/index.ts';
 import type { Context } from '../../../clients/index.ts';
 import { down, runCheck, up, warn, type ComponentHealth, type Outcome } from './check.ts';
 
@@ -41,10 +41,10 @@ export async function sentinelChecks(c: Context): Promise<ComponentHealth[]> {
     c.redis.sentinels.map((address, i) => {
       const component = `sentinel-${i + 1}`;
       return runCheck({ component, group: 'sentinel', endpoint: address }, async () => {
-        const addr = (await redisOnce(address, 'SENTINEL', 'get-master-addr-by-name', c.redis.masterName)) as [string, string] | null;
-        if (!addr) return down(`does not monitor master "${c.redis.masterName}"`);
-        masterSeen.set(component, `${addr[0]}:${addr[1]}`);
-        const master = `master "${c.redis.masterName}" at ${addr[0]}:${addr[1]}`;
+        const at = await sentinelMaster(address, c.redis.masterName);
+        if (!at) return down(`does not monitor master "${c.redis.masterName}"`);
+        masterSeen.set(component, at);
+        const master = `master "${c.redis.masterName}" at ${at}`;
         try {
           await redisOnce(address, 'SENTINEL', 'ckquorum', c.redis.masterName);
         } catch (err) {

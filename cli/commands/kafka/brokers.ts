@@ -1,6 +1,5 @@
 import { errorMessage } from '../../../lib/index.ts';
-import { brokerApiVersions } from '../../../stack/index.ts';
-import { describeClusterVia } from '../../../stack/index.ts';
+import { brokerApiVersions, describeClusterVia } from '../../../stack/index.ts';
 import { bootstrapOf, kafkaToolsFor, toolFailure } from '../../../clients/index.ts';
 import { ExitError } from '../../shared/exit-code.ts';
 import { resolveOutput } from '../../shared/ui.ts';

@@ -1,8 +1,6 @@
-import { OpsError, UsageError } from '../../../lib/index.ts';
-import { WaitTimeoutError, waitFor } from '../../../lib/index.ts';
+import { OpsError, UsageError, WaitTimeoutError, waitFor } from '../../../lib/index.ts';
 import { electPreferredLeadersFor } from '../../../stack/index.ts';
-import { fetchPartitions, partitionLabel, withAdmin } from '../../../clients/index.ts';
-import { bootstrapOf, kafkaToolsFor } from '../../../clients/index.ts';
+import { fetchPartitions, partitionLabel, withAdmin, bootstrapOf, kafkaToolsFor } from '../../../clients/index.ts';
 import { runMutation, type MutationFlags } from '../../shared/mutation.ts';
 import { electionPlan } from './election-plan.ts';
 import type { Globals } from '../../shared/globals.ts';

@@ -1,11 +1,8 @@
 import type { Admin } from 'kafkajs';
-import { OpsError } from '../../../lib/index.ts';
-import { WaitTimeoutError, waitFor } from '../../../lib/index.ts';
+import { OpsError, WaitTimeoutError, waitFor, httpGet } from '../../../lib/index.ts';
 import { describeQuorumStatus, electPreferredLeadersFor, type KafkaToolsEnv } from '../../../stack/index.ts';
-import { fetchPartitions, partitionLabel, type PartitionView } from '../../../clients/index.ts';
-import { parseQuorumStatus, type QuorumStatus } from '../../../clients/index.ts';
+import { fetchPartitions, partitionLabel, type PartitionView, parseQuorumStatus, type QuorumStatus } from '../../../clients/index.ts';
 import { electionPlan } from './election-plan.ts';
-import { httpGet } from '../../../lib/index.ts';
 
 // The checks after a whole-cluster start (runbook 4.1.2), each polling until it holds or
 // the shared deadline passes: the quorum and every broker, full ISRs, the topic layout,

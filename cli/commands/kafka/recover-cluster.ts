@@ -1,14 +1,9 @@
 import { OpsError } from '../../../lib/index.ts';
 import { ALL_TOPICS, TOPIC_LAYOUT } from '../../../contracts/index.ts';
-import { findComponent } from '../../../stack/index.ts';
-import { ensureTopics } from '../../../stack/index.ts';
-import { stackDown, stackUp } from '../../../stack/index.ts';
-import { runningRecord } from '../../../stack/index.ts';
+import { findComponent, ensureTopics, stackDown, stackUp, runningRecord } from '../../../stack/index.ts';
 import type { StopOutcome } from '../../../stack/index.ts';
-import { contextKafka, withAdmin } from '../../../clients/index.ts';
-import { bootstrapOf, kafkaToolsFor } from '../../../clients/index.ts';
+import { contextKafka, withAdmin, bootstrapOf, kafkaToolsFor, stackContextOf } from '../../../clients/index.ts';
 import { runMutation, type MutationFlags } from '../../shared/mutation.ts';
-import { stackContextOf } from '../../../clients/index.ts';
 import { archiveDataDirs, backupFileFor, folderBytes } from './recover-cluster-backup.ts';
 import { recoverPlan, type RecoverPlanData } from './recover-cluster-plan.ts';
 import { electDisplaced, healthStatus, layoutProblems, waitForBrokers, waitForFullIsr, waitForQuorum, waitForServices, type Deadline } from './recover-cluster-waits.ts';

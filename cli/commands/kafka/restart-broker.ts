@@ -1,12 +1,8 @@
-import { OpsError, UsageError, errorMessage } from '../../../lib/index.ts';
-import { WaitTimeoutError, waitFor } from '../../../lib/index.ts';
-import { findComponent } from '../../../stack/index.ts';
-import { stackDown, stackUp } from '../../../stack/index.ts';
-import { runningRecord } from '../../../stack/index.ts';
-import { contextKafka, fetchPartitions, partitionLabel, withAdmin, type PartitionView } from '../../../clients/index.ts';
+import { OpsError, UsageError, errorMessage, WaitTimeoutError, waitFor } from '../../../lib/index.ts';
+import { findComponent, stackDown, stackUp, runningRecord } from '../../../stack/index.ts';
+import { contextKafka, fetchPartitions, partitionLabel, withAdmin, type PartitionView, stackContextOf } from '../../../clients/index.ts';
 import type { Context } from '../../../clients/index.ts';
 import { runMutation, type MutationFlags, type Plan } from '../../shared/mutation.ts';
-import { stackContextOf } from '../../../clients/index.ts';
 import type { Globals } from '../../shared/globals.ts';
 
 // Runbook 4.1.1, step 3 (`docker-compose restart broker2`), for the local stack: stop the

@@ -2,8 +2,7 @@ import { ExitError } from '../../shared/exit-code.ts';
 import { resolveOutput } from '../../shared/ui.ts';
 import { readDuplicateReport } from './duplicate-sources.ts';
 import type { DuplicateReport } from './duplicate-report.ts';
-import { withServiceDb } from '../../../clients/index.ts';
-import { gatewayFor } from '../../../clients/index.ts';
+import { withServiceDb, gatewayFor } from '../../../clients/index.ts';
 import { parseWindow, windowJson, type TimeWindow } from '../../shared/time-window.ts';
 import type { Globals } from '../../shared/globals.ts';
 

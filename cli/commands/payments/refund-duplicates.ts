@@ -7,8 +7,7 @@ import { runMutation, type MutationFlags } from '../../shared/mutation.ts';
 import { readDuplicateReport } from './duplicate-sources.ts';
 import { DEFAULT_DUPLICATE_WINDOW, windowArgs, type WindowFlags } from './duplicates.ts';
 import { DUPLICATE_REFUND_REASON, ORPHAN_REFUND_REASON, refundPlan, type DuplicateRefund, type PaymentCharge } from './refund-plan.ts';
-import { withServiceDb } from '../../../clients/index.ts';
-import { gatewayFor } from '../../../clients/index.ts';
+import { withServiceDb, gatewayFor } from '../../../clients/index.ts';
 import { parseWindow, windowJson } from '../../shared/time-window.ts';
 import { type Globals } from '../../shared/globals.ts';
 

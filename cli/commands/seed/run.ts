@@ -1,5 +1,4 @@
-import { stackContextOf } from '../../../clients/index.ts';
-import { localServiceDb, openServiceDb } from '../../../clients/index.ts';
+import { stackContextOf, localServiceDb, openServiceDb } from '../../../clients/index.ts';
 import { resolveOutput } from '../../shared/ui.ts';
 import { seedConcerts } from '../../../service/index.ts';
 import { UsageError } from '../../../lib/index.ts';

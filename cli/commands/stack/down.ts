@@ -1,8 +1,6 @@
 import { stackContextOf } from '../../../clients/index.ts';
-import { stackDown } from '../../../stack/index.ts';
-import { allComponents } from '../../../stack/index.ts';
+import { stackDown, allComponents, runningRecord } from '../../../stack/index.ts';
 import { MAX_SERVICE_INSTANCES } from '../../../contracts/index.ts';
-import { runningRecord } from '../../../stack/index.ts';
 import { validateNames } from './up.ts';
 import type { Globals } from '../../shared/globals.ts';
 

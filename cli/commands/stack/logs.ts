@@ -2,8 +2,7 @@ import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { stackContextOf } from '../../../clients/index.ts';
 import { allComponents } from '../../../stack/index.ts';
 import { MAX_SERVICE_INSTANCES } from '../../../contracts/index.ts';
-import { UsageError } from '../../../lib/index.ts';
-import { delay } from '../../../lib/index.ts';
+import { UsageError, delay } from '../../../lib/index.ts';
 import { validateNames } from './up.ts';
 import type { Globals } from '../../shared/globals.ts';
 

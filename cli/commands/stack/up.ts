@@ -1,7 +1,5 @@
 import { stackContextOf } from '../../../clients/index.ts';
-import { stackUp, type UpReport } from '../../../stack/index.ts';
-import { allComponents } from '../../../stack/index.ts';
-import { readServiceInstances } from '../../../stack/index.ts';
+import { stackUp, type UpReport, allComponents, readServiceInstances } from '../../../stack/index.ts';
 import { UsageError } from '../../../lib/index.ts';
 import type { Globals } from '../../shared/globals.ts';
 
