@@ -11,3 +11,4 @@ export { CONSUMER_PROFILES } from './payments/consumer.ts';
 export type { ConsumerProfile } from './payments/consumer.ts';
 export { consumerLag } from './refresh-metrics.ts';
 export { refundAndRelease, revivePayment, seedConcerts } from './store/index.ts';
+export type { Revival } from './store/index.ts';

@@ -1,4 +1,5 @@
 import type { Plan } from '../../shared/mutation.ts';
+import type { Revival } from '../../../service/index.ts';
 
 // Report 4.3.2, the pure part of `events reprocess`: which failed payments can be revived
 // and which must be skipped, with the reason. A failed payment released its hold and its
@@ -32,18 +33,8 @@ export interface ReprocessCandidate {
   rounds: number;
 }
 
-export interface ReprocessItem {
-  paymentTxId: string;
-  userId: string;
-  seatId: number;
-  holdId: string;
-  amount: number;
-  previousStatus: string;
-  previousAttempts: number;
-  failureReason: string | null;
-  round: number;
-  chargeKey: string;
-}
+/** One payment to revive: what the store's revivePayment takes, less who asked (added when applied). */
+export type ReprocessItem = Omit<Revival, 'by'>;
 
 export interface SkippedItem {
   paymentTxId: string;
