@@ -7,7 +7,7 @@ import { createPool } from '../db/pool.ts';
 import { createGatewayApp } from './app.ts';
 import { createGatewayClient, GatewayError } from './client.ts';
 import { DEFAULT_KNOBS } from './knobs.ts';
-import { newKey, newTxId, startTestGateway, testDbConfig, type TestGateway } from './testing.ts';
+import { newKey, newTxId, startTestGateway, testDbConfig, type TestGateway } from '../../tests/helpers/gateway.ts';
 
 let gw: TestGateway;
 before(async () => {

@@ -3,13 +3,14 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Pool, RowDataPacket } from 'mysql2/promise';
 import { createTopology, DATABASES } from '../../contracts/topology.ts';
-import { loadMigrations, migrate } from '../db/migrate.ts';
-import { createPool } from '../db/pool.ts';
-import { createGatewayApp, type GatewayAppOptions } from './app.ts';
-import { createGatewayClient, type GatewayClient } from './client.ts';
+import { loadMigrations, migrate } from '../../service/db/migrate.ts';
+import { createPool } from '../../service/db/pool.ts';
+import { createGatewayApp, type GatewayAppOptions } from '../../service/gateway/app.ts';
+import { createGatewayClient, type GatewayClient } from '../../service/gateway/client.ts';
 
-// Shared by the gateway's tests (not a test itself): a real app on a real port against
-// the live stack's MariaDB, through its Toxiproxy proxy, with keys no other run uses.
+// Shared by the gateway's live tests (service/gateway/*.live.test.ts; not a test itself):
+// a real app on a real port against the live stack's MariaDB, through its Toxiproxy proxy,
+// with keys no other run uses. It lives here, not in service/, so the image never ships it.
 
 export interface TestGateway {
   app: FastifyInstance;
@@ -27,7 +28,7 @@ export function testDbConfig() {
 
 export async function startTestGateway(options: Omit<GatewayAppOptions, 'pool'> = {}): Promise<TestGateway> {
   const pool = createPool({ ...testDbConfig(), connectionLimit: 10, queueLimit: 1000, connectTimeoutMs: 5000 });
-  await migrate(pool, loadMigrations(path.join(import.meta.dirname, 'migrations')), 'gateway_migrations');
+  await migrate(pool, loadMigrations(path.join(import.meta.dirname, '..', '..', 'service', 'gateway', 'migrations')), 'gateway_migrations');
   const app = createGatewayApp({ ...options, pool });
   const baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
   return {
