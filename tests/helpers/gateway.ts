@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Pool, RowDataPacket } from 'mysql2/promise';
+import { Toxiproxy, type Proxy } from 'toxiproxy-node-client';
 import { createTopology, DATABASES } from '../../contracts/topology.ts';
 import { loadMigrations, migrate } from '../../service/db/migrate.ts';
 import { createPool } from '../../service/db/pool.ts';
@@ -26,8 +27,13 @@ export function testDbConfig() {
   return { host: topology.host, port: topology.mariadb.proxy, ...DATABASES.gateway };
 }
 
-export async function startTestGateway(options: Omit<GatewayAppOptions, 'pool'> = {}): Promise<TestGateway> {
-  const pool = createPool({ ...testDbConfig(), connectionLimit: 10, queueLimit: 1000, connectTimeoutMs: 5000 });
+export interface TestGatewayOptions extends Omit<GatewayAppOptions, 'pool'> {
+  /** Reach the ledger database on this port instead (a test's own Toxiproxy proxy). */
+  dbPort?: number;
+}
+
+export async function startTestGateway({ dbPort, ...options }: TestGatewayOptions = {}): Promise<TestGateway> {
+  const pool = createPool({ ...testDbConfig(), ...(dbPort === undefined ? {} : { port: dbPort }), connectionLimit: 10, queueLimit: 1000, connectTimeoutMs: 5000 });
   await migrate(pool, loadMigrations(path.join(import.meta.dirname, '..', '..', 'service', 'gateway', 'migrations')), 'gateway_migrations');
   const app = createGatewayApp({ ...options, pool });
   const baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
@@ -41,6 +47,17 @@ export async function startTestGateway(options: Omit<GatewayAppOptions, 'pool'> 
       await pool.end();
     },
   };
+}
+
+/**
+ * A Toxiproxy proxy of the test's own in front of the stack's MariaDB (the shared `mariadb`
+ * proxy stays untouched), on a free port; remove() deletes it with every toxic on it.
+ */
+export async function privateDbProxy(prefix: string): Promise<Proxy & { port: number }> {
+  const topology = createTopology({ portOffset: Number(process.env.TICKETCTL_PORT_OFFSET ?? 0) });
+  const toxiproxy = new Toxiproxy(`http://${topology.host}:${topology.toxiproxyApi}`);
+  const proxy = await toxiproxy.createProxy({ name: `${prefix}-${randomUUID()}`, listen: `${topology.host}:0`, upstream: `${topology.host}:${topology.mariadb.port}` });
+  return Object.assign(proxy, { port: Number(proxy.listen.split(':').at(-1)) });
 }
 
 export function newKey(prefix = 'test'): string {
