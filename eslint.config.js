@@ -10,7 +10,7 @@ import tseslint from 'typescript-eslint';
 // below are set where the recommended defaults fight this code's idioms, not to hide findings.
 
 export default defineConfig(
-  globalIgnores(['node_modules/', '.stack/', 'reports/', 'docs/openapi.json', 'tests/unit/fixtures/']),
+  globalIgnores(['node_modules/', '.stack/', '.bootstrap/', 'reports/', 'docs/openapi.json', 'tests/unit/fixtures/']),
   {
     files: ['**/*.ts'],
     extends: [js.configs.recommended, tseslint.configs.recommendedTypeChecked],
