@@ -11,8 +11,10 @@
 NODE_VERSION := $(shell node -p "require('./package.json').devDependencies.node")
 BOOTSTRAP_BIN := .bootstrap/node-$(NODE_VERSION)/node_modules/.bin
 
+# Its package.json allows the `node` package's install script, as the project's own does.
 $(BOOTSTRAP_BIN)/node:
-	rm -rf .bootstrap
+	rm -rf .bootstrap && mkdir -p .bootstrap/node-$(NODE_VERSION)
+	echo '{ "private": true, "allowScripts": { "node": true } }' > .bootstrap/node-$(NODE_VERSION)/package.json
 	npm install --prefix .bootstrap/node-$(NODE_VERSION) --no-save --no-package-lock --no-audit --no-fund node@$(NODE_VERSION)
 
 # Order-only on the bootstrap: a new Node version changes package.json, which reinstalls.
