@@ -42,6 +42,10 @@ export function createToxiproxyApi(baseUrl: string, timeoutMs = 5000) {
     /** true when it was there. */
     removeToxic: async (proxy: string, name: string) => (await call('DELETE', `/proxies/${proxy}/toxics/${name}`, undefined, true)) !== null,
     proxies: async () => (await call<Record<string, ProxyState>>('GET', '/proxies'))!,
+    /** A new proxy; `listen` may name port 0 (Toxiproxy picks one and answers with it). */
+    createProxy: async (p: { name: string; listen: string; upstream: string }) => (await call<ProxyState>('POST', '/proxies', { ...p, enabled: true }))!,
+    /** true when it was there. */
+    deleteProxy: async (name: string) => (await call('DELETE', `/proxies/${name}`, undefined, true)) !== null,
   };
 }
 

@@ -51,6 +51,15 @@ export function createGatewayApp(options: GatewayAppOptions): FastifyInstance {
   // Closing cuts knob delays short (see createFaults), so a stop never waits 30 s.
   const closing = new AbortController();
   app.addHook('preClose', async () => closing.abort(new Error('the gateway is closing')));
+  // A request still in flight when the app closes (its charge recorded, its answer not yet
+  // sent) answers after server.close() has already reaped the idle sockets, so its
+  // keep-alive socket would then sit idle for the whole keepAliveTimeout (72 s) and hold
+  // close() up. Whether the answer goes out before or after that point is a race on a busy
+  // machine; "Connection: close" on every answer sent while closing ends the socket with it.
+  app.addHook('onSend', async (_req, reply, payload) => {
+    if (closing.signal.aborted) reply.header('connection', 'close');
+    return payload;
+  });
 
   installErrorHandling(app);
   const ledger = createLedger(options.pool);

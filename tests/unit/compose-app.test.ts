@@ -214,7 +214,7 @@ describe('Dockerfile', () => {
     }
     for (const src of ['package.json', 'package-lock.json']) assert.ok(!dockerIgnored(src, ignore), `.dockerignore hides ${src}`);
     assert.ok(dockerIgnored('node_modules/yaml/package.json', ignore), 'the host node_modules would be sent to the builder');
-    assert.ok(dockerIgnored('service/gateway/app.test.ts', ignore), 'tests would be shipped');
+    assert.ok(dockerIgnored('service/gateway/app.live.test.ts', ignore), 'tests would be shipped');
     // --omit=dev: whatever the apps import must be a production dependency.
     for (const name of packages) assert.ok(pkg.dependencies[name], `the apps import ${name}, which is not in dependencies`);
   });

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { waitFor } from '../../lib/wait.ts';
 import { createGatewayClient } from './client.ts';
-import { newKey, newTxId, testDbConfig } from './testing.ts';
+import { newKey, newTxId, testDbConfig } from '../../tests/helpers/gateway.ts';
 
 // main.ts as a real child process: start, serve, stop on a signal, refuse bad settings.
 

@@ -1,6 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { countRows, get, newKey, newTxId, post, startTestGateway, type TestGateway } from './testing.ts';
+import { countRows, get, newKey, newTxId, post, startTestGateway, type TestGateway } from '../../tests/helpers/gateway.ts';
 
 // Bad input always gets a 4xx JSON error naming the field; never a 500, never a row.
 

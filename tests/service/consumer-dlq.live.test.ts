@@ -15,7 +15,7 @@ import { uniqueName } from '../helpers/stack.ts';
 // throwing is attempted MAX_MESSAGE_ATTEMPTS (3) times, then goes to payment.dlq with the
 // error and its original headers, and the partition moves on to the next message. The
 // handler here is a stand-in that fails for one chosen event (the runner is under test,
-// not the saga, whose real failures are covered in redelivery.test.ts).
+// not the saga, whose real failures are covered in redelivery.live.test.ts).
 
 test('a message that keeps failing is tried 3 times, dead-lettered with its headers, and the partition moves on', { timeout: 180_000 }, async () => {
   const kafka = testKafka(ctx);

@@ -35,7 +35,7 @@ writeFileSync(
     name: 'cleanup-probe',
     title: 'every fault kind at once, held long enough to kill the runner',
     report: 'test',
-    description: 'tests/drills/cleanup.test.ts',
+    description: 'tests/drills/cleanup.live.test.ts',
     faults: [
       { type: 'proxy-down', proxies: ['redis-replica'] },
       { type: 'toxic', proxy: 'gateway', toxic: 'latency', attributes: { latency: 50 } },
@@ -57,7 +57,7 @@ writeFileSync(
     name: 'interrupt-probe',
     title: 'a slow database and a cut replica proxy, held until Ctrl-C',
     report: 'test',
-    description: 'tests/drills/cleanup.test.ts',
+    description: 'tests/drills/cleanup.live.test.ts',
     faults: [
       { type: 'proxy-down', proxies: ['redis-replica'] },
       { type: 'toxic', proxy: 'mariadb', toxic: 'latency', attributes: { latency: 2000 } },

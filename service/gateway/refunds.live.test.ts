@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { GatewayError } from './client.ts';
-import { countRows, newKey, newTxId, post, startTestGateway, type TestGateway } from './testing.ts';
+import { countRows, newKey, newTxId, post, startTestGateway, type TestGateway } from '../../tests/helpers/gateway.ts';
 
 let gw: TestGateway;
 before(async () => {

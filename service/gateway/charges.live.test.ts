@@ -2,7 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { waitFor } from '../../lib/wait.ts';
 import { createGatewayClient, GatewayError } from './client.ts';
-import { countRows, get, newKey, newTxId, post, startTestGateway, type TestGateway } from './testing.ts';
+import { countRows, get, newKey, newTxId, post, startTestGateway, type TestGateway } from '../../tests/helpers/gateway.ts';
 
 let gw: TestGateway;
 before(async () => {
