@@ -2,27 +2,29 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execa } from 'execa';
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { TICKETCTL } from '../helpers/cli.ts';
 import { scratch } from './helpers.ts';
 
-// `ticketctl --help` must start fast (command modules and their clients load lazily);
+// `ticketctl --help` loads no command module or client library (they load lazily);
 // completion scripts come from the program tree; bad flags are usage errors (exit 2).
 
 const s = scratch('help');
 
-test('--help starts fast: median of 5 runs under 400 ms (the target is well under 200 ms)', async () => {
-  await execa(TICKETCTL, ['--help']); // a first run fills Node's compile cache
-  const times: number[] = [];
-  for (let i = 0; i < 5; i++) {
-    const t0 = performance.now();
-    const r = await execa(TICKETCTL, ['--help'], { reject: false });
-    times.push(performance.now() - t0);
-    assert.equal(r.exitCode, 0);
-    assert.match(String(r.stdout), /health[\s\S]*kafka[\s\S]*completion/);
-  }
-  const median = [...times].sort((a, b) => a - b)[2]!;
-  process.stderr.write(`ticketctl --help: median ${median.toFixed(0)} ms of ${times.map((t) => t.toFixed(0)).join(', ')} ms\n`);
-  assert.ok(median < 400, `median ${median.toFixed(0)} ms`);
+// How fast --help starts is a benchmark (`npm run bench:help`, medians against a baseline
+// measured in the same run); what a test can prove without a clock is why it is fast:
+// --help loads commander and chalk (the UI) and nothing else from node_modules.
+test('--help loads no client library, prompt or process runner: commands load only when run', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'help-imports-'));
+  const file = path.join(dir, 'imports.txt');
+  const r = await execa(TICKETCTL, ['--help'], { reject: false, env: { NODE_OPTIONS: `--import=${path.join(import.meta.dirname, '../helpers/record-imports.ts')}`, RECORD_IMPORTS_TO: file } });
+  assert.equal(r.exitCode, 0, String(r.stderr));
+  assert.match(String(r.stdout), /health[\s\S]*kafka[\s\S]*completion/);
+  const packages = readFileSync(file, 'utf8').split('\n').filter(Boolean);
+  rmSync(dir, { recursive: true, force: true });
+  assert.deepEqual(packages, ['chalk', 'commander'], `--help loaded ${packages.join(', ')}`);
 });
 
 test('completion bash: valid bash that completes commands, flags and choices', async () => {
