@@ -65,7 +65,14 @@ export function parseConfig(file: string, raw: unknown): ConfigFile {
   }
   const defaultContext = top.defaultContext === undefined ? undefined : v.string(top.defaultContext, 'defaultContext');
   if (defaultContext !== undefined && defaultContext !== 'local' && !(defaultContext in contexts)) {
-    throw new ConfigError(file, 'defaultContext', `names "${defaultContext}", which is not defined under contexts (defined: local${Object.keys(contexts).filter((n) => n !== 'local').map((n) => `, ${n}`).join('')}).`);
+    throw new ConfigError(
+      file,
+      'defaultContext',
+      `names "${defaultContext}", which is not defined under contexts (defined: local${Object.keys(contexts)
+        .filter((n) => n !== 'local')
+        .map((n) => `, ${n}`)
+        .join('')}).`,
+    );
   }
   return { path: file, defaultContext, contexts };
 }

@@ -22,7 +22,10 @@ test('no file: only the built-in local, from the stack topology and TICKETCTL_ST
   assert.equal(c.name, 'local');
   assert.equal(c.source, 'built-in');
   assert.deepEqual(c.stack, { dir: '/tmp/s', portOffset: 6000 });
-  assert.deepEqual(c.kafka.brokers, [1, 2, 3].map((id) => ({ id, address: `127.0.0.1:${25090 + id}` })));
+  assert.deepEqual(
+    c.kafka.brokers,
+    [1, 2, 3].map((id) => ({ id, address: `127.0.0.1:${25090 + id}` })),
+  );
   assert.equal(c.redis.master, '127.0.0.1:22380');
   assert.equal(c.mariadb.port, 19307);
   assert.equal(c.serviceUrls.length, 3);
@@ -53,7 +56,10 @@ test('a remote context: endpoints from the file, protected and drill-free by def
   assert.equal(c.stack, null);
   assert.equal(c.protected, true);
   assert.equal(c.allowDrills, false);
-  assert.deepEqual(c.kafka.brokers, [{ id: null, address: 'k1.staging:9092' }, { id: null, address: 'k2.staging:9092' }]);
+  assert.deepEqual(c.kafka.brokers, [
+    { id: null, address: 'k1.staging:9092' },
+    { id: null, address: 'k2.staging:9092' },
+  ]);
   assert.equal(c.mariadb.password, 's3cret');
   assert.equal(c.gatewayUrl, 'https://gw.staging', 'trailing slash dropped');
   assert.equal(c.toxiproxyUrl, null);
@@ -73,17 +79,23 @@ test('errors name the file and the key, and are usage errors (exit 2)', () => {
     [{ contexts: { staging: { ...REMOTE, gateway: 'ftp://x' } } }, /contexts\.staging\.gateway must be an http\(s\) URL/],
   ];
   for (const [raw, message] of cases) {
-    assert.throws(() => parseConfig(FILE, raw), (err: unknown) => {
-      assert.ok(err instanceof UsageError, String(err));
-      assert.equal(err.exitCode, 2);
-      assert.match(err.message, new RegExp(`^${FILE.replace(/\//g, '\\/')}: `));
-      assert.match(err.message, message);
-      return true;
-    });
+    assert.throws(
+      () => parseConfig(FILE, raw),
+      (err: unknown) => {
+        assert.ok(err instanceof UsageError, String(err));
+        assert.equal(err.exitCode, 2);
+        assert.match(err.message, new RegExp(`^${FILE.replace(/\//g, '\\/')}: `));
+        assert.match(err.message, message);
+        return true;
+      },
+    );
   }
   const { gateway: _g, ...noGateway } = REMOTE;
   assert.throws(() => selectContext(config({ staging: noGateway }), 'staging', { STAGING_DB_PASSWORD: 'x' }), /contexts\.staging\.gateway is required/);
-  assert.throws(() => selectContext(undefined, 'prod', {}), (err: unknown) => err instanceof UsageError && /Unknown context "prod" \(from --context prod\)/.test(err.message) && /Known contexts: local/.test(err.hint ?? ''));
+  assert.throws(
+    () => selectContext(undefined, 'prod', {}),
+    (err: unknown) => err instanceof UsageError && /Unknown context "prod" \(from --context prod\)/.test(err.message) && /Known contexts: local/.test(err.hint ?? ''),
+  );
 });
 
 test('the file: TICKETCTL_CONFIG, else XDG_CONFIG_HOME; missing is fine, broken JSON is not', () => {

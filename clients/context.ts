@@ -152,7 +152,10 @@ export function splitHostPort(address: string): { host: string; port: number } {
 /** For commands that manage local processes (`stack`, `kafka restart-broker`). */
 export function requireLocalStack(c: Context, what: string): { dir: string; portOffset: number } {
   if (!c.stack) {
-    throw new UsageError(`${what} works only on a local stack; context "${c.name}" (${c.source}) has no "stack" section.`, `Run it with --context local (or another context with a "stack" section); on ${c.name}, use that platform's own tooling.`);
+    throw new UsageError(
+      `${what} works only on a local stack; context "${c.name}" (${c.source}) has no "stack" section.`,
+      `Run it with --context local (or another context with a "stack" section); on ${c.name}, use that platform's own tooling.`,
+    );
   }
   return c.stack;
 }

@@ -14,8 +14,14 @@ CurrentObservers:       []
 
 test('quorum status: Kafka 3.9 output (voters as objects)', () => {
   assert.deepEqual(parseQuorumStatus(KAFKA_3_9), {
-    clusterId: 'LRIXoMeofNPDdy8F591PbQ', leaderId: 1, leaderEpoch: 4, highWatermark: 101,
-    maxFollowerLag: 0, maxFollowerLagTimeMs: 0, voters: [1, 2, 3], observers: [],
+    clusterId: 'LRIXoMeofNPDdy8F591PbQ',
+    leaderId: 1,
+    leaderEpoch: 4,
+    highWatermark: 101,
+    maxFollowerLag: 0,
+    maxFollowerLagTimeMs: 0,
+    voters: [1, 2, 3],
+    observers: [],
   });
 });
 

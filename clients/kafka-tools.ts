@@ -18,7 +18,9 @@ export function kafkaToolsFor(c: Context, env: NodeJS.ProcessEnv): KafkaToolsEnv
   if (!existsSync(path.join(libsDir, '.complete')) && !env.TICKETCTL_KAFKA_LIBS) {
     throw new OpsError(`Kafka's jars (for its Java tools) are not in ${libsDir}.`, {
       code: 'MISSING_TOOL',
-      hint: c.stack ? 'Run `ticketctl stack up` once: it fetches them from Maven Central.' : 'Run `ticketctl --context local stack up` once on this machine, or set TICKETCTL_KAFKA_LIBS to a folder of Kafka 3.9 jars.',
+      hint: c.stack
+        ? 'Run `ticketctl stack up` once: it fetches them from Maven Central.'
+        : 'Run `ticketctl --context local stack up` once on this machine, or set TICKETCTL_KAFKA_LIBS to a folder of Kafka 3.9 jars.',
     });
   }
   const java = findExecutable('java');
@@ -38,6 +40,11 @@ export const bootstrapOf = (c: Context) => c.kafka.brokers.map((b) => b.address)
 export function toolFailure(err: unknown): string {
   const stderr = String((err as { cause?: { stderr?: unknown } })?.cause?.stderr ?? '');
   const line = stderr.split('\n').find((l) => /^(?:Error|Exception|[\w.$]+(?:Exception|Error))\b.*:/.test(l.trim()));
-  if (line) return line.trim().replace(/^Exception in thread "[^"]*" /, '').replace(/^(?:[\w$]+\.)+([\w$]+(?:Exception|Error))/, '$1').slice(0, 300);
+  if (line)
+    return line
+      .trim()
+      .replace(/^Exception in thread "[^"]*" /, '')
+      .replace(/^(?:[\w$]+\.)+([\w$]+(?:Exception|Error))/, '$1')
+      .slice(0, 300);
   return err instanceof Error ? err.message.split('\n')[0]! : String(err);
 }

@@ -94,9 +94,7 @@ export async function fetchPartitions(admin: Admin, topics?: string[]): Promise<
   ]);
   const minIsr: Record<string, number> = {};
   for (const r of configs.resources) minIsr[r.resourceName] = Number(r.configEntries.find((e) => e.configName === 'min.insync.replicas')?.configValue ?? 1);
-  const partitions = meta.topics
-    .flatMap((t) => t.partitions.map((p) => classifyPartition(t.name, p, minIsr[t.name] ?? 1)))
-    .sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
+  const partitions = meta.topics.flatMap((t) => t.partitions.map((p) => classifyPartition(t.name, p, minIsr[t.name] ?? 1))).sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
   return { partitions, minIsr };
 }
 

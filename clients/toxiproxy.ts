@@ -29,7 +29,12 @@ export function createToxiproxyApi(baseUrl: string, timeoutMs = 5000) {
     try {
       res = await httpRequest(`${baseUrl}${path}`, { method, body, timeoutMs });
     } catch (err) {
-      throw new OpsError(`Toxiproxy at ${baseUrl} did not answer ${method} ${path}: ${(err as Error).message}`, { code: 'TOXIPROXY_UNREACHABLE', retriable: true, hint: 'Check it with `ticketctl stack status`; start it with `ticketctl stack up --only toxiproxy`.', cause: err });
+      throw new OpsError(`Toxiproxy at ${baseUrl} did not answer ${method} ${path}: ${(err as Error).message}`, {
+        code: 'TOXIPROXY_UNREACHABLE',
+        retriable: true,
+        hint: 'Check it with `ticketctl stack status`; start it with `ticketctl stack up --only toxiproxy`.',
+        cause: err,
+      });
     }
     if (res.status === 404 && allow404) return null;
     if (res.status >= 300) throw new OpsError(`Toxiproxy answered ${res.status} to ${method} ${path}: ${res.text}`, { code: 'TOXIPROXY_ERROR', hint: 'See `ticketctl stack logs toxiproxy`.' });

@@ -23,6 +23,10 @@ test('poison messages are rejected with the reason (they go to the DLQ)', () => 
     ['data not object', JSON.stringify({ ...valid(), data: 3 }), /data/],
   ];
   for (const [what, raw, reason] of bad) {
-    assert.throws(() => parseEnvelope(raw === null ? null : Buffer.from(raw)), (err) => err instanceof InvalidEnvelopeError && reason.test(err.message), what);
+    assert.throws(
+      () => parseEnvelope(raw === null ? null : Buffer.from(raw)),
+      (err) => err instanceof InvalidEnvelopeError && reason.test(err.message),
+      what,
+    );
   }
 });

@@ -25,7 +25,10 @@ test('open faults: injected and not successfully reverted; a torn last line is s
   appendFaultLog(file, { kind: 'revert', at: 'now', runId: 'r', faultId: 'a', by: 'runner', ok: true, result: 'enabled' });
   appendFaultLog(file, { kind: 'revert', at: 'now', runId: 'r', faultId: 'b', by: 'runner', ok: false, result: 'revert failed' });
   appendFileSync(file, '{"kind":"revert","faultId":"c","ok":tr'); // writer killed mid-line
-  assert.deepEqual(openFaults(readFaultLog(file)).map((f) => f.faultId), ['b', 'c']);
+  assert.deepEqual(
+    openFaults(readFaultLog(file)).map((f) => f.faultId),
+    ['b', 'c'],
+  );
 });
 
 test('a runner is alive only with the same PID and start time', () => {

@@ -18,5 +18,8 @@ test('waitFor times out naming what it waited for and the last error', async () 
 test('waitFor stops when its signal aborts', async () => {
   const ac = new AbortController();
   setTimeout(() => ac.abort(new Error('stop')), 20);
-  await assert.rejects(waitFor(() => false, { timeoutMs: 10_000, intervalMs: 5, what: 'never', signal: ac.signal }), /stop/);
+  await assert.rejects(
+    waitFor(() => false, { timeoutMs: 10_000, intervalMs: 5, what: 'never', signal: ac.signal }),
+    /stop/,
+  );
 });

@@ -101,10 +101,9 @@ async function benchHolds(pool: Pool, agent: Agent): Promise<Record<LockSetting,
   const instances: BenchInstance[] = [];
   const stop = () => Promise.all(instances.map((i) => i.stop()));
   cleanups.push(stop); // registered first, so one that started is stopped even if the other fails
-  const starting = [
-    startBenchInstance(ctx, { name: 'bench-redis', slot: 7, seatLock: 'redis' }),
-    startBenchInstance(ctx, { name: 'bench-db', slot: 8, seatLock: 'database' }),
-  ].map((p) => p.then((i) => (instances.push(i), i)));
+  const starting = [startBenchInstance(ctx, { name: 'bench-redis', slot: 7, seatLock: 'redis' }), startBenchInstance(ctx, { name: 'bench-db', slot: 8, seatLock: 'database' })].map((p) =>
+    p.then((i) => (instances.push(i), i)),
+  );
   const settled = await Promise.allSettled(starting); // both settle before a failure is thrown
   const failure = settled.find((r) => r.status === 'rejected');
   if (failure) throw failure.reason;
@@ -121,7 +120,9 @@ async function benchHolds(pool: Pool, agent: Agent): Promise<Record<LockSetting,
       results[mode].push(r);
       const s = summarize(r.latenciesMs);
       const f = summarize(r.floorMs);
-      say(`  run ${run + 1} ${mode.padEnd(8)} no-op floor p50 ${ms(f.p50)} p99 ${ms(f.p99)}  holds ${r.throughput.toFixed(0)} req/s  p50 ${ms(s.p50)}  p99 ${ms(s.p99)}  201=${r.created} 409=${r.taken} other=${JSON.stringify(r.other)}  live holds ${r.liveHolds} ${JSON.stringify(r.lockModes)}  seats with 2+: ${r.seatsWithTwoLiveHolds}  CPU busy ${pct(r.cpuBusy)}`);
+      say(
+        `  run ${run + 1} ${mode.padEnd(8)} no-op floor p50 ${ms(f.p50)} p99 ${ms(f.p99)}  holds ${r.throughput.toFixed(0)} req/s  p50 ${ms(s.p50)}  p99 ${ms(s.p99)}  201=${r.created} 409=${r.taken} other=${JSON.stringify(r.other)}  live holds ${r.liveHolds} ${JSON.stringify(r.lockModes)}  seats with 2+: ${r.seatsWithTwoLiveHolds}  CPU busy ${pct(r.cpuBusy)}`,
+      );
     }
   }
   cleanups.splice(cleanups.indexOf(stop), 1);
@@ -148,7 +149,9 @@ async function benchPayments(pool: Pool, admin: Admin, agent: Agent): Promise<Ar
     const s = summarize(load.latenciesMs);
     const d = summarize(load.inDatabaseMs);
     const rl = summarize(load.relayMs);
-    say(`  run ${run + 1} idle p50 ${ms(median(idleMs))}  load p50 ${ms(s.p50)} p99 ${ms(s.p99)} max ${ms(s.max)} (in the database p50 ${ms(d.p50)} p99 ${ms(d.p99)}; relay p50 ${ms(rl.p50)} p99 ${ms(rl.p99)}; saga ${ms(load.saga.meanMs)}/event over ${load.saga.events})  ${load.succeeded}/${load.offered} SUCCESS, unfinished ${load.unfinished}, failed ${JSON.stringify(load.failed)}  arrivals in ${load.arrivalSec.toFixed(1)} s  lag max ${Math.max(...load.lagSamples)} (${load.lagSamples.length} samples, ${load.lagErrors} errors)  CPU busy ${pct(load.cpuBusy)}`);
+    say(
+      `  run ${run + 1} idle p50 ${ms(median(idleMs))}  load p50 ${ms(s.p50)} p99 ${ms(s.p99)} max ${ms(s.max)} (in the database p50 ${ms(d.p50)} p99 ${ms(d.p99)}; relay p50 ${ms(rl.p50)} p99 ${ms(rl.p99)}; saga ${ms(load.saga.meanMs)}/event over ${load.saga.events})  ${load.succeeded}/${load.offered} SUCCESS, unfinished ${load.unfinished}, failed ${JSON.stringify(load.failed)}  arrivals in ${load.arrivalSec.toFixed(1)} s  lag max ${Math.max(...load.lagSamples)} (${load.lagSamples.length} samples, ${load.lagErrors} errors)  CPU busy ${pct(load.cpuBusy)}`,
+    );
   }
   return out;
 }
@@ -189,7 +192,9 @@ function report(holds: Record<LockSetting, HoldBurstResult[]>, payments: Array<{
     console.log(
       `  ${name}  ${median(s.rps).toFixed(0)} req/s${vs(s.rps, base?.rps)} (201+409: ${median(s.answeredRps).toFixed(0)}/s${vs(s.answeredRps, base?.answeredRps)})  p50 ${ms(median(s.p50))}${vs(s.p50, base?.p50)}  p99 ${ms(median(s.p99))}${vs(s.p99, base?.p99)} [${range(s.p99, ms)}]  201/409/other ${s.created}/${s.taken}/${s.other}`,
     );
-    console.log(`      seats left with no hold (every request for them answered 409 or 503): ${s.unheldSeats}; lock modes of the holds over all runs: ${JSON.stringify(s.lockModes)}; machine CPU busy during a burst: ${pct(s.cpuBusy)}`);
+    console.log(
+      `      seats left with no hold (every request for them answered 409 or 503): ${s.unheldSeats}; lock modes of the holds over all runs: ${JSON.stringify(s.lockModes)}; machine CPU busy during a burst: ${pct(s.cpuBusy)}`,
+    );
   };
   console.log(`  floor: the same burst to a no-op 404 route, both instances: p50 ${ms(median([...db.floorP50, ...rd.floorP50]))}  p99 ${ms(median([...db.floorP99, ...rd.floorP99]))}`);
   holdLine('baseline SEAT_LOCK=database (SELECT ... FOR UPDATE):', db);
@@ -211,8 +216,12 @@ function report(holds: Record<LockSetting, HoldBurstResult[]>, payments: Array<{
   console.log(`  at ${PAY_RATE}/s: p50 ${ms(median(p50))} (${ratio(median(p50), median(idleP50))})  p99 ${ms(median(p99))} (${ratio(median(p99), median(idleP50))}) [${range(p99, ms)}]`);
   console.log(`  the same payments in the database, intake commit -> SUCCESS commit (no polling): p50 ${ms(median(inDb.map((d) => d.p50)))}  p99 ${ms(median(inDb.map((d) => d.p99)))}`);
   console.log(`    of which intake -> payment.try published by the outbox relay: p50 ${ms(median(relay.map((d) => d.p50)))}  p99 ${ms(median(relay.map((d) => d.p99)))}`);
-  console.log(`    saga time per payment.try event (instances' event_processing_duration): mean ${ms(sagaMs)}, so ${TOPIC_LAYOUT.partitions} partitions, one event at a time each, take at most ~${((TOPIC_LAYOUT.partitions * 1000) / sagaMs).toFixed(0)} payments/s`);
-  console.log(`  not SUCCESS within 30 s: median ${median(unfinished)} per run (total ${unfinished.reduce((a, b) => a + b, 0)}); failed before SUCCESS: median ${median(failed)} (total ${failed.reduce((a, b) => a + b, 0)})`);
+  console.log(
+    `    saga time per payment.try event (instances' event_processing_duration): mean ${ms(sagaMs)}, so ${TOPIC_LAYOUT.partitions} partitions, one event at a time each, take at most ~${((TOPIC_LAYOUT.partitions * 1000) / sagaMs).toFixed(0)} payments/s`,
+  );
+  console.log(
+    `  not SUCCESS within 30 s: median ${median(unfinished)} per run (total ${unfinished.reduce((a, b) => a + b, 0)}); failed before SUCCESS: median ${median(failed)} (total ${failed.reduce((a, b) => a + b, 0)})`,
+  );
   console.log(`  machine CPU busy during the load: median ${pct(median(payments.map((p) => p.load.cpuBusy)))}`);
   console.log(`  consumer lag (ticketing-consumer-group, saga topics, every 500 ms): max per run median ${median(lagMax)} [runs ${Math.min(...lagMax)}-${Math.max(...lagMax)}]`);
 

@@ -54,8 +54,12 @@ function oneOf<T extends string>(env: Env, name: string, choices: readonly T[], 
 export function readServiceConfig(env: Env): ServiceConfig {
   const t = createTopology({ portOffset: int(env, 'TICKETCTL_PORT_OFFSET', 0, 0, 10_000) });
   const port = int(env, 'PORT', 3001, 1, 65535);
-  const brokers = (env.KAFKA_BROKERS ?? t.kafka.bootstrap.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
-  if (brokers.some((b) => !/^[^:\s]+:\d+$/.test(b))) throw new UsageError(`KAFKA_BROKERS="${env.KAFKA_BROKERS}" must be host:port,host:port.`, 'Point it at the Toxiproxy Kafka proxies, e.g. 127.0.0.1:19091,127.0.0.1:19092,127.0.0.1:19093.');
+  const brokers = (env.KAFKA_BROKERS ?? t.kafka.bootstrap.join(','))
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (brokers.some((b) => !/^[^:\s]+:\d+$/.test(b)))
+    throw new UsageError(`KAFKA_BROKERS="${env.KAFKA_BROKERS}" must be host:port,host:port.`, 'Point it at the Toxiproxy Kafka proxies, e.g. 127.0.0.1:19091,127.0.0.1:19092,127.0.0.1:19093.');
   const instanceId = env.INSTANCE_ID ?? `svc-${port}`;
   if (!/^[A-Za-z0-9_.-]{1,40}$/.test(instanceId)) throw new UsageError(`INSTANCE_ID="${instanceId}" may hold only letters, digits, . _ - (at most 40).`, 'Pick a short name such as svc-3001.');
   return {

@@ -56,10 +56,7 @@ export function createHealth({ db, redis, kafkaAdmin, metrics, timeoutMs = 1500,
     const t0 = performance.now();
     let timer: NodeJS.Timeout | undefined;
     try {
-      const detail = await Promise.race([
-        probes[name](),
-        new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs))),
-      ]);
+      const detail = await Promise.race([probes[name](), new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs)))]);
       return { status: 'UP', latencyMs: Math.round(performance.now() - t0), ...(detail ? { detail } : {}) };
     } catch (err) {
       return { status: 'DOWN', latencyMs: Math.round(performance.now() - t0), error: errorMessage(err) };

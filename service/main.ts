@@ -42,7 +42,10 @@ const kafka = new Kafka({
   // Above the ~9 s a cluster needs to fence a killed broker (kafkajs's default gives up first).
   retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 5000 },
   logLevel: logLevel.WARN,
-  logCreator: () => ({ namespace, level, log: l }) => log({ level: level <= logLevel.ERROR ? 'error' : 'warn', msg: l.message, namespace, kafka: true }),
+  logCreator:
+    () =>
+    ({ namespace, level, log: l }) =>
+      log({ level: level <= logLevel.ERROR ? 'error' : 'warn', msg: l.message, namespace, kafka: true }),
 });
 // Idempotent (acks=-1, one request in flight: kafkajs #598/#1005): a resend after a
 // timeout cannot duplicate or reorder an event within a partition.

@@ -39,7 +39,9 @@ export async function stackDown(ctx: StackContext, options: { progress?: Progres
       ),
     );
   }
-  const sentinels = componentWaves(ctx.topology).flat().filter((c) => c.group === 'sentinel');
+  const sentinels = componentWaves(ctx.topology)
+    .flat()
+    .filter((c) => c.group === 'sentinel');
   if (sentinels.every((c) => !runningRecord(ctx.paths, c))) {
     for (const id of SENTINEL_IDS) rmSync(ctx.paths.confFile(sentinelConfFile(id)), { force: true });
   }

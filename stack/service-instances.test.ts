@@ -22,7 +22,10 @@ test('a count outside 1..MAX is refused on write and on read', () => {
   assert.throws(() => writeServiceInstances(paths, MAX_SERVICE_INSTANCES + 1), RangeError);
   writeServiceInstances(paths, 2);
   writeFileSync(serviceInstancesFile(paths), '{"count": 99}');
-  assert.throws(() => readServiceInstances(paths), (e: unknown) => e instanceof OpsError && /1 to 9/.test(e.message) && /consumers scale/.test(e.hint ?? ''));
+  assert.throws(
+    () => readServiceInstances(paths),
+    (e: unknown) => e instanceof OpsError && /1 to 9/.test(e.message) && /consumers scale/.test(e.hint ?? ''),
+  );
   writeFileSync(serviceInstancesFile(paths), 'not json');
   assert.throws(() => readServiceInstances(paths), OpsError);
 });

@@ -47,24 +47,26 @@ export interface StackStatus {
 export async function stackStatus(ctx: StackContext): Promise<StackStatus> {
   const comps = allComponents(ctx.topology, readServiceInstances(ctx.paths));
   const [components, kafka, proxies] = await Promise.all([
-    Promise.all(comps.map(async (c): Promise<ComponentStatus> => {
-      const rec = runningRecord(ctx.paths, c);
-      const [direct, proxied] = await Promise.all([c.probe(ctx), c.probeProxy ? c.probeProxy(ctx) : Promise.resolve(undefined)]);
-      const paused = rec !== undefined && isProcessStopped(rec.pid);
-      const state: ComponentState = paused ? 'paused' : direct.answers ? 'up' : rec ? 'unresponsive' : 'down';
-      return {
-        name: c.name,
-        group: c.group,
-        state,
-        managed: rec !== undefined,
-        pid: rec?.pid ?? null,
-        endpoint: c.endpoint,
-        answers: direct.answers,
-        viaProxy: proxied ? proxied.answers : null,
-        detail: proxied && !proxied.answers ? `${direct.detail}; via proxy: ${proxied.detail}` : direct.detail,
-        rssBytes: rec ? (processRssBytes(rec.pid) ?? null) : null,
-      };
-    })),
+    Promise.all(
+      comps.map(async (c): Promise<ComponentStatus> => {
+        const rec = runningRecord(ctx.paths, c);
+        const [direct, proxied] = await Promise.all([c.probe(ctx), c.probeProxy ? c.probeProxy(ctx) : Promise.resolve(undefined)]);
+        const paused = rec !== undefined && isProcessStopped(rec.pid);
+        const state: ComponentState = paused ? 'paused' : direct.answers ? 'up' : rec ? 'unresponsive' : 'down';
+        return {
+          name: c.name,
+          group: c.group,
+          state,
+          managed: rec !== undefined,
+          pid: rec?.pid ?? null,
+          endpoint: c.endpoint,
+          answers: direct.answers,
+          viaProxy: proxied ? proxied.answers : null,
+          detail: proxied && !proxied.answers ? `${direct.detail}; via proxy: ${proxied.detail}` : direct.detail,
+          rssBytes: rec ? (processRssBytes(rec.pid) ?? null) : null,
+        };
+      }),
+    ),
     kafkaStatus(ctx),
     proxyStatus(ctx),
   ]);
@@ -96,13 +98,15 @@ async function kafkaStatus(ctx: StackContext): Promise<StackStatus['kafka']> {
       brokersLive: cluster.brokers.length,
       brokersExpected,
       missingTopics: ALL_TOPICS.filter((n) => !names.includes(n)),
-      topics: [...meta.topics].sort((a, b) => a.name.localeCompare(b.name)).map((topic) => ({
-        name: topic.name,
-        partitions: topic.partitions.length,
-        replicationFactor: topic.partitions[0]?.replicas.length ?? 0,
-        underReplicated: topic.partitions.filter((p) => p.isr.length < (p.replicas.length || TOPIC_LAYOUT.replicationFactor)).length,
-        offline: topic.partitions.filter((p) => p.leader < 0 || !live.has(p.leader)).length,
-      })),
+      topics: [...meta.topics]
+        .sort((a, b) => a.name.localeCompare(b.name))
+        .map((topic) => ({
+          name: topic.name,
+          partitions: topic.partitions.length,
+          replicationFactor: topic.partitions[0]?.replicas.length ?? 0,
+          underReplicated: topic.partitions.filter((p) => p.isr.length < (p.replicas.length || TOPIC_LAYOUT.replicationFactor)).length,
+          offline: topic.partitions.filter((p) => p.leader < 0 || !live.has(p.leader)).length,
+        })),
       error: null,
     };
   } catch (err) {

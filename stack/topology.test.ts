@@ -8,10 +8,15 @@ test('every port is distinct and outside the ephemeral range', () => {
     const ports = [
       t.toxiproxyApi,
       ...t.kafka.brokers.flatMap((b) => [b.client, b.clientProxy, b.internal, b.controller]),
-      t.redis.master, t.redis.masterProxy, t.redis.replica, t.redis.replicaProxy,
+      t.redis.master,
+      t.redis.masterProxy,
+      t.redis.replica,
+      t.redis.replicaProxy,
       ...t.redis.sentinels.map((s) => s.port),
-      t.mariadb.port, t.mariadb.proxy,
-      t.gateway.port, t.gateway.proxy,
+      t.mariadb.port,
+      t.mariadb.proxy,
+      t.gateway.port,
+      t.gateway.proxy,
       // Every instance `ticketctl` may scale to, which includes the default 1..3.
       ...Array.from({ length: MAX_SERVICE_INSTANCES }, (_, i) => t.servicePort(i + 1)),
     ];
@@ -22,9 +27,15 @@ test('every port is distinct and outside the ephemeral range', () => {
 
 test('clients bootstrap through the proxies; each proxy forwards to a real listener', () => {
   const t = createTopology();
-  assert.deepEqual(t.kafka.bootstrap, t.kafka.brokers.map((b) => `127.0.0.1:${b.clientProxy}`));
+  assert.deepEqual(
+    t.kafka.bootstrap,
+    t.kafka.brokers.map((b) => `127.0.0.1:${b.clientProxy}`),
+  );
   for (const b of t.kafka.brokers) {
-    assert.deepEqual(t.proxies.find((p) => p.name === `kafka-${b.id}`), { name: `kafka-${b.id}`, listen: b.clientProxy, upstream: b.client });
+    assert.deepEqual(
+      t.proxies.find((p) => p.name === `kafka-${b.id}`),
+      { name: `kafka-${b.id}`, listen: b.clientProxy, upstream: b.client },
+    );
   }
   assert.equal(t.kafka.controllerQuorumVoters, `1@127.0.0.1:${t.kafka.brokers[0]!.controller},2@127.0.0.1:${t.kafka.brokers[1]!.controller},3@127.0.0.1:${t.kafka.brokers[2]!.controller}`);
 });

@@ -56,11 +56,21 @@ export async function stackUp(ctx: StackContext, options: UpOptions = {}): Promi
   // What the next waves need from this one, made sure of right after it (idempotent).
   const afterWave: Partial<Record<string, () => Promise<void>>> = {
     toxiproxy: async () => {
-      createdProxies.push(...(await progress.step('ensure Toxiproxy proxies', () => ensureProxies(ctx.topology), (n) => (n.length ? `created ${n.join(', ')}` : 'all present'))));
+      createdProxies.push(
+        ...(await progress.step(
+          'ensure Toxiproxy proxies',
+          () => ensureProxies(ctx.topology),
+          (n) => (n.length ? `created ${n.join(', ')}` : 'all present'),
+        )),
+      );
     },
     mariadb: () => progress.step('ensure databases and users', () => ensureDatabases(ctx)),
     kafka: async () => {
-      const o = await progress.step('ensure Kafka topics', () => ensureTopics(ctx.topology), (r) => (r.created.length ? `created ${r.created.join(', ')}` : 'all present'));
+      const o = await progress.step(
+        'ensure Kafka topics',
+        () => ensureTopics(ctx.topology),
+        (r) => (r.created.length ? `created ${r.created.join(', ')}` : 'all present'),
+      );
       createdTopics.push(...o.created);
     },
   };

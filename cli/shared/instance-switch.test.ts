@@ -21,7 +21,10 @@ test('the plan changes what differs, tries what did not answer, leaves the rest'
   assert.equal(p.steps.length, 2);
   assert.match(p.steps[0]!, /service-1 \(http:\/\/a\): retry mode normal -> emergency/);
   assert.match(p.steps[1]!, /service-3 .*did not answer just now: not running/);
-  assert.deepEqual(p.data.instances.map((i) => i.change), [true, false, true]);
+  assert.deepEqual(
+    p.data.instances.map((i) => i.change),
+    [true, false, true],
+  );
   assert.match(p.notes![0]!, /already emergency: service-2/);
   assert.equal(p.rollback, 'ticketctl breaker retry-mode normal');
   assert.equal(p.destructive, false);
@@ -35,7 +38,14 @@ test('apply: per-instance outcome read from the answer; a failure names the inst
     if (url === 'http://c') throw new Error('not running (connection refused)');
     return state(true);
   });
-  assert.deepEqual(outcomes.map((o) => [o.instance, o.ok, o.after]), [['service-1', true, 'emergency'], ['service-2', true, 'emergency'], ['service-3', false, null]]);
+  assert.deepEqual(
+    outcomes.map((o) => [o.instance, o.ok, o.after]),
+    [
+      ['service-1', true, 'emergency'],
+      ['service-2', true, 'emergency'],
+      ['service-3', false, null],
+    ],
+  );
   assert.deepEqual(outcomeLines(spec, outcomes), ['service-1: retry mode normal -> emergency', 'service-2: retry mode emergency -> emergency', 'service-3: FAILED (not running (connection refused))']);
   const err = partialFailure(spec, outcomes, 'ticketctl breaker retry-mode emergency');
   assert.equal(err.exitCode, 1);

@@ -45,7 +45,11 @@ export function switchPlan(spec: SwitchSpec, reads: InstanceRead[]): Plan<Switch
   const effect = spec.effect ? `; ${spec.effect}` : '';
   const steps = instances
     .filter((i) => i.change)
-    .map((i) => (i.before === null ? `${i.instance} (${i.url}): set ${spec.setting} ${spec.target} (it did not answer just now: ${i.error}; it is tried anyway)` : `${i.instance} (${i.url}): ${spec.setting} ${i.before} -> ${spec.target}${effect}`));
+    .map((i) =>
+      i.before === null
+        ? `${i.instance} (${i.url}): set ${spec.setting} ${spec.target} (it did not answer just now: ${i.error}; it is tried anyway)`
+        : `${i.instance} (${i.url}): ${spec.setting} ${i.before} -> ${spec.target}${effect}`,
+    );
   const already = instances.filter((i) => !i.change).map((i) => i.instance);
   const notes = [...(already.length ? [`already ${spec.target}: ${already.join(', ')} (left alone)`] : []), ...(spec.notes ?? [])];
   return {

@@ -24,7 +24,16 @@ test('a plan renders as numbered steps, notes and the undo line', () => {
 });
 
 test('an audit record has every documented key', () => {
-  const r = auditRecord({ startedAt: Date.parse('2026-01-02T03:04:05.000Z'), now: Date.parse('2026-01-02T03:04:06.500Z'), context: 'local', command: 'kafka restart-broker', argv: ['kafka', 'restart-broker', '2'], plan, result: 'refused', error: 'no TTY' });
+  const r = auditRecord({
+    startedAt: Date.parse('2026-01-02T03:04:05.000Z'),
+    now: Date.parse('2026-01-02T03:04:06.500Z'),
+    context: 'local',
+    command: 'kafka restart-broker',
+    argv: ['kafka', 'restart-broker', '2'],
+    plan,
+    result: 'refused',
+    error: 'no TTY',
+  });
   assert.deepEqual(Object.keys(r), ['time', 'user', 'host', 'pid', 'context', 'command', 'argv', 'plan', 'result', 'error', 'durationMs']);
   assert.equal(r.time, '2026-01-02T03:04:05.000Z');
   assert.equal(r.durationMs, 1500);
@@ -63,7 +72,13 @@ function setup(contextOverrides: Partial<Context> = {}, canPrompt = false, answe
   const ui = fakeUi(canPrompt, answers);
   const g = { ui, command: 'test mutate', argv: ['test', 'mutate'], env: { TICKETCTL_AUDIT_LOG: log } };
   const context = { ...selectContext(undefined, undefined, {}), ...contextOverrides };
-  const records = () => (existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l)) : []);
+  const records = () =>
+    existsSync(log)
+      ? readFileSync(log, 'utf8')
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l))
+      : [];
   let applied = 0;
   const apply = async () => ++applied;
   return { g, ui, context, records, apply, applied: () => applied };
@@ -86,14 +101,26 @@ test('no TTY and no --yes: refused (exit 2, the hint), a refused record, nothing
     return true;
   });
   assert.equal(s.applied(), 0);
-  assert.deepEqual(s.records().map((r) => [r.result, r.command, r.context]), [['refused', 'test mutate', 'local']]);
+  assert.deepEqual(
+    s.records().map((r) => [r.result, r.command, r.context]),
+    [['refused', 'test mutate', 'local']],
+  );
 });
 
 test('--yes applies and records ok; a failure is recorded and rethrown', async () => {
   const s = setup();
   await runMutation(s.g, s.context, { yes: true, output: 'table' }, plan, s.apply);
-  await assert.rejects(runMutation(s.g, s.context, { yes: true, output: 'table' }, plan, async () => Promise.reject(new Error('boom'))), /boom/);
-  assert.deepEqual(s.records().map((r) => [r.result, r.error]), [['ok', null], ['failed', 'boom']]);
+  await assert.rejects(
+    runMutation(s.g, s.context, { yes: true, output: 'table' }, plan, async () => Promise.reject(new Error('boom'))),
+    /boom/,
+  );
+  assert.deepEqual(
+    s.records().map((r) => [r.result, r.error]),
+    [
+      ['ok', null],
+      ['failed', 'boom'],
+    ],
+  );
   assert.equal(s.applied(), 1);
 });
 
@@ -116,7 +143,10 @@ test('a protected context: --yes is not enough; the name typed back (or --confir
   const right = setup({ name: 'prod', protected: true }, true, { ask: 'prod' });
   await runMutation(right.g, right.context, { output: 'table' }, plan, right.apply);
   assert.deepEqual([noTty.applied(), wrong.applied(), right.applied()], [1, 0, 1]);
-  assert.deepEqual(noTty.records().map((r) => r.result), ['refused', 'refused', 'ok']);
+  assert.deepEqual(
+    noTty.records().map((r) => r.result),
+    ['refused', 'refused', 'ok'],
+  );
 });
 
 test('nothing to do: no prompt, a noop record; JSON output carries plan and result', async () => {
@@ -132,6 +162,9 @@ test('nothing to do: no prompt, a noop record; JSON output carries plan and resu
 test('an audit log that cannot be written stops the run before anything changes', async () => {
   const s = setup();
   const g = { ...s.g, env: { TICKETCTL_AUDIT_LOG: '/dev/null/audit.log' } };
-  await assert.rejects(runMutation(g, s.context, { yes: true, output: 'table' }, plan, s.apply), (err: unknown) => err instanceof OpsError && err.code === 'AUDIT_UNWRITABLE' && /Nothing was changed/.test(err.message));
+  await assert.rejects(
+    runMutation(g, s.context, { yes: true, output: 'table' }, plan, s.apply),
+    (err: unknown) => err instanceof OpsError && err.code === 'AUDIT_UNWRITABLE' && /Nothing was changed/.test(err.message),
+  );
   assert.equal(s.applied(), 0);
 });

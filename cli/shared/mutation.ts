@@ -118,17 +118,30 @@ async function consent(ui: Ui, context: Context, flags: MutationFlags, plan: Pla
   const again = suggest(argv, context);
   if (context.protected && plan.destructive !== false) {
     if (flags.confirmContext !== undefined) {
-      return flags.confirmContext === context.name ? undefined : { message: `--confirm-context "${flags.confirmContext}" does not match the context "${context.name}". Nothing was changed.`, hint: `Check which context you meant; review with --dry-run, then pass --confirm-context ${context.name}.` };
+      return flags.confirmContext === context.name
+        ? undefined
+        : {
+            message: `--confirm-context "${flags.confirmContext}" does not match the context "${context.name}". Nothing was changed.`,
+            hint: `Check which context you meant; review with --dry-run, then pass --confirm-context ${context.name}.`,
+          };
     }
     if (!ui.canPrompt) {
-      return { message: `Context "${context.name}" is protected and stdin is not a terminal, so its name cannot be typed back. Nothing was changed.`, hint: `Review the plan with --dry-run, then re-run with --yes --confirm-context ${context.name} after reviewing --dry-run.` };
+      return {
+        message: `Context "${context.name}" is protected and stdin is not a terminal, so its name cannot be typed back. Nothing was changed.`,
+        hint: `Review the plan with --dry-run, then re-run with --yes --confirm-context ${context.name} after reviewing --dry-run.`,
+      };
     }
     const typed = (await ui.ask(`Context "${context.name}" is protected. Type its name to apply this plan:`)).trim();
-    return typed === context.name ? undefined : { message: `You typed "${typed}", not "${context.name}". Nothing was changed.`, hint: `Run it again and type ${context.name}, or review the plan first with --dry-run.` };
+    return typed === context.name
+      ? undefined
+      : { message: `You typed "${typed}", not "${context.name}". Nothing was changed.`, hint: `Run it again and type ${context.name}, or review the plan first with --dry-run.` };
   }
   if (flags.yes) return undefined;
   if (!ui.canPrompt) {
-    return { message: 'Refusing to change anything without confirmation: stdin is not a terminal and --yes was not given. Nothing was changed.', hint: `re-run with --yes after reviewing --dry-run: \`${again} --dry-run\`, then \`${again} --yes\`.` };
+    return {
+      message: 'Refusing to change anything without confirmation: stdin is not a terminal and --yes was not given. Nothing was changed.',
+      hint: `re-run with --yes after reviewing --dry-run: \`${again} --dry-run\`, then \`${again} --yes\`.`,
+    };
   }
   if (await ui.confirm(`Apply this plan to "${context.name}"?`)) return undefined;
   return { message: 'Declined. Nothing was changed.', hint: `Review the plan again with \`${again} --dry-run\`.` };

@@ -21,7 +21,11 @@ test('ISO times: with a zone as given, without one as UTC, a bare date as midnig
 
 test('anything else is a usage error naming the flag', () => {
   for (const bad of ['', 'yesterday', '10', '5w', '-1h', '2026-13-45T99:00:00Z', '1h30m']) {
-    assert.throws(() => parseTimeFlag('--until', bad, now), (err: unknown) => err instanceof UsageError && err.exitCode === 2 && /--until/.test(err.message), bad);
+    assert.throws(
+      () => parseTimeFlag('--until', bad, now),
+      (err: unknown) => err instanceof UsageError && err.exitCode === 2 && /--until/.test(err.message),
+      bad,
+    );
   }
 });
 

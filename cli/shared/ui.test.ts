@@ -18,24 +18,34 @@ test('colour: off under NO_COLOR, --no-color, a pipe or TERM=dumb; FORCE_COLOR w
 
 test('tables pad by visible width, ignoring colour codes', () => {
   const red = (s: string) => `\x1b[31m${s}\x1b[39m`;
-  const lines = renderTable(['NAME', 'STATE', 'DETAIL'], [['kafka-1', red('down'), 'x'], ['toxiproxy', 'up', 'yy']]);
-  assert.deepEqual(lines.map((l) => l.replace(/\x1b\[[0-9;]*m/g, '')), [
-    'NAME       STATE  DETAIL',
-    'kafka-1    down   x',
-    'toxiproxy  up     yy',
-  ]);
+  const lines = renderTable(
+    ['NAME', 'STATE', 'DETAIL'],
+    [
+      ['kafka-1', red('down'), 'x'],
+      ['toxiproxy', 'up', 'yy'],
+    ],
+  );
+  assert.deepEqual(
+    lines.map((l) => l.replace(/\x1b\[[0-9;]*m/g, '')),
+    ['NAME       STATE  DETAIL', 'kafka-1    down   x', 'toxiproxy  up     yy'],
+  );
 });
 
 test('tables pad by terminal columns: CJK and emoji are two wide, combining marks none, colour nothing', () => {
   const red = (s: string) => `\x1b[31m${s}\x1b[39m`;
-  const lines = renderTable(['USER', 'SEAT', 'NOTE'], [['東京太郎', 'A1', 'x'], [red('🎫 ok'), 'B22', 'y'], ['Zoe\u0301', '♥', 'z'], ['plain', 'C3', '']]);
-  assert.deepEqual(lines.map((l) => l.replace(/\x1b\[[0-9;]*m/g, '')), [
-    'USER      SEAT  NOTE',
-    '東京太郎  A1    x',
-    '🎫 ok     B22   y',
-    'Zoe\u0301       ♥     z',
-    'plain     C3',
-  ]);
+  const lines = renderTable(
+    ['USER', 'SEAT', 'NOTE'],
+    [
+      ['東京太郎', 'A1', 'x'],
+      [red('🎫 ok'), 'B22', 'y'],
+      ['Zoe\u0301', '♥', 'z'],
+      ['plain', 'C3', ''],
+    ],
+  );
+  assert.deepEqual(
+    lines.map((l) => l.replace(/\x1b\[[0-9;]*m/g, '')),
+    ['USER      SEAT  NOTE', '東京太郎  A1    x', '🎫 ok     B22   y', 'Zoe\u0301       ♥     z', 'plain     C3'],
+  );
   const secondColumnAt = (line: string) => {
     const plain = line.replace(/\x1b\[[0-9;]*m/g, '');
     const [first, second] = plain.split(/(?<=\S) {2,}/);
@@ -63,10 +73,20 @@ function fakeTerminal(columns: number) {
 
 test('spinner: a frame never wraps (so erase-line clears it), a 0-column terminal counts as 80, the final line is whole', async () => {
   const title = 'start mariadb, redis-master, kafka-1, kafka-2, kafka-3, and a title longer than any terminal line';
-  for (const [columns, limit] of [[40, 39], [0, 79]] as const) {
+  for (const [columns, limit] of [
+    [40, 39],
+    [0, 79],
+  ] as const) {
     const { stream, writes } = fakeTerminal(columns);
     const ui = createUi({ stderr: stream, stdout: stream, env: {} });
-    assert.equal(await ui.progress.step(title, async () => 42, () => 'done'), 42);
+    assert.equal(
+      await ui.progress.step(
+        title,
+        async () => 42,
+        () => 'done',
+      ),
+      42,
+    );
     const frames = writes.filter((w) => w.startsWith('\r\x1b[2K') && !w.endsWith('\n'));
     assert.ok(frames.length >= 1, 'at least the first frame was drawn');
     for (const f of frames) assert.ok(stringWidth(f) <= limit, `frame fits ${limit} columns: ${JSON.stringify(f)}`);

@@ -87,7 +87,10 @@ export function textWidth(text: string): number {
 export function renderTable(columns: string[], rows: string[][]): string[] {
   const widths = columns.map((c, i) => Math.max(textWidth(c), ...rows.map((r) => textWidth(r[i] ?? ''))));
   const line = (cells: string[]) =>
-    cells.map((cell, i) => (i === cells.length - 1 ? cell : cell + ' '.repeat(widths[i]! - textWidth(cell)))).join('  ').trimEnd();
+    cells
+      .map((cell, i) => (i === cells.length - 1 ? cell : cell + ' '.repeat(widths[i]! - textWidth(cell))))
+      .join('  ')
+      .trimEnd();
   return [line(columns), ...rows.map(line)];
 }
 

@@ -33,7 +33,10 @@ export const gatewayKnobs = registerFault<GatewayKnobsSpec, KnobsUndo>({
     const knobs = Object.fromEntries(Object.entries(k).map(([name, x]) => [name, name.endsWith('Ms') ? v.integer(x, `${at}.knobs.${name}`, 0, 120_000) : v.rate(x, `${at}.knobs.${name}`)]));
     return { type: 'gateway-knobs', knobs };
   },
-  describe: (s) => `gateway knobs ${Object.entries(s.knobs).map(([k, v]) => `${k}=${v}`).join(' ')}`,
+  describe: (s) =>
+    `gateway knobs ${Object.entries(s.knobs)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ')}`,
   blastRadius: () => ({ proxies: [], processes: [], other: ['gateway knobs (every charge and refund)'] }),
   prepare: async (env) => ({ type: 'gateway-knobs', previous: await knobs(env.gatewayUrl, 'GET') }),
   async apply(env, s) {
@@ -43,7 +46,9 @@ export const gatewayKnobs = registerFault<GatewayKnobsSpec, KnobsUndo>({
     const now = await knobs(env.gatewayUrl, 'GET');
     const off = Object.entries(s.knobs).filter(([k, v]) => now[k] !== v);
     if (off.length) throw new FaultNotInEffect(`gateway knobs read back ${JSON.stringify(now)}`);
-    return `gateway knobs read back ${Object.keys(s.knobs).map((k) => `${k}=${now[k]}`).join(' ')}`;
+    return `gateway knobs read back ${Object.keys(s.knobs)
+      .map((k) => `${k}=${now[k]}`)
+      .join(' ')}`;
   },
   async revert(env, u) {
     await knobs(env.gatewayUrl, 'PUT', u.previous);

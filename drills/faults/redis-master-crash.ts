@@ -84,27 +84,38 @@ async function restore(stack: StackContext, signal?: AbortSignal): Promise<strin
       await redisCommand(t.redis.master, 'REPLICAOF', t.host, String(t.redis.replica));
       done.push(`${PROCESS} made a replica of the promoted ${t.host}:${t.redis.replica}`);
     }
-    await waitFor(async () => {
-      const r = await role(t.redis.master);
-      return r[0] === 'slave' && r[3] === 'connected';
-    }, { timeoutMs: SETTLE_WITHIN_MS, intervalMs: 500, what: `${PROCESS} to be in sync with the promoted replica`, ...(signal ? { signal } : {}) });
+    await waitFor(
+      async () => {
+        const r = await role(t.redis.master);
+        return r[0] === 'slave' && r[3] === 'connected';
+      },
+      { timeoutMs: SETTLE_WITHIN_MS, intervalMs: 500, what: `${PROCESS} to be in sync with the promoted replica`, ...(signal ? { signal } : {}) },
+    );
     // Sentinel answers NOGOODSLAVE until it has seen the process as a healthy replica:
     // ask again until one Sentinel starts the failover (or it already happened).
-    await waitFor(async () => {
-      if ((await sentinelMasterPorts(t)).every((p) => p === t.redis.master)) return true;
-      for (const s of t.redis.sentinels) {
-        try {
-          await redisCommand(s.port, 'SENTINEL', 'FAILOVER', REDIS_MASTER_NAME);
-          return true;
-        } catch (err) {
-          if (/INPROG/.test((err as Error).message)) return true;
+    await waitFor(
+      async () => {
+        if ((await sentinelMasterPorts(t)).every((p) => p === t.redis.master)) return true;
+        for (const s of t.redis.sentinels) {
+          try {
+            await redisCommand(s.port, 'SENTINEL', 'FAILOVER', REDIS_MASTER_NAME);
+            return true;
+          } catch (err) {
+            if (/INPROG/.test((err as Error).message)) return true;
+          }
         }
-      }
-      return false;
-    }, { timeoutMs: SETTLE_WITHIN_MS, intervalMs: 1000, what: `a Sentinel to accept SENTINEL FAILOVER ${REDIS_MASTER_NAME}`, ...(signal ? { signal } : {}) });
+        return false;
+      },
+      { timeoutMs: SETTLE_WITHIN_MS, intervalMs: 1000, what: `a Sentinel to accept SENTINEL FAILOVER ${REDIS_MASTER_NAME}`, ...(signal ? { signal } : {}) },
+    );
     done.push(`SENTINEL FAILOVER ${REDIS_MASTER_NAME} (back to ${PROCESS})`);
   }
-  const settled = await waitFor(() => topologyRestored(t), { timeoutMs: SETTLE_WITHIN_MS, intervalMs: 500, what: 'redis-master to be master with redis-replica in sync and every Sentinel agreeing', ...(signal ? { signal } : {}) });
+  const settled = await waitFor(() => topologyRestored(t), {
+    timeoutMs: SETTLE_WITHIN_MS,
+    intervalMs: 500,
+    what: 'redis-master to be master with redis-replica in sync and every Sentinel agreeing',
+    ...(signal ? { signal } : {}),
+  });
   return [...done, settled].join('; ');
 }
 
@@ -112,15 +123,17 @@ export const redisMasterCrash = registerFault<RedisMasterCrashSpec, CrashUndo>({
   type: 'redis-master-crash',
   keys: ['awaitPromotion'],
   read: (o, { v, at }) => ({ type: 'redis-master-crash', awaitPromotion: v.boolean(o.awaitPromotion ?? false, `${at}.awaitPromotion`) }),
-  describe: (s) =>
-    `${PROCESS} killed (SIGKILL to its recorded PID)${s.awaitPromotion ? ' and kept down until the Sentinels promote the replica' : ''}; rollback restarts it and fails back to it`,
+  describe: (s) => `${PROCESS} killed (SIGKILL to its recorded PID)${s.awaitPromotion ? ' and kept down until the Sentinels promote the replica' : ''}; rollback restarts it and fails back to it`,
   blastRadius: () => ({ proxies: [], processes: [PROCESS], other: ['Sentinel failover and fail-back (master role moves to redis-replica and back)'] }),
   async prepare(env) {
     const component = findComponent(env.stack.topology, PROCESS);
     const record = component && runningRecord(env.stack.paths, component);
     if (!record) throw new FaultNotInEffect(`${PROCESS} is not running, so it cannot be the drill's target; start it with \`ticketctl stack up\``);
     const restored = await topologyRestored(env.stack.topology).catch(() => false);
-    if (!restored) throw new FaultNotInEffect(`the Redis topology is not as the stack lays it out (redis-master master, redis-replica in sync, Sentinels agreeing); run \`ticketctl drill cleanup\` or check \`ticketctl health\``);
+    if (!restored)
+      throw new FaultNotInEffect(
+        `the Redis topology is not as the stack lays it out (redis-master master, redis-replica in sync, Sentinels agreeing); run \`ticketctl drill cleanup\` or check \`ticketctl health\``,
+      );
     return { type: 'redis-master-crash', record };
   },
   async apply(_env, _s, u) {

@@ -30,5 +30,8 @@ test('a fault spec goes to its kind: the keys it declares, its defaults, its fie
   assert.deepEqual(readFaultSpec(reader(), { type: 'poison-messages' }, 'faults[0]', targets), { type: 'poison-messages', topic: 'payment.try', count: 5 });
   assert.throws(() => readFaultSpec(reader(), { type: 'kill', proxy: 'mariadb' }, 'faults[1]', targets), /^Error: faults\[1\]\.proxy is not a known key \(allowed here: type, process\)/);
   assert.throws(() => readFaultSpec(reader(), { type: 'pause', process: 'kafka-9' }, 'faults[1]', targets), /^Error: faults\[1\]\.process must be one of kafka-2 \(got "kafka-9"\)/);
-  assert.throws(() => readFaultSpec(reader(), { type: 'down' }, 'faults[0]', targets), /faults\[0\]\.type must be one of toxic, proxy-down, kill, pause, gateway-knobs, poison-messages, redis-master-crash \(got "down"\)/);
+  assert.throws(
+    () => readFaultSpec(reader(), { type: 'down' }, 'faults[0]', targets),
+    /faults\[0\]\.type must be one of toxic, proxy-down, kill, pause, gateway-knobs, poison-messages, redis-master-crash \(got "down"\)/,
+  );
 });

@@ -13,7 +13,6 @@ export type { FaultSpec, FaultSpecs, FaultType };
 //     interface FaultSpecs { toxic: ToxicSpec }   // key = the spec's `type`
 //   }
 
-
 type Registry = { [T in FaultType]?: FaultKind<FaultSpecs[T]> };
 const registry: Registry = {};
 /** Registration order: the order `<at>.type must be one of ...` lists them in. */

@@ -30,7 +30,14 @@ export const toxic = registerFault<ToxicSpec, ToxicUndo>({
       attributes: Object.fromEntries(Object.entries(attrs).map(([k, x]) => [k, v.integer(x, `${at}.attributes.${k}`, 0, 100_000_000)])),
     };
   },
-  describe: (s) => `${s.toxic} toxic on proxy ${s.proxy} (${s.stream}, toxicity ${s.toxicity}${Object.keys(s.attributes).length ? `, ${Object.entries(s.attributes).map(([k, v]) => `${k}=${v}`).join(' ')}` : ''})`,
+  describe: (s) =>
+    `${s.toxic} toxic on proxy ${s.proxy} (${s.stream}, toxicity ${s.toxicity}${
+      Object.keys(s.attributes).length
+        ? `, ${Object.entries(s.attributes)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(' ')}`
+        : ''
+    })`,
   blastRadius: (s) => ({ proxies: [s.proxy], processes: [], other: [] }),
   prepare: async (_env, s, faultId) => ({ type: 'toxic', proxy: s.proxy, toxicName: `drill-${faultId}` }),
   async apply(env, s, u) {

@@ -14,7 +14,12 @@ export const SCENARIO_DIR = path.join(import.meta.dirname, '..', 'scenarios');
 
 /** Proxies and processes a drill may target on this topology (Toxiproxy itself is the instrument, never a target). */
 export function drillTargets(t: Topology): DrillTargets {
-  return { proxies: t.proxies.map((p) => p.name), processes: allComponents(t).map((c) => c.name).filter((n) => n !== 'toxiproxy') };
+  return {
+    proxies: t.proxies.map((p) => p.name),
+    processes: allComponents(t)
+      .map((c) => c.name)
+      .filter((n) => n !== 'toxiproxy'),
+  };
 }
 
 export function drillNames(dir = SCENARIO_DIR): string[] {

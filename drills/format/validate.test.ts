@@ -21,12 +21,15 @@ const minimal = () => ({
 function rejects(mutate: (d: any) => void, field: RegExp) {
   const d = minimal();
   mutate(d);
-  assert.throws(() => validateDrill(d, 'f.json', targets), (err: unknown) => {
-    assert.ok(err instanceof DrillFormatError, String(err));
-    assert.equal(err.exitCode, 3);
-    assert.match(err.message, field);
-    return true;
-  });
+  assert.throws(
+    () => validateDrill(d, 'f.json', targets),
+    (err: unknown) => {
+      assert.ok(err instanceof DrillFormatError, String(err));
+      assert.equal(err.exitCode, 3);
+      assert.match(err.message, field);
+      return true;
+    },
+  );
 }
 
 test('a minimal drill gets the documented defaults', () => {

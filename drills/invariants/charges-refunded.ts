@@ -8,7 +8,7 @@ import { fail, pass, type Invariant } from './types.ts';
 export const chargesRefunded: Invariant = {
   name: 'charges-refunded',
   phase: 'after-recovery',
-  promise: "every charge of a failed or cancelled payment is refunded; a successful one is charged (gateway ledger vs payment_transactions)",
+  promise: 'every charge of a failed or cancelled payment is refunded; a successful one is charged (gateway ledger vs payment_transactions)',
   async check({ db, gatewayDb }, { accepted }) {
     if (accepted.length === 0) return pass('no payment was accepted');
     const [payments] = await db.query<RowDataPacket[]>('SELECT payment_tx_id, status FROM payment_transactions WHERE payment_tx_id IN (?)', [accepted]);

@@ -43,7 +43,12 @@ export const dlqAccounted: Invariant = {
             dead.push({ partition, offset: message.offset, key: message.key === null ? null : String(message.key), error: h('dlq-error') ?? '', run: h(POISON_HEADER) });
           },
         });
-        await waitFor(() => todo.every((e) => (reached.get(e.partition) ?? 0n) >= BigInt(e.high)), { timeoutMs: 60_000, intervalMs: 200, what: 'payment.dlq to be read to its end', ...(signal ? { signal } : {}) });
+        await waitFor(() => todo.every((e) => (reached.get(e.partition) ?? 0n) >= BigInt(e.high)), {
+          timeoutMs: 60_000,
+          intervalMs: 200,
+          what: 'payment.dlq to be read to its end',
+          ...(signal ? { signal } : {}),
+        });
       } finally {
         await consumer.disconnect().catch(() => {});
       }

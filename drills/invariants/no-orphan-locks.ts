@@ -12,7 +12,7 @@ import { parseLockValue, seatLockKey } from '../../contracts/index.ts';
 export const noOrphanLocks: Invariant = {
   name: 'no-orphan-locks',
   phase: 'after-recovery',
-  promise: 'no seat lock outlives its owner: every lock of the run\'s seats expires within one lock TTL (Redis)',
+  promise: "no seat lock outlives its owner: every lock of the run's seats expires within one lock TTL (Redis)",
   async check({ redisMaster, signal }, { seatIds, drill }) {
     const keys = seatIds.map(seatLockKey);
     const read = async () => {
@@ -22,7 +22,7 @@ export const noOrphanLocks: Invariant = {
     const graceMs = drill.recovery.lockTtlMs + 3000;
     let left: Array<string | null> = [];
     try {
-      await waitFor(async () => (left = await read()).every((v) => v === null), { timeoutMs: graceMs, intervalMs: 500, what: 'the run\'s seat locks to expire', ...(signal ? { signal } : {}) });
+      await waitFor(async () => (left = await read()).every((v) => v === null), { timeoutMs: graceMs, intervalMs: 500, what: "the run's seat locks to expire", ...(signal ? { signal } : {}) });
       return pass(`no lock left on ${seatIds.length} seats within ${graceMs} ms of the load's end`);
     } catch (err) {
       if (left.length === 0) throw err; // Redis never answered: the runner reports "unknown"

@@ -13,10 +13,9 @@ export const noPhantomHolds: Invariant = {
   phase: 'after-recovery',
   promise: 'every live hold of the run belongs to a user whose hold request was answered 201 (MariaDB holds vs the answers)',
   async check({ db }, { seatIds, load }) {
-    const [rows] = await db.query<RowDataPacket[]>(
-      "SELECT id AS hold_id, seat_id, user_id, status, lock_mode, created_at FROM holds WHERE seat_id IN (?) AND status IN ('ACTIVE', 'PAID') ORDER BY seat_id",
-      [seatIds],
-    );
+    const [rows] = await db.query<RowDataPacket[]>("SELECT id AS hold_id, seat_id, user_id, status, lock_mode, created_at FROM holds WHERE seat_id IN (?) AND status IN ('ACTIVE', 'PAID') ORDER BY seat_id", [
+      seatIds,
+    ]);
     const answered = new Map(load.map((op) => [`${op.seatId}/${op.userId}`, op.hold]));
     const phantoms = rows
       .map((r) => ({ r, a: answered.get(`${Number(r.seat_id)}/${String(r.user_id)}`) }))

@@ -16,7 +16,9 @@ export const paymentsFinal: Invariant = {
     const lost = accepted.filter((id) => !found.has(id)).map((id) => ({ problem: 'accepted (202) but no row', payment_tx_id: id }));
     const pending = rows.filter((r) => r.status === 'PENDING').map((r) => ({ problem: `still PENDING ${Math.round(drill.recovery.drainWithinMs / 1000)} s after heal`, ...r }));
     if (lost.length || pending.length) return fail(`${lost.length} lost, ${pending.length} still PENDING of ${accepted.length} accepted`, [...lost, ...pending]);
-    const counts = Object.entries(Object.groupBy(rows, (r) => r.status as string)).map(([s, rs]) => `${rs!.length} ${s}`).join(', ');
+    const counts = Object.entries(Object.groupBy(rows, (r) => r.status as string))
+      .map(([s, rs]) => `${rs!.length} ${s}`)
+      .join(', ');
     return pass(`${accepted.length} accepted payments all final: ${counts}`);
   },
 };

@@ -9,7 +9,7 @@ import { fail, pass, type Invariant } from './types.ts';
 export const responsesBounded: Invariant = {
   name: 'responses-bounded',
   phase: 'after-recovery',
-  promise: 'no request hung, user-visible errors within the bound, every 503 fast and with Retry-After (the load\'s answers)',
+  promise: "no request hung, user-visible errors within the bound, every 503 fast and with Retry-After (the load's answers)",
   async check(_env, { load, drill }) {
     const r = drill.responses;
     const answers: Array<{ op: OpResult; call: 'hold' | 'payment'; a: Answer }> = load.flatMap((op) => [
@@ -24,9 +24,15 @@ export const responsesBounded: Invariant = {
     const slow503 = answers.filter((x) => x.a.status === 503 && x.a.ms > r.max503Ms).map((x) => row(x, `503 after ${x.a.ms} ms > ${r.max503Ms}`));
     const rate = errors.length / answers.length;
     const bad = [...hung, ...(rate > r.maxErrorRate ? errors.map((x) => row(x, `error status ${x.a.status}`)) : []), ...no503Hint, ...slow503];
-    const statuses = Object.entries(Object.groupBy(answers, (x) => String(x.a.status))).map(([s, xs]) => `${xs!.length}x${s}`).join(' ');
+    const statuses = Object.entries(Object.groupBy(answers, (x) => String(x.a.status)))
+      .map(([s, xs]) => `${xs!.length}x${s}`)
+      .join(' ');
     const slowest = Math.max(...answers.map((x) => x.a.ms));
-    if (bad.length) return fail(`${hung.length} hung, error rate ${(rate * 100).toFixed(1)} % (bound ${(r.maxErrorRate * 100).toFixed(1)} %), ${no503Hint.length} 503 without Retry-After, ${slow503.length} slow 503; answers ${statuses}`, bad);
+    if (bad.length)
+      return fail(
+        `${hung.length} hung, error rate ${(rate * 100).toFixed(1)} % (bound ${(r.maxErrorRate * 100).toFixed(1)} %), ${no503Hint.length} 503 without Retry-After, ${slow503.length} slow 503; answers ${statuses}`,
+        bad,
+      );
     return pass(`${answers.length} answers (${statuses}), slowest ${slowest} ms, error rate ${(rate * 100).toFixed(1)} %`);
   },
 };

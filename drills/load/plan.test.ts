@@ -22,8 +22,15 @@ test('the plan honours the spec: count, contention, window, instances', () => {
     assert.equal(new Set(ops.map((o) => o.userId)).size, 3, 'contenders are different users');
   }
   assert.ok(plan.every((op) => op.seat >= 0 && op.seat < 20 && op.instance >= 0 && op.instance < 3 && op.atMs >= 0 && op.atMs <= 10_000));
-  assert.deepEqual(plan.map((op) => op.atMs), [...plan.map((op) => op.atMs)].sort((a, b) => a - b), 'in time order');
-  assert.deepEqual(plan.map((op) => op.i), plan.map((_, i) => i));
+  assert.deepEqual(
+    plan.map((op) => op.atMs),
+    [...plan.map((op) => op.atMs)].sort((a, b) => a - b),
+    'in time order',
+  );
+  assert.deepEqual(
+    plan.map((op) => op.i),
+    plan.map((_, i) => i),
+  );
   const pays = plan.filter((op) => op.pay).length;
   assert.ok(pays > 5 && pays < 25, `about half pay (${pays})`);
 });

@@ -5,7 +5,11 @@ import { verdictOf, type DrillJournal } from './journal.ts';
 import { renderJunit } from './junit.ts';
 import { SaxesParser } from 'saxes';
 
-interface XmlElement { name: string; attributes: Record<string, string>; text: string }
+interface XmlElement {
+  name: string;
+  attributes: Record<string, string>;
+  text: string;
+}
 
 /** Reads the XML with a conforming XML 1.0 parser (saxes: well-formedness and every character), as a CI tool would. */
 function parseXml(xml: string): XmlElement[] {
@@ -64,7 +68,10 @@ test('one testcase per check and per invariant; failures carry the offending row
   assert.match(xml, /^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="ticketctl drills" tests="5" failures="2" errors="1" time="65.432">/);
   assert.match(xml, /<testsuite name="drill db-pool-starvation: Pool &lt;starvation&gt; &amp; &quot;friends&quot;" tests="5" failures="2" errors="1"/);
   assert.equal(xml.match(/<testcase /g)?.length, 5);
-  assert.match(xml, /<testcase classname="drills.db-pool-starvation" name="invariant: payments-final" time="0.011">\n      <failure message="2 still PENDING">\[\n  \{\n    &quot;payment_tx_id&quot;: &quot;a&lt;b&quot;/);
+  assert.match(
+    xml,
+    /<testcase classname="drills.db-pool-starvation" name="invariant: payments-final" time="0.011">\n      <failure message="2 still PENDING">\[\n  \{\n    &quot;payment_tx_id&quot;: &quot;a&lt;b&quot;/,
+  );
   assert.match(xml, /name="invariant: no-orphan-locks"[^]*?<error message="could not check: ECONNREFUSED">/);
   assert.match(xml, /name="check: backlog drained after heal" time="90.000">\n      <failure message="PENDING 2">/);
   assert.match(xml, /<property name="seed" value="42"\/>/);
@@ -75,14 +82,36 @@ test('a conforming XML parser reads it back: the structure, and every text and a
   const j = journal();
   const elements = parseXml(renderJunit([j, journal({ drill: 'redis-partition', title: 'Redis cut off', verdict: 'pass', checks: [], invariants: [] })]));
   const named = (name: string) => elements.filter((e) => e.name === name);
-  assert.deepEqual(named('testsuites').map((e) => [e.attributes.tests, e.attributes.failures, e.attributes.errors]), [['5', '2', '1']]);
-  assert.deepEqual(named('testsuite').map((e) => e.attributes.name), ['drill db-pool-starvation: Pool <starvation> & "friends"', 'drill redis-partition: Redis cut off']);
+  assert.deepEqual(
+    named('testsuites').map((e) => [e.attributes.tests, e.attributes.failures, e.attributes.errors]),
+    [['5', '2', '1']],
+  );
+  assert.deepEqual(
+    named('testsuite').map((e) => e.attributes.name),
+    ['drill db-pool-starvation: Pool <starvation> & "friends"', 'drill redis-partition: Redis cut off'],
+  );
   assert.equal(named('testcase').length, 5);
   const failures = named('failure');
-  assert.deepEqual(failures.map((f) => f.attributes.message), ['PENDING 2', '2 still PENDING']);
+  assert.deepEqual(
+    failures.map((f) => f.attributes.message),
+    ['PENDING 2', '2 still PENDING'],
+  );
   assert.deepEqual(JSON.parse(failures[1]!.text), [{ payment_tx_id: 'a<b' }], 'the offending rows come back as written');
-  assert.deepEqual(named('error').map((e) => e.attributes.message), ['could not check: ECONNREFUSED']);
-  assert.deepEqual(named('property').slice(0, 4).map((p) => [p.attributes.name, p.attributes.value]), [['runId', 'r1'], ['seed', '42'], ['report', '2.3.1'], ['verdict', 'pass']]);
+  assert.deepEqual(
+    named('error').map((e) => e.attributes.message),
+    ['could not check: ECONNREFUSED'],
+  );
+  assert.deepEqual(
+    named('property')
+      .slice(0, 4)
+      .map((p) => [p.attributes.name, p.attributes.value]),
+    [
+      ['runId', 'r1'],
+      ['seed', '42'],
+      ['report', '2.3.1'],
+      ['verdict', 'pass'],
+    ],
+  );
 });
 
 test('characters XML 1.0 cannot carry are dropped (the file stays readable); everything else survives', () => {

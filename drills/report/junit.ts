@@ -34,7 +34,12 @@ function casesOf(j: DrillJournal): Case[] {
   const cases: Case[] = j.checks.map((c) => ({ name: `check: ${c.name}`, ms: c.ms, out: c.detail, ...(c.ok ? {} : { failure: { message: c.detail, body: c.detail } }) }));
   for (const i of j.invariants) {
     const body = i.offending.length ? JSON.stringify(i.offending, null, 2) : i.summary;
-    cases.push({ name: `invariant: ${i.name}`, ms: i.ms, out: i.summary, ...(i.status === 'fail' ? { failure: { message: i.summary, body } } : i.status === 'unknown' ? { error: { message: i.summary, body } } : {}) });
+    cases.push({
+      name: `invariant: ${i.name}`,
+      ms: i.ms,
+      out: i.summary,
+      ...(i.status === 'fail' ? { failure: { message: i.summary, body } } : i.status === 'unknown' ? { error: { message: i.summary, body } } : {}),
+    });
   }
   if (j.error) cases.push({ name: 'harness', ms: 0, error: { message: j.error, body: j.error } });
   return cases;

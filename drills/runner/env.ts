@@ -63,4 +63,3 @@ export async function createDrillEnv(context: Context, stack: StackContext): Pro
     },
   };
 }
-

@@ -18,7 +18,10 @@ function countByStatus(xs: Array<{ status: number } | undefined>): Record<string
 function latencyByCall(load: OpResult[]): DrillJournal['load']['latency'] {
   const groups = new Map<string, number[]>();
   for (const op of load) {
-    for (const [call, a] of [['hold', op.hold], ['payment', op.payment]] as const) {
+    for (const [call, a] of [
+      ['hold', op.hold],
+      ['payment', op.payment],
+    ] as const) {
       if (!a) continue;
       const key = `${call} ${a.status || 'no-answer'}`;
       groups.set(key, [...(groups.get(key) ?? []), a.ms]);

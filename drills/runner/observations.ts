@@ -17,7 +17,10 @@ export interface Observation {
 }
 
 export async function steadyState(env: DrillEnv, drill: Drill, concertId: number): Promise<Observation> {
-  const health = await runProbe('service-health', env.probeEnv(async () => 0n));
+  const health = await runProbe(
+    'service-health',
+    env.probeEnv(async () => 0n),
+  );
   let lag: number | string;
   try {
     lag = await consumerLag(await env.admin());
@@ -43,7 +46,10 @@ export async function drained(env: DrillEnv, drill: Drill, accepted: string[]): 
     unpublished = Number(o!.n);
   }
   const lag = await consumerLag(await env.admin());
-  return { ok: pending === 0 && unpublished === 0 && lag <= drill.steadyState.maxLag, detail: `PENDING ${pending}, unpublished outbox rows ${unpublished}, consumer lag ${lag} (max ${drill.steadyState.maxLag})` };
+  return {
+    ok: pending === 0 && unpublished === 0 && lag <= drill.steadyState.maxLag,
+    detail: `PENDING ${pending}, unpublished outbox rows ${unpublished}, consumer lag ${lag} (max ${drill.steadyState.maxLag})`,
+  };
 }
 
 /**

@@ -80,10 +80,7 @@ export async function holdBurst(o: HoldBurstOptions): Promise<HoldBurstResult> {
   const wallMs = performance.now() - t0;
   const cpuBusy = cpuBusySince(cpu).busy;
 
-  const [live] = await o.pool.query<RowDataPacket[]>(
-    "SELECT seat_id, COUNT(*) AS n, MIN(lock_mode) AS mode FROM holds WHERE seat_id IN (?) AND status IN ('ACTIVE', 'PAID') GROUP BY seat_id",
-    [seatIds],
-  );
+  const [live] = await o.pool.query<RowDataPacket[]>("SELECT seat_id, COUNT(*) AS n, MIN(lock_mode) AS mode FROM holds WHERE seat_id IN (?) AND status IN ('ACTIVE', 'PAID') GROUP BY seat_id", [seatIds]);
   const lockModes: Record<string, number> = {};
   for (const r of live) count(lockModes, String(r.mode), Number(r.n));
   return {

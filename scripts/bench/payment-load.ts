@@ -69,7 +69,7 @@ export async function onePayment(urls: string[], agent: Agent, seatId: number, k
     const pay = await call(`${at(1)}/payments`, agent, 'POST', { paymentTxId, holdId: hold.body.holdId, userId, amount: PRICE });
     const accepted = performance.now();
     if (pay.status !== 202) return { kind: 'failed', why: `pay ${pay.status} ${pay.body?.error?.code ?? pay.body?.status ?? ''}`.trim() };
-    for (let next = accepted; performance.now() - accepted < o.finishWithinMs; ) {
+    for (let next = accepted; performance.now() - accepted < o.finishWithinMs;) {
       await sleep(Math.max(0, next - performance.now()));
       next += o.pollMs; // start to start, so a slow answer does not stretch the interval
       const poll = await call(`${at(2)}/payments/${paymentTxId}`, agent, 'GET');
@@ -112,7 +112,7 @@ export async function paymentLoad(o: PaymentLoadOptions): Promise<PaymentLoadRes
   let lagErrors = 0;
   let sampling = true;
   const sampler = (async () => {
-    for (let next = performance.now(); sampling; ) {
+    for (let next = performance.now(); sampling;) {
       try {
         lagSamples.push(await totalLag(o.admin));
       } catch {
@@ -140,10 +140,7 @@ export async function paymentLoad(o: PaymentLoadOptions): Promise<PaymentLoadRes
   sampling = false;
   await sampler;
 
-  const [rows] = await o.pool.query<RowDataPacket[]>(
-    "SELECT TIMESTAMPDIFF(MICROSECOND, created_at, updated_at) / 1000 AS ms FROM payment_transactions WHERE seat_id IN (?) AND status = 'SUCCESS'",
-    [seatIds],
-  );
+  const [rows] = await o.pool.query<RowDataPacket[]>("SELECT TIMESTAMPDIFF(MICROSECOND, created_at, updated_at) / 1000 AS ms FROM payment_transactions WHERE seat_id IN (?) AND status = 'SUCCESS'", [seatIds]);
   const inDatabaseMs = rows.map((r) => Number(r.ms));
   const [relayed] = await o.pool.query<RowDataPacket[]>(
     `SELECT TIMESTAMPDIFF(MICROSECOND, p.created_at, o.published_at) / 1000 AS ms

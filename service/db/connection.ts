@@ -61,7 +61,11 @@ async function acquire(db: Db): Promise<Checkout> {
     return withStatementDeadline(conn, db.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS);
   } catch (err) {
     // A connection that arrives after we gave up goes straight back to the pool.
-    if (timedOut) void pending.then((c) => c.release(), () => {});
+    if (timedOut)
+      void pending.then(
+        (c) => c.release(),
+        () => {},
+      );
     if (err instanceof DependencyUnavailableError) throw err;
     if (isConnectionError(err)) throw new DependencyUnavailableError('db', err);
     throw err;

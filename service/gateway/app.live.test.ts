@@ -58,7 +58,10 @@ test('PUT /knobs updates only the knobs given; GET /knobs reads them back', asyn
 });
 
 test('createGatewayApp refuses out-of-range initial knobs when it is built', () => {
-  assert.throws(() => createGatewayApp({ pool: gw.pool, knobs: { errorRate: 2 } }), (err) => err instanceof OpsError && err.code === 'INVALID_KNOB' && /errorRate/.test(err.message));
+  assert.throws(
+    () => createGatewayApp({ pool: gw.pool, knobs: { errorRate: 2 } }),
+    (err) => err instanceof OpsError && err.code === 'INVALID_KNOB' && /errorRate/.test(err.message),
+  );
   assert.throws(() => createGatewayApp({ pool: gw.pool, knobs: { latencyMs: -1 } }), /latencyMs/);
 });
 

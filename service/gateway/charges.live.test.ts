@@ -110,10 +110,13 @@ test('charged but answered too late: the client times out (retriable), the ledge
     assert.equal(err.status, undefined);
     return true;
   });
-  const [charged] = await waitFor(async () => {
-    const rows = await gw.client.getCharges(input.paymentTxId);
-    return rows.length > 0 && rows;
-  }, { timeoutMs: 5000, intervalMs: 50, what: 'the late-answered charge to be in the ledger' });
+  const [charged] = await waitFor(
+    async () => {
+      const rows = await gw.client.getCharges(input.paymentTxId);
+      return rows.length > 0 && rows;
+    },
+    { timeoutMs: 5000, intervalMs: 50, what: 'the late-answered charge to be in the ledger' },
+  );
   assert.equal(charged?.status, 'CHARGED');
 
   // The knob is still on: a replay's outcome was decided already, so it answers at once.
@@ -152,7 +155,13 @@ test('GET /charges lists the charges of one payment; an unknown id is 404', asyn
   const a = await gw.client.charge({ idempotencyKey: newKey(), paymentTxId, amount: 10 });
   const b = await gw.client.charge({ idempotencyKey: newKey(), paymentTxId: paymentTxId.toUpperCase(), amount: 10 });
   assert.equal(b.paymentTxId, paymentTxId);
-  assert.deepEqual((await gw.client.getCharges(paymentTxId)).map((c) => [c.id, c.refund]), [[a.id, null], [b.id, null]]);
+  assert.deepEqual(
+    (await gw.client.getCharges(paymentTxId)).map((c) => [c.id, c.refund]),
+    [
+      [a.id, null],
+      [b.id, null],
+    ],
+  );
   const missing = await get(gw.baseUrl, '/charges/999999999999999');
   assert.equal(missing.status, 404);
   assert.equal(missing.body.error.code, 'CHARGE_NOT_FOUND');

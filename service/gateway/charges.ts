@@ -29,10 +29,12 @@ function declined(charge: Charge, replayed: boolean): ApiError {
 function replay(reply: FastifyReply, existing: Charge, request: ChargeRequest) {
   const differs = COMPARED_FIELDS.find((f) => existing[f] !== request[f]);
   if (differs) {
-    throw new ApiError(
-      `idempotencyKey "${request.idempotencyKey}" was already used for a charge with ${differs} ${String(existing[differs])}, not ${String(request[differs])}`,
-      { status: 409, code: 'IDEMPOTENCY_CONFLICT', field: differs, hint: 'use a new idempotencyKey for a different charge' },
-    );
+    throw new ApiError(`idempotencyKey "${request.idempotencyKey}" was already used for a charge with ${differs} ${String(existing[differs])}, not ${String(request[differs])}`, {
+      status: 409,
+      code: 'IDEMPOTENCY_CONFLICT',
+      field: differs,
+      hint: 'use a new idempotencyKey for a different charge',
+    });
   }
   if (existing.status === 'DECLINED') throw declined(existing, true);
   return reply.code(200).send({ ...existing, replayed: true });

@@ -116,8 +116,7 @@ export function createGatewayClient(options: GatewayClientOptions) {
     charge: (input: ChargeInput) => call<ChargeResult>('POST', '/charges', input),
     refund: (input: RefundInput) => call<RefundResult>('POST', '/refunds', input),
     getCharge: (id: number) => call<ChargeWithRefund>('GET', `/charges/${encodeURIComponent(String(id))}`),
-    getCharges: async (paymentTxId: string) =>
-      (await call<{ charges: ChargeWithRefund[] }>('GET', `/charges?paymentTxId=${encodeURIComponent(paymentTxId)}`)).charges,
+    getCharges: async (paymentTxId: string) => (await call<{ charges: ChargeWithRefund[] }>('GET', `/charges?paymentTxId=${encodeURIComponent(paymentTxId)}`)).charges,
     ledger: (since: Date | string = new Date(0), limit?: number) => {
       const query = new URLSearchParams({ since: typeof since === 'string' ? since : since.toISOString() });
       if (limit !== undefined) query.set('limit', String(limit));

@@ -117,10 +117,7 @@ export function createLedger(pool: Pool): Ledger {
     chargeById: (id) => one(`SELECT ${CHARGE_COLUMNS} FROM gateway_charges WHERE id = ?`, [id], toCharge),
 
     async chargesByPayment(paymentTxId) {
-      const [rows] = await pool.query<RowDataPacket[]>(
-        `SELECT ${CHARGE_COLUMNS} FROM gateway_charges WHERE payment_tx_id = ? ORDER BY id LIMIT ?`,
-        [paymentTxId, MAX_CHARGES_PER_PAYMENT],
-      );
+      const [rows] = await pool.query<RowDataPacket[]>(`SELECT ${CHARGE_COLUMNS} FROM gateway_charges WHERE payment_tx_id = ? ORDER BY id LIMIT ?`, [paymentTxId, MAX_CHARGES_PER_PAYMENT]);
       const charges = rows.map(toCharge);
       const refunds = await refundsFor(charges.map((c) => c.id));
       return charges.map((c) => ({ ...c, refund: refunds.get(c.id) ?? null }));
@@ -146,10 +143,13 @@ export function createLedger(pool: Pool): Ledger {
 
     async insertRefund({ idempotencyKey, charge, reason }) {
       try {
-        const [result] = await pool.query<ResultSetHeader>(
-          'INSERT INTO gateway_refunds (idempotency_key, charge_id, amount, currency, reason) VALUES (?, ?, ?, ?, ?)',
-          [idempotencyKey, charge.id, charge.amount, charge.currency, reason],
-        );
+        const [result] = await pool.query<ResultSetHeader>('INSERT INTO gateway_refunds (idempotency_key, charge_id, amount, currency, reason) VALUES (?, ?, ?, ?, ?)', [
+          idempotencyKey,
+          charge.id,
+          charge.amount,
+          charge.currency,
+          reason,
+        ]);
         return await one(`${REFUND_SELECT} WHERE r.id = ?`, [result.insertId], toRefund);
       } catch (err) {
         if (isDuplicateKey(err)) return undefined;
@@ -158,10 +158,7 @@ export function createLedger(pool: Pool): Ledger {
     },
 
     async since(since, limit) {
-      const [charges] = await pool.query<RowDataPacket[]>(
-        `SELECT ${CHARGE_COLUMNS} FROM gateway_charges WHERE created_at >= ? ORDER BY created_at, id LIMIT ?`,
-        [since, limit],
-      );
+      const [charges] = await pool.query<RowDataPacket[]>(`SELECT ${CHARGE_COLUMNS} FROM gateway_charges WHERE created_at >= ? ORDER BY created_at, id LIMIT ?`, [since, limit]);
       const [refunds] = await pool.query<RowDataPacket[]>(`${REFUND_SELECT} WHERE r.created_at >= ? ORDER BY r.created_at, r.id LIMIT ?`, [since, limit]);
       return { charges: charges.map(toCharge), refunds: refunds.map(toRefund) };
     },

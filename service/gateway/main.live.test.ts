@@ -59,7 +59,10 @@ test('main.ts serves, then exits 0 on SIGTERM after closing cleanly', async (t) 
   child.kill('SIGTERM');
   const result = await stopped(child);
   assert.equal(result.exitCode, 0, result.stderr);
-  const lines = result.stdout.trim().split('\n').map((l) => JSON.parse(l) as { msg: string });
+  const lines = result.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { msg: string });
   assert.ok(lines.some((l) => l.msg === 'gateway listening'));
   assert.equal(lines.at(-1)?.msg, 'gateway stopped');
 });

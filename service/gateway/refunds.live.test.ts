@@ -45,9 +45,7 @@ test('the same refund key for another charge or reason is 409 IDEMPOTENCY_CONFLI
 
 test('20 concurrent refunds of one charge under different keys: one refund, all answers name it', async () => {
   const charge = await newCharge();
-  const results = await Promise.all(
-    Array.from({ length: 20 }, () => post(gw.baseUrl, '/refunds', { idempotencyKey: newKey('refund'), chargeId: charge.id })),
-  );
+  const results = await Promise.all(Array.from({ length: 20 }, () => post(gw.baseUrl, '/refunds', { idempotencyKey: newKey('refund'), chargeId: charge.id })));
   assert.equal(results.filter((r) => r.status === 201).length, 1);
   assert.ok(results.every((r) => r.status === 201 || (r.status === 200 && r.body.alreadyRefunded === true)));
   assert.equal(new Set(results.map((r) => r.body.id)).size, 1);
@@ -102,20 +100,26 @@ test('errorRate=1 fails a refund with 503 and records nothing', async (t) => {
 test('the ledger lists charges and refunds since a time; GET /charges shows the refund', async () => {
   const since = new Date(Date.now() - 1000);
   const paymentTxId = newTxId();
-  const double = [
-    await gw.client.charge({ idempotencyKey: newKey('charge'), paymentTxId, amount: 500 }),
-    await gw.client.charge({ idempotencyKey: newKey('charge'), paymentTxId, amount: 500 }),
-  ];
+  const double = [await gw.client.charge({ idempotencyKey: newKey('charge'), paymentTxId, amount: 500 }), await gw.client.charge({ idempotencyKey: newKey('charge'), paymentTxId, amount: 500 })];
   const refund = await gw.client.refund({ idempotencyKey: newKey('refund'), chargeId: double[1]!.id, reason: 'double charge' });
 
   const page = await gw.client.ledger(since, 10_000);
   const charged = page.charges.filter((c) => c.paymentTxId === paymentTxId);
-  assert.deepEqual(charged.map((c) => c.id), double.map((c) => c.id));
+  assert.deepEqual(
+    charged.map((c) => c.id),
+    double.map((c) => c.id),
+  );
   const refunds = page.refunds.filter((r) => r.paymentTxId === paymentTxId);
-  assert.deepEqual(refunds.map((r) => [r.id, r.chargeId, r.reason]), [[refund.id, double[1]!.id, 'double charge']]);
+  assert.deepEqual(
+    refunds.map((r) => [r.id, r.chargeId, r.reason]),
+    [[refund.id, double[1]!.id, 'double charge']],
+  );
 
   const listed = await gw.client.getCharges(paymentTxId);
-  assert.deepEqual(listed.map((c) => c.refund?.id ?? null), [null, refund.id]);
+  assert.deepEqual(
+    listed.map((c) => c.refund?.id ?? null),
+    [null, refund.id],
+  );
   const future = await gw.client.ledger(new Date(Date.now() + 60_000));
   assert.deepEqual([future.charges, future.refunds], [[], []]);
 });

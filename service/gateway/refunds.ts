@@ -28,7 +28,10 @@ async function existingAnswer(ledger: Ledger, req: RefundRequest, charge: Charge
     const differs = sameRequest(byKey, req);
     if (differs) {
       throw new ApiError(`idempotencyKey "${req.idempotencyKey}" was already used for a refund with a different ${differs}`, {
-        status: 409, code: 'IDEMPOTENCY_CONFLICT', field: differs, hint: 'use a new idempotencyKey for a different refund',
+        status: 409,
+        code: 'IDEMPOTENCY_CONFLICT',
+        field: differs,
+        hint: 'use a new idempotencyKey for a different refund',
       });
     }
     return reply.code(200).send({ ...byKey, replayed: true, alreadyRefunded: false });
@@ -55,7 +58,9 @@ export function registerRefundRoutes(app: FastifyInstance, { ledger, faults }: R
     }
     if (charge.status !== 'CHARGED') {
       throw new ApiError(`charge ${charge.id} was ${charge.status}; only a CHARGED charge can be refunded`, {
-        status: 409, code: 'NOT_REFUNDABLE', field: body.chargeId !== undefined ? 'chargeId' : 'chargeIdempotencyKey',
+        status: 409,
+        code: 'NOT_REFUNDABLE',
+        field: body.chargeId !== undefined ? 'chargeId' : 'chargeIdempotencyKey',
       });
     }
 

@@ -66,7 +66,10 @@ test('the document is a valid OpenAPI 3 document listing every route with its re
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
   assert.equal(doc.info.title, 'Concert ticketing service');
   assert.equal(doc.info.version, pkg.version);
-  assert.deepEqual(doc.servers.map((s) => s.url), ['http://127.0.0.1:3001', 'http://127.0.0.1:3002', 'http://127.0.0.1:3003']);
+  assert.deepEqual(
+    doc.servers.map((s) => s.url),
+    ['http://127.0.0.1:3001', 'http://127.0.0.1:3002', 'http://127.0.0.1:3003'],
+  );
 
   const operations = Object.entries(doc.paths).flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`));
   assert.deepEqual(operations.toSorted(), ROUTES.toSorted(), 'every route, and only those (GET /openapi.json is hidden)');
@@ -80,7 +83,11 @@ test('the document is a valid OpenAPI 3 document listing every route with its re
   assert.deepEqual(body('/holds', 'post'), plain(holdBody));
   assert.deepEqual(body('/payments', 'post'), plain(paymentBody));
   assert.deepEqual(body('/payments/{paymentTxId}/cancel', 'post'), plain(cancelBody));
-  for (const [path, method] of [['/admin/retry-mode', 'put'], ['/admin/consumer-profile', 'put'], ['/admin/breaker', 'post']] as const) {
+  for (const [path, method] of [
+    ['/admin/retry-mode', 'put'],
+    ['/admin/consumer-profile', 'put'],
+    ['/admin/breaker', 'post'],
+  ] as const) {
     assert.equal((body(path, method) as { additionalProperties?: boolean }).additionalProperties, false, `${method} ${path} refuses unknown fields`);
   }
   const params = (path: string, method: string) => doc.paths[path]![method]!.parameters ?? [];

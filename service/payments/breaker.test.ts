@@ -9,17 +9,32 @@ function setup(options: BreakerOptions = {}) {
   let t = 1_000;
   const b = createCircuitBreaker({ name: 'payment-gateway', now: () => t, ...options });
   const ok = () => b.execute(async () => 'ok');
-  const fail = () => b.execute(async () => { throw new Error('gateway 502'); }).catch((err: unknown) => err);
-  const times = async (n: number, call: () => Promise<unknown>) => { for (let i = 0; i < n; i++) await call(); };
-  const advance = (ms: number) => { t += ms; };
-  const open = async () => { await times(5, fail); assert.equal(b.state(), 'OPEN'); };
+  const fail = () =>
+    b
+      .execute(async () => {
+        throw new Error('gateway 502');
+      })
+      .catch((err: unknown) => err);
+  const times = async (n: number, call: () => Promise<unknown>) => {
+    for (let i = 0; i < n; i++) await call();
+  };
+  const advance = (ms: number) => {
+    t += ms;
+  };
+  const open = async () => {
+    await times(5, fail);
+    assert.equal(b.state(), 'OPEN');
+  };
   return { b, ok, fail, times, advance, open, now: () => t };
 }
 
 function deferred<T>() {
   let resolve!: (v: T) => void;
   let reject!: (e: unknown) => void;
-  const promise = new Promise<T>((res, rej) => { resolve = res; reject = rej; });
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
   return { promise, resolve, reject };
 }
 
@@ -56,7 +71,11 @@ test('rejects at once while open, with retryAfterMs counting down to the probe',
   const openedAt = now();
   advance(10_000);
   let called = false;
-  const err = await b.execute(async () => { called = true; }).catch((e: unknown) => e);
+  const err = await b
+    .execute(async () => {
+      called = true;
+    })
+    .catch((e: unknown) => e);
   assert.equal(called, false);
   assert.ok(err instanceof CircuitOpenError && err instanceof OpsError);
   assert.equal(err.code, 'CIRCUIT_OPEN');
@@ -75,8 +94,17 @@ test('half-open admits exactly one probe under concurrency', async () => {
   assert.equal(b.state(), 'HALF_OPEN');
   const gate = deferred<string>();
   let calls = 0;
-  const probe = b.execute(() => { calls++; return gate.promise; });
-  const others = await Promise.allSettled([1, 2, 3].map(() => b.execute(async () => { calls++; })));
+  const probe = b.execute(() => {
+    calls++;
+    return gate.promise;
+  });
+  const others = await Promise.allSettled(
+    [1, 2, 3].map(() =>
+      b.execute(async () => {
+        calls++;
+      }),
+    ),
+  );
   assert.equal(calls, 1);
   for (const r of others) {
     assert.ok(r.status === 'rejected' && r.reason instanceof CircuitOpenError && r.reason.retryAfterMs === 0);
@@ -127,7 +155,10 @@ test('the sliding window forgets outcomes older than windowSize calls', async ()
 test('isFailure keeps card declines out of the failure rate, and the decline still reaches the caller', async () => {
   const { b, advance, open } = setup();
   const notDecline = (err: unknown) => !(err instanceof DeclineError);
-  const decline = () => b.execute(async () => { throw new DeclineError('card declined'); }, notDecline);
+  const decline = () =>
+    b.execute(async () => {
+      throw new DeclineError('card declined');
+    }, notDecline);
   for (let i = 0; i < 10; i++) await assert.rejects(decline(), DeclineError);
   assert.deepEqual([b.state(), b.snapshot().calls, b.snapshot().failures], ['CLOSED', 10, 0]);
   b.reset();
@@ -167,8 +198,13 @@ test('listeners fire on each transition with a reason, and can be removed', asyn
   off();
   await open();
   assert.deepEqual(seen, [
-    'CLOSED>OPEN:failure-rate', 'OPEN>HALF_OPEN:open-elapsed', 'HALF_OPEN>OPEN:probe-failed',
-    'OPEN>HALF_OPEN:open-elapsed', 'HALF_OPEN>CLOSED:probe-succeeded', 'CLOSED>OPEN:forced', 'OPEN>CLOSED:reset',
+    'CLOSED>OPEN:failure-rate',
+    'OPEN>HALF_OPEN:open-elapsed',
+    'HALF_OPEN>OPEN:probe-failed',
+    'OPEN>HALF_OPEN:open-elapsed',
+    'HALF_OPEN>CLOSED:probe-succeeded',
+    'CLOSED>OPEN:forced',
+    'OPEN>CLOSED:reset',
   ]);
 });
 
@@ -193,6 +229,10 @@ test('bad options fail when the breaker is built, naming the option and the rang
     [{ openDurationMs: 0 }, /openDurationMs/],
     [{ halfOpenMaxCalls: 0 }, /halfOpenMaxCalls must be an integer of at least 1/],
   ];
-  for (const [options, message] of bad) assert.throws(() => createCircuitBreaker(options), (e: unknown) => e instanceof RangeError && message.test(e.message));
+  for (const [options, message] of bad)
+    assert.throws(
+      () => createCircuitBreaker(options),
+      (e: unknown) => e instanceof RangeError && message.test(e.message),
+    );
   assert.equal(createCircuitBreaker({ openDurationMs: undefined }).snapshot().state, 'CLOSED', 'undefined means default');
 });

@@ -95,8 +95,7 @@ export function createCircuitBreaker(options: BreakerOptions = {}): CircuitBreak
   const t = o.failureRateThreshold;
   check('failureRateThreshold', t, t >= 0 && t < 1, 'a number from 0 up to (not including) 1, e.g. 0.5 for "above 50 %"');
   check('windowSize', o.windowSize, Number.isInteger(o.windowSize) && o.windowSize >= 1, 'an integer of at least 1');
-  check('minimumCalls', o.minimumCalls, Number.isInteger(o.minimumCalls) && o.minimumCalls >= 1 && o.minimumCalls <= o.windowSize,
-    `an integer from 1 to windowSize (${o.windowSize})`);
+  check('minimumCalls', o.minimumCalls, Number.isInteger(o.minimumCalls) && o.minimumCalls >= 1 && o.minimumCalls <= o.windowSize, `an integer from 1 to windowSize (${o.windowSize})`);
   check('openDurationMs', o.openDurationMs, o.openDurationMs > 0, 'a finite number of milliseconds above 0');
   check('halfOpenMaxCalls', o.halfOpenMaxCalls, Number.isInteger(o.halfOpenMaxCalls) && o.halfOpenMaxCalls >= 1, 'an integer of at least 1');
 
@@ -142,8 +141,7 @@ export function createCircuitBreaker(options: BreakerOptions = {}): CircuitBreak
 
   function refusal(): CircuitOpenError {
     const wait = retryAfter();
-    const why = lastReason === 'probe-failed' ? ' again after the half-open probe failed'
-      : outcomes.length === 0 ? '' : ` after ${failures} of the last ${outcomes.length} calls failed`;
+    const why = lastReason === 'probe-failed' ? ' again after the half-open probe failed' : outcomes.length === 0 ? '' : ` after ${failures} of the last ${outcomes.length} calls failed`;
     const hint = forced
       ? 'An operator opened it; it stays open until it is reset. Check the downstream service before resetting.'
       : current === 'HALF_OPEN'

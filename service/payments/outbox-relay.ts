@@ -52,10 +52,9 @@ export function createOutboxRelay(o: RelayOptions): OutboxRelay {
           ORDER BY id LIMIT ?`,
         [claimer, leaseMs * 1000, batchSize],
       );
-      const [claimed] = await conn.query<RowDataPacket[]>(
-        'SELECT id, topic, message_key, payload, headers FROM outbox WHERE claimed_by = ? AND published_at IS NULL AND claimed_until >= NOW(3) ORDER BY id',
-        [claimer],
-      );
+      const [claimed] = await conn.query<RowDataPacket[]>('SELECT id, topic, message_key, payload, headers FROM outbox WHERE claimed_by = ? AND published_at IS NULL AND claimed_until >= NOW(3) ORDER BY id', [
+        claimer,
+      ]);
       return claimed;
     });
     if (rows.length === 0) return 0;
@@ -87,7 +86,12 @@ export function createOutboxRelay(o: RelayOptions): OutboxRelay {
       const unsent = rows.map((r) => r.id).filter((id) => !sent.includes(id));
       await withConnection(o.db, async (conn) => {
         if (sent.length) await conn.query('UPDATE outbox SET published_at = NOW(3), publish_attempts = publish_attempts + 1 WHERE id IN (?)', [sent]);
-        if (unsent.length) await conn.query('UPDATE outbox SET claimed_by = NULL, claimed_until = NULL, publish_attempts = publish_attempts + 1, last_error = ? WHERE id IN (?) AND claimed_by = ?', [String((err as Error).message).slice(0, 500), unsent, claimer]);
+        if (unsent.length)
+          await conn.query('UPDATE outbox SET claimed_by = NULL, claimed_until = NULL, publish_attempts = publish_attempts + 1, last_error = ? WHERE id IN (?) AND claimed_by = ?', [
+            String((err as Error).message).slice(0, 500),
+            unsent,
+            claimer,
+          ]);
       }).catch(() => {}); // the lease expires by itself if even this fails
       throw err;
     } finally {

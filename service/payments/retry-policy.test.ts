@@ -22,10 +22,16 @@ const caps = [1000, 2000, 4000, 8000, 16_000, 30_000, 30_000];
 
 test('delays grow exponentially from baseDelayMs and are capped at maxDelayMs', () => {
   const p = createRetryPolicy({ jitter: 'none' });
-  assert.deepEqual(caps.map((_, i) => p.delayFor(i + 1)), caps);
+  assert.deepEqual(
+    caps.map((_, i) => p.delayFor(i + 1)),
+    caps,
+  );
   assert.equal(p.delayFor(5000), 30_000, 'no overflow for huge attempts');
   const q = createRetryPolicy({ jitter: 'none', baseDelayMs: 200, multiplier: 3, maxDelayMs: 5000 });
-  assert.deepEqual([1, 2, 3, 4, 5].map((a) => q.delayFor(a)), [200, 600, 1800, 5000, 5000]);
+  assert.deepEqual(
+    [1, 2, 3, 4, 5].map((a) => q.delayFor(a)),
+    [200, 600, 1800, 5000, 5000],
+  );
 });
 
 test('full jitter draws from random and stays within [0, cap]', () => {
@@ -34,10 +40,18 @@ test('full jitter draws from random and stays within [0, cap]', () => {
   assert.equal(createRetryPolicy({ random: () => 0.999999 }).delayFor(9), 29_999);
   let draws = 0;
   const rnd = seeded(42);
-  const p = createRetryPolicy({ random: () => { draws++; return rnd(); } });
+  const p = createRetryPolicy({
+    random: () => {
+      draws++;
+      return rnd();
+    },
+  });
   caps.forEach((cap, i) => {
     const samples = Array.from({ length: 500 }, () => p.delayFor(i + 1));
-    assert.ok(samples.every((d) => Number.isInteger(d) && d >= 0 && d <= cap), `attempt ${i + 1}`);
+    assert.ok(
+      samples.every((d) => Number.isInteger(d) && d >= 0 && d <= cap),
+      `attempt ${i + 1}`,
+    );
     assert.ok(new Set(samples).size > 100, 'spread out, not constant');
   });
   assert.equal(draws, caps.length * 500);
@@ -64,13 +78,19 @@ test('decide retries with the next attempt number and the delay for this attempt
 test('at most 3 retries normally, 1 in emergency mode, switchable at run time', () => {
   const p = createRetryPolicy({ random: () => 0 });
   const actions = () => [1, 2, 3, 4].map((attempt) => p.decide({ attempt, error: retriable }));
-  assert.deepEqual(actions().map((d) => d.action), ['retry', 'retry', 'retry', 'give-up']);
+  assert.deepEqual(
+    actions().map((d) => d.action),
+    ['retry', 'retry', 'retry', 'give-up'],
+  );
   assert.deepEqual(p.decide({ attempt: 4, error: retriable }), { action: 'give-up', reason: 'max-retries' });
   assert.equal(p.maxRetries(), 3);
   p.setEmergency(true);
   assert.equal(p.isEmergency(), true);
   assert.equal(p.maxRetries(), 1);
-  assert.deepEqual(actions().map((d) => d.action), ['retry', 'give-up', 'give-up', 'give-up']);
+  assert.deepEqual(
+    actions().map((d) => d.action),
+    ['retry', 'give-up', 'give-up', 'give-up'],
+  );
   assert.deepEqual(p.decide({ attempt: 2, error: retriable }), { action: 'give-up', reason: 'max-retries' });
   p.setEmergency(false);
   assert.equal(p.decide({ attempt: 2, error: retriable }).action, 'retry');
@@ -105,7 +125,11 @@ test('bad options fail when the policy is built, naming the option and the range
     [{ multiplier: Number.POSITIVE_INFINITY }, /multiplier.*got Infinity/],
     [{ jitter: 'decorrelated' as 'full' }, /jitter must be one of full, equal, none; got decorrelated/],
   ];
-  for (const [options, message] of bad) assert.throws(() => createRetryPolicy(options), (e: unknown) => e instanceof RangeError && message.test(e.message));
+  for (const [options, message] of bad)
+    assert.throws(
+      () => createRetryPolicy(options),
+      (e: unknown) => e instanceof RangeError && message.test(e.message),
+    );
   assert.equal(createRetryPolicy({ maxRetries: undefined }).maxRetries(), 3, 'undefined means default');
   assert.throws(() => createRetryPolicy().decide({ attempt: 0, error: retriable }), /attempt .* at least 1; got 0/);
 });

@@ -30,9 +30,7 @@ export interface RetryPolicyOptions {
 
 export type GiveUpReason = 'not-retriable' | 'max-retries' | 'circuit-open';
 
-export type RetryDecision =
-  | { action: 'retry'; delayMs: number; nextAttempt: number }
-  | { action: 'give-up'; reason: GiveUpReason };
+export type RetryDecision = { action: 'retry'; delayMs: number; nextAttempt: number } | { action: 'give-up'; reason: GiveUpReason };
 
 export interface RetryInput {
   /** Attempts already made: 1 after the first try failed. */
@@ -88,9 +86,12 @@ export function createRetryPolicy(options: RetryPolicyOptions = {}): RetryPolicy
   const o = { ...RETRY_DEFAULTS, ...(definedOnly(options) as typeof options) };
   const random = options.random ?? Math.random;
   check('maxRetries', o.maxRetries, Number.isInteger(o.maxRetries) && o.maxRetries >= 0, 'an integer of at least 0');
-  check('emergencyMaxRetries', o.emergencyMaxRetries,
+  check(
+    'emergencyMaxRetries',
+    o.emergencyMaxRetries,
     Number.isInteger(o.emergencyMaxRetries) && o.emergencyMaxRetries >= 0 && o.emergencyMaxRetries <= o.maxRetries,
-    `an integer from 0 to maxRetries (${o.maxRetries}), since emergency mode exists to retry less`);
+    `an integer from 0 to maxRetries (${o.maxRetries}), since emergency mode exists to retry less`,
+  );
   check('baseDelayMs', o.baseDelayMs, o.baseDelayMs > 0, 'a finite number of milliseconds above 0');
   check('maxDelayMs', o.maxDelayMs, o.maxDelayMs >= o.baseDelayMs, `a finite number of milliseconds of at least baseDelayMs (${o.baseDelayMs})`);
   check('multiplier', o.multiplier, o.multiplier >= 1, 'a finite number of at least 1');

@@ -141,16 +141,17 @@ export function createSaga({ db, gateway, breaker, retry, onOutcome }: SagaDeps)
     const { payment: before, processed } = await load(event, topic);
     if (!settles(s.move, before.status) || processed) return 'skipped';
     // The counts of what changed (r.result.changed) are not acted on today: issue #10.
-    const r = await refundAndRelease(db, () => refundAll(event.paymentTxId), (refunded) => ({
-      paymentTxId: event.paymentTxId,
-      move: s.move,
-      marker: { eventId: event.eventId, handler: topic },
-      ...(s.failureReason ? { failureReason: s.failureReason } : {}),
-      records: (_p, reason) => [
-        s.record(refunded, reason),
-        ...(refunded.length ? [{ type: EVENT_TYPES.paymentRefunded, data: { chargeIds: refunded, reason: s.refundReason } }] : []),
-      ],
-    }));
+    const r = await refundAndRelease(
+      db,
+      () => refundAll(event.paymentTxId),
+      (refunded) => ({
+        paymentTxId: event.paymentTxId,
+        move: s.move,
+        marker: { eventId: event.eventId, handler: topic },
+        ...(s.failureReason ? { failureReason: s.failureReason } : {}),
+        records: (_p, reason) => [s.record(refunded, reason), ...(refunded.length ? [{ type: EVENT_TYPES.paymentRefunded, data: { chargeIds: refunded, reason: s.refundReason } }] : [])],
+      }),
+    );
     return r.result.settled ? s.outcome : 'skipped';
   }
 

@@ -26,7 +26,9 @@ export interface Payments {
 }
 
 export function requestHash(req: PaymentRequest): string {
-  return createHash('sha256').update(JSON.stringify([req.holdId, req.userId, req.amount])).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify([req.holdId, req.userId, req.amount]))
+    .digest('hex');
 }
 
 export function createPayments({ db }: { db: Db }): Payments {
@@ -49,7 +51,8 @@ export function createPayments({ db }: { db: Db }): Payments {
       const hold = holds[0];
       if (!hold) throw new ServiceError(`Hold ${req.holdId} does not exist.`, { status: 404, code: 'HOLD_NOT_FOUND', field: 'holdId' });
       if (hold.user_id !== req.userId) throw conflict(`Hold ${req.holdId} belongs to another user.`, 'HOLD_NOT_YOURS', 'userId');
-      if (hold.status !== 'ACTIVE' || Number(hold.expired) === 1) throw conflict(`Hold ${req.holdId} is ${hold.status === 'ACTIVE' ? 'EXPIRED' : hold.status}; hold the seat again.`, 'HOLD_NOT_ACTIVE', 'holdId');
+      if (hold.status !== 'ACTIVE' || Number(hold.expired) === 1)
+        throw conflict(`Hold ${req.holdId} is ${hold.status === 'ACTIVE' ? 'EXPIRED' : hold.status}; hold the seat again.`, 'HOLD_NOT_ACTIVE', 'holdId');
       if (Number(hold.price) !== req.amount) throw badRequest('amount', `amount must be the seat's price, ${hold.price}.`, 'AMOUNT_MISMATCH');
       // Inserts exactly one row or throws (ER_DUP_ENTRY, mapped below), so its count is not read.
       await recordPaymentRequested(conn, { paymentTxId: req.paymentTxId, userId: req.userId, seatId: Number(hold.seat_id), holdId: req.holdId, amount: req.amount, requestHash: requestHash(req) });

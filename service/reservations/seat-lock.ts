@@ -45,8 +45,7 @@ export function createSeatLocks({ redis, owner, ttlMs, onError }: SeatLockOption
   redlock.on('error', (err: Error) => {
     if (!(err instanceof ResourceLockedError)) onError?.(err);
   });
-  (redlock as unknown as { _random: () => string })._random = () =>
-    JSON.stringify({ token: randomBytes(12).toString('hex'), owner, since: Date.now() } satisfies LockValue);
+  (redlock as unknown as { _random: () => string })._random = () => JSON.stringify({ token: randomBytes(12).toString('hex'), owner, since: Date.now() } satisfies LockValue);
 
   return {
     async withSeatLock<T>(seatId: number, fn: (signal: AbortSignal) => Promise<T>): Promise<LockOutcome<T>> {

@@ -25,9 +25,7 @@ export interface NewHold {
  * the conditional UPDATE changed nothing; a lost race to the UNIQUE key is ER_DUP_ENTRY.
  */
 export async function createHold(conn: PoolConnection, h: NewHold): Promise<Hold> {
-  const sql = h.lockMode === 'DATABASE'
-    ? `SET STATEMENT innodb_lock_wait_timeout = ${DB_LOCK_WAIT_SEC} FOR SELECT id, status FROM seats WHERE id = ? FOR UPDATE`
-    : 'SELECT id, status FROM seats WHERE id = ?';
+  const sql = h.lockMode === 'DATABASE' ? `SET STATEMENT innodb_lock_wait_timeout = ${DB_LOCK_WAIT_SEC} FOR SELECT id, status FROM seats WHERE id = ? FOR UPDATE` : 'SELECT id, status FROM seats WHERE id = ?';
   const [seats] = await conn.query<RowDataPacket[]>(sql, [h.seatId]);
   if (seats.length === 0) throw notFound('Seat', h.seatId, 'SEAT_NOT_FOUND', 'seatId');
   if (seats[0]!.status !== 'AVAILABLE') throw new SeatTakenError(h.seatId);

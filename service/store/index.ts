@@ -6,9 +6,22 @@
 // The states and every allowed change: state-machine.ts.
 
 export {
-  PAYMENT_STATUSES, HOLD_STATUSES, SEAT_STATUSES, PAYMENT, HOLD, SEAT, MOVES,
-  applies, canTransition, fromStates, finalStates,
-  type PaymentStatus, type HoldStatus, type SeatStatus, type Transition, type Move,
+  PAYMENT_STATUSES,
+  HOLD_STATUSES,
+  SEAT_STATUSES,
+  PAYMENT,
+  HOLD,
+  SEAT,
+  MOVES,
+  applies,
+  canTransition,
+  fromStates,
+  finalStates,
+  type PaymentStatus,
+  type HoldStatus,
+  type SeatStatus,
+  type Transition,
+  type Move,
 } from './state-machine.ts';
 export { readPayment, lockPayment, readHold, toPayment, toHold, type Payment, type Hold, type Changed } from './rows.ts';
 export { wasProcessed, type ProcessedMarker } from './processed-events.ts';

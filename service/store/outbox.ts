@@ -7,8 +7,12 @@ import type { Envelope, TopicName } from '../../contracts/index.ts';
  */
 export async function enqueue(conn: PoolConnection, topic: TopicName, event: Envelope, delayMs = 0): Promise<void> {
   const headers = { 'event-id': event.eventId, 'event-type': event.type, attempt: String(event.attempt) };
-  await conn.query(
-    'INSERT INTO outbox (event_id, topic, message_key, payload, headers, available_at) VALUES (?, ?, ?, ?, ?, NOW(3) + INTERVAL ? MICROSECOND)',
-    [event.eventId, topic, event.paymentTxId, JSON.stringify(event), JSON.stringify(headers), Math.max(0, Math.round(delayMs)) * 1000],
-  );
+  await conn.query('INSERT INTO outbox (event_id, topic, message_key, payload, headers, available_at) VALUES (?, ?, ?, ?, ?, NOW(3) + INTERVAL ? MICROSECOND)', [
+    event.eventId,
+    topic,
+    event.paymentTxId,
+    JSON.stringify(event),
+    JSON.stringify(headers),
+    Math.max(0, Math.round(delayMs)) * 1000,
+  ]);
 }

@@ -104,7 +104,10 @@ test('no SQL outside service/store/ writes the tables the store owns', () => {
   const { outside, inside, files } = scan();
   // The walk really reads the tree: the store's own statements are found.
   assert.ok(files > 100, `only ${files} .ts files scanned under ${ROOT}`);
-  assert.ok(inside.some((h) => h.file === join(STORE, 'refund-and-release.ts')), 'the scan did not see the store\'s own writes');
+  assert.ok(
+    inside.some((h) => h.file === join(STORE, 'refund-and-release.ts')),
+    "the scan did not see the store's own writes",
+  );
   assert.deepEqual(
     outside.map((h) => `${h.file}:${h.line}: ${h.text}`),
     [],

@@ -27,7 +27,15 @@ export interface PaymentRow {
  */
 export async function recordPaymentRequested(conn: PoolConnection, r: PaymentRow): Promise<Changed> {
   const t = PAYMENT[MOVES.requestPayment.payment];
-  const payment = await write(conn, 'INSERT INTO payment_transactions (payment_tx_id, user_id, seat_id, hold_id, amount, status, request_hash) VALUES (?, ?, ?, ?, ?, ?, ?)', [r.paymentTxId, r.userId, r.seatId, r.holdId, r.amount, t.to, r.requestHash]);
+  const payment = await write(conn, 'INSERT INTO payment_transactions (payment_tx_id, user_id, seat_id, hold_id, amount, status, request_hash) VALUES (?, ?, ?, ?, ?, ?, ?)', [
+    r.paymentTxId,
+    r.userId,
+    r.seatId,
+    r.holdId,
+    r.amount,
+    t.to,
+    r.requestHash,
+  ]);
   const event = newEnvelope(EVENT_TYPES.paymentRequested, r.paymentTxId, 1, { holdId: r.holdId, seatId: r.seatId, userId: r.userId, amount: r.amount });
   await appendEvent(conn, r.paymentTxId, event.type, event.data);
   await enqueue(conn, TOPICS.paymentTry, event);
@@ -84,7 +92,13 @@ async function recordCharged(conn: PoolConnection, p: Payment, attempt: number, 
   const pay = PAYMENT[MOVES.charged.payment];
   const hold = HOLD[MOVES.charged.hold];
   const seat = SEAT[MOVES.charged.seat];
-  const payment = await write(conn, 'UPDATE payment_transactions SET status = ?, attempts = ?, gateway_charge_id = ? WHERE payment_tx_id = ? AND status IN (?)', [pay.to, attempt, chargeId, p.paymentTxId, fromStates(pay)]);
+  const payment = await write(conn, 'UPDATE payment_transactions SET status = ?, attempts = ?, gateway_charge_id = ? WHERE payment_tx_id = ? AND status IN (?)', [
+    pay.to,
+    attempt,
+    chargeId,
+    p.paymentTxId,
+    fromStates(pay),
+  ]);
   const holds = await write(conn, 'UPDATE holds SET status = ? WHERE id = ? AND status IN (?)', [hold.to, p.holdId, fromStates(hold)]);
   const seats = await write(conn, 'UPDATE seats SET status = ? WHERE id = ? AND hold_id = ? AND status IN (?)', [seat.to, p.seatId, p.holdId, fromStates(seat)]);
   const done = newEnvelope(EVENT_TYPES.paymentSucceeded, p.paymentTxId, attempt, { chargeId, seatId: p.seatId, holdId: p.holdId });
@@ -96,7 +110,12 @@ async function recordCharged(conn: PoolConnection, p: Payment, attempt: number, 
 /** Move chargeFailed: attempts and failure_reason recorded, then the retry scheduled or payment.failure sent. */
 async function recordFailedAttempt(conn: PoolConnection, p: Payment, attempt: number, o: Exclude<AttemptOutcome, { kind: 'charged' }>): Promise<Changed> {
   const t = PAYMENT[MOVES.chargeFailed.payment];
-  const payment = await write(conn, 'UPDATE payment_transactions SET attempts = ?, failure_reason = ? WHERE payment_tx_id = ? AND status IN (?)', [attempt, o.reason.slice(0, 500), p.paymentTxId, fromStates(t)]);
+  const payment = await write(conn, 'UPDATE payment_transactions SET attempts = ?, failure_reason = ? WHERE payment_tx_id = ? AND status IN (?)', [
+    attempt,
+    o.reason.slice(0, 500),
+    p.paymentTxId,
+    fromStates(t),
+  ]);
   if (o.kind === 'retry') {
     const next = newEnvelope(EVENT_TYPES.paymentRetryScheduled, p.paymentTxId, o.nextAttempt, { delayMs: o.delayMs, lastError: o.reason, ...(o.chargeKey === undefined ? {} : { chargeKey: o.chargeKey }) });
     await appendEvent(conn, p.paymentTxId, next.type, next.data);

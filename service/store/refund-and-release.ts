@@ -61,9 +61,10 @@ async function settle(db: Db, s: Settlement): Promise<Settled> {
     if (!applies(pay, p.status)) return { settled: false, status: p.status, why: 'status' };
     if (s.marker && !(await markFirstDelivery(conn, s.marker))) return { settled: false, status: p.status, why: 'redelivered' };
     const reason = s.failureReason?.(p);
-    const payment = reason === undefined
-      ? await write(conn, 'UPDATE payment_transactions SET status = ? WHERE payment_tx_id = ? AND status IN (?)', [pay.to, p.paymentTxId, fromStates(pay)])
-      : await write(conn, 'UPDATE payment_transactions SET status = ?, failure_reason = ? WHERE payment_tx_id = ? AND status IN (?)', [pay.to, reason.slice(0, 500), p.paymentTxId, fromStates(pay)]);
+    const payment =
+      reason === undefined
+        ? await write(conn, 'UPDATE payment_transactions SET status = ? WHERE payment_tx_id = ? AND status IN (?)', [pay.to, p.paymentTxId, fromStates(pay)])
+        : await write(conn, 'UPDATE payment_transactions SET status = ?, failure_reason = ? WHERE payment_tx_id = ? AND status IN (?)', [pay.to, reason.slice(0, 500), p.paymentTxId, fromStates(pay)]);
     const released = 'hold' in move ? await release(conn, p, move.hold, move.seat) : { hold: 0, seat: 0 };
     for (const r of s.records(p, reason)) await appendEvent(conn, p.paymentTxId, r.type, r.data);
     return { settled: true, payment: p, changed: { payment, ...released } };

@@ -66,7 +66,12 @@ async function reviveIn(conn: PoolConnection, r: Revival): Promise<Changed> {
   if (seats !== 1) throw new Skip(`seat ${r.seatId} was taken meanwhile`);
   const payment = await write(conn, 'UPDATE payment_transactions SET status = ?, attempts = 0, failure_reason = NULL WHERE payment_tx_id = ? AND status IN (?)', [pay.to, r.paymentTxId, fromStates(pay)]);
   await appendEvent(conn, r.paymentTxId, EVENT_TYPES.paymentReprocessRequested, {
-    round: r.round, chargeKey: r.chargeKey, previousStatus: r.previousStatus, previousAttempts: r.previousAttempts, previousFailureReason: r.failureReason, by: r.by,
+    round: r.round,
+    chargeKey: r.chargeKey,
+    previousStatus: r.previousStatus,
+    previousAttempts: r.previousAttempts,
+    previousFailureReason: r.failureReason,
+    by: r.by,
   });
   const event = newEnvelope(EVENT_TYPES.paymentReprocessRequested, r.paymentTxId, 1, { holdId: r.holdId, seatId: r.seatId, userId: r.userId, amount: r.amount, chargeKey: r.chargeKey, round: r.round });
   await enqueue(conn, TOPICS.paymentTry, event);

@@ -3,15 +3,17 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MIGRATIONS_DIR } from '../db/paths.ts';
-import {
-  HOLD, HOLD_STATUSES, MOVES, PAYMENT, PAYMENT_STATUSES, SEAT, SEAT_STATUSES,
-  applies, canTransition, finalStates, fromStates, type Transition,
-} from './state-machine.ts';
+import { HOLD, HOLD_STATUSES, MOVES, PAYMENT, PAYMENT_STATUSES, SEAT, SEAT_STATUSES, applies, canTransition, finalStates, fromStates, type Transition } from './state-machine.ts';
 
 test('payments: the saga, cancellation, refunds and reprocess are the only ways on', () => {
   const allowed: Array<[string | null, string]> = [
-    [null, 'PENDING'], ['PENDING', 'PENDING'], ['PENDING', 'SUCCESS'], ['PENDING', 'FAILED'],
-    ['SUCCESS', 'CANCELLED'], ['SUCCESS', 'REFUNDED'], ['FAILED', 'PENDING'],
+    [null, 'PENDING'],
+    ['PENDING', 'PENDING'],
+    ['PENDING', 'SUCCESS'],
+    ['PENDING', 'FAILED'],
+    ['SUCCESS', 'CANCELLED'],
+    ['SUCCESS', 'REFUNDED'],
+    ['FAILED', 'PENDING'],
   ];
   for (const from of [null, ...PAYMENT_STATUSES]) {
     for (const to of PAYMENT_STATUSES) {
@@ -60,19 +62,30 @@ test('every move names transitions that exist, and every state is reachable from
   for (const [name, move] of Object.entries(MOVES)) {
     for (const [table, transition] of Object.entries(move)) assert.ok(machines[table]?.[transition as string], `move ${name}: ${table}.${transition}`);
   }
-  for (const [table, all] of [['payment', PAYMENT_STATUSES], ['hold', HOLD_STATUSES], ['seat', SEAT_STATUSES]] as const) {
+  for (const [table, all] of [
+    ['payment', PAYMENT_STATUSES],
+    ['hold', HOLD_STATUSES],
+    ['seat', SEAT_STATUSES],
+  ] as const) {
     const machine = Object.values(machines[table]!);
     const reached = new Set<string | null>([null]);
-    for (let grew = true; grew; ) {
+    for (let grew = true; grew;) {
       grew = false;
-      for (const t of machine) if (!reached.has(t.to) && t.from.some((f) => reached.has(f))) reached.add(t.to), (grew = true);
+      for (const t of machine) if (!reached.has(t.to) && t.from.some((f) => reached.has(f))) (reached.add(t.to), (grew = true));
     }
-    assert.deepEqual(all.filter((s) => !reached.has(s)), [], `${table} states no change reaches`);
+    assert.deepEqual(
+      all.filter((s) => !reached.has(s)),
+      [],
+      `${table} states no change reaches`,
+    );
   }
 });
 
 test('the statuses are the ENUMs of the migrations', () => {
-  const sql = readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).map((f) => readFileSync(join(MIGRATIONS_DIR, f), 'utf8')).join('\n');
+  const sql = readdirSync(MIGRATIONS_DIR)
+    .filter((f) => f.endsWith('.sql'))
+    .map((f) => readFileSync(join(MIGRATIONS_DIR, f), 'utf8'))
+    .join('\n');
   const enumOf = (table: string) => {
     const create = new RegExp(`CREATE TABLE IF NOT EXISTS ${table} \\(([\\s\\S]*?)\\) ENGINE`).exec(sql)?.[1];
     const values = /\bstatus ENUM\(([^)]*)\)/.exec(create ?? '')?.[1];

@@ -45,7 +45,7 @@ export const HOLD = {
 export const SEAT = {
   create: { from: [null], to: 'AVAILABLE', by: 'seeding inventory (ticketctl seed and demo, tests, drills, benchmarks)' },
   hold: { from: ['AVAILABLE'], to: 'HELD', by: 'POST /holds (hold_id set)' },
-  sell: { from: ['HELD'], to: 'SOLD', by: 'saga: the payment of the seat\'s hold succeeded' },
+  sell: { from: ['HELD'], to: 'SOLD', by: "saga: the payment of the seat's hold succeeded" },
   release: { from: ['HELD', 'SOLD'], to: 'AVAILABLE', by: 'saga compensation and payment.cancel (hold_id cleared)' },
   expire: { from: ['HELD'], to: 'AVAILABLE', by: 'expiry sweeper (hold_id cleared)' },
   retake: { from: ['AVAILABLE', 'HELD'], to: 'HELD', by: 'ticketctl events reprocess: AVAILABLE, or already HELD by the same hold' },

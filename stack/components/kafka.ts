@@ -49,7 +49,9 @@ function brokerProperties(t: Topology, id: BrokerId, logDir: string): string {
     'num.recovery.threads.per.data.dir': 1,
     'log.cleaner.threads': 1,
   };
-  return `${Object.entries(props).map(([k, v]) => `${k}=${v}`).join('\n')}\n`;
+  return `${Object.entries(props)
+    .map(([k, v]) => `${k}=${v}`)
+    .join('\n')}\n`;
 }
 
 const BROKER_LOG4J = `log4j.rootLogger=INFO, stdout
@@ -118,8 +120,10 @@ export function createKafkaBrokerComponent(t: Topology, id: BrokerId): Component
           ...BROKER_JVM,
           `-Dlog4j.configuration=file:${ctx.paths.confFile('kafka-log4j.properties')}`,
           `-Dkafka.logs.dir=${path.join(ctx.paths.logs, name)}`,
-          '-cp', path.join(ctx.paths.kafkaLibs, '*'),
-          'kafka.Kafka', propsFile(ctx),
+          '-cp',
+          path.join(ctx.paths.kafkaLibs, '*'),
+          'kafka.Kafka',
+          propsFile(ctx),
         ],
       };
     },

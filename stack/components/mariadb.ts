@@ -32,13 +32,7 @@ export function createMariadbComponent(t: Topology): Component {
       if (existsSync(path.join(datadir, 'mysql'))) return;
       mkdirSync(datadir, { recursive: true });
       try {
-        await execa(ctx.tools.mariadbInstallDb, [
-          '--no-defaults',
-          `--datadir=${datadir}`,
-          '--auth-root-authentication-method=normal',
-          '--skip-test-db',
-          ...runAsRoot(),
-        ]);
+        await execa(ctx.tools.mariadbInstallDb, ['--no-defaults', `--datadir=${datadir}`, '--auth-root-authentication-method=normal', '--skip-test-db', ...runAsRoot()]);
       } catch (err) {
         throw new StartupError(name, `mariadb-install-db failed: ${errorMessage(err).split('\n').slice(-3).join(' ')}`, `Remove ${datadir} and run \`ticketctl stack up\` again.`, err);
       }

@@ -9,7 +9,9 @@ export function httpHealthProbe(url: string, timeoutMs = 2500): () => Promise<Pr
       const res = await httpGet(url, timeoutMs);
       const body = (typeof res.body === 'object' && res.body ? res.body : {}) as { status?: string; checks?: Record<string, { status: string }> };
       if (res.status !== 200) {
-        const down = Object.entries(body.checks ?? {}).filter(([, c]) => c.status !== 'UP').map(([k]) => k);
+        const down = Object.entries(body.checks ?? {})
+          .filter(([, c]) => c.status !== 'UP')
+          .map(([k]) => k);
         throw new Error(`health ${res.status}${down.length ? `: ${down.join(', ')} down` : ''}`);
       }
       return `health ${body.status ?? 'UP'}`;

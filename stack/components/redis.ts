@@ -29,15 +29,24 @@ export function createRedisComponent(t: Topology, which: 'master' | 'replica'): 
     },
     launch(ctx) {
       const args = [
-        '--port', String(port),
-        '--bind', t.host,
-        '--dir', ctx.paths.dataDir(name),
-        '--daemonize', 'no',
-        '--logfile', '',
-        '--save', '',
-        '--appendonly', 'yes',
-        '--appendfsync', 'everysec',
-        '--protected-mode', 'yes',
+        '--port',
+        String(port),
+        '--bind',
+        t.host,
+        '--dir',
+        ctx.paths.dataDir(name),
+        '--daemonize',
+        'no',
+        '--logfile',
+        '',
+        '--save',
+        '',
+        '--appendonly',
+        'yes',
+        '--appendfsync',
+        'everysec',
+        '--protected-mode',
+        'yes',
       ];
       if (which === 'replica') args.push('--replicaof', t.host, String(t.redis.master));
       return { file: ctx.tools.redisServer, args };

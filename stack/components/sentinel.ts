@@ -29,19 +29,22 @@ export function createSentinelComponent(t: Topology, id: SentinelId): Component 
       const file = ctx.paths.confFile(sentinelConfFile(id));
       if (existsSync(file)) return;
       mkdirSync(ctx.paths.conf, { recursive: true });
-      writeFileSync(file, [
-        `port ${port}`,
-        `bind ${t.host}`,
-        'daemonize no',
-        'logfile ""',
-        `dir ${dir}`,
-        `sentinel announce-ip ${t.host}`,
-        `sentinel monitor ${REDIS_MASTER_NAME} ${t.host} ${t.redis.master} 2`,
-        `sentinel down-after-milliseconds ${REDIS_MASTER_NAME} ${SENTINEL_DOWN_AFTER_MS}`,
-        `sentinel failover-timeout ${REDIS_MASTER_NAME} ${SENTINEL_FAILOVER_TIMEOUT_MS}`,
-        `sentinel parallel-syncs ${REDIS_MASTER_NAME} 1`,
-        '',
-      ].join('\n'));
+      writeFileSync(
+        file,
+        [
+          `port ${port}`,
+          `bind ${t.host}`,
+          'daemonize no',
+          'logfile ""',
+          `dir ${dir}`,
+          `sentinel announce-ip ${t.host}`,
+          `sentinel monitor ${REDIS_MASTER_NAME} ${t.host} ${t.redis.master} 2`,
+          `sentinel down-after-milliseconds ${REDIS_MASTER_NAME} ${SENTINEL_DOWN_AFTER_MS}`,
+          `sentinel failover-timeout ${REDIS_MASTER_NAME} ${SENTINEL_FAILOVER_TIMEOUT_MS}`,
+          `sentinel parallel-syncs ${REDIS_MASTER_NAME} 1`,
+          '',
+        ].join('\n'),
+      );
     },
     launch(ctx) {
       return { file: ctx.tools.redisSentinel, args: [ctx.paths.confFile(sentinelConfFile(id))] };

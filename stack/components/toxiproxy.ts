@@ -26,10 +26,7 @@ export function createToxiproxyComponent(t: Topology): Component {
     name: 'toxiproxy',
     group: 'toxiproxy',
     endpoint: `${t.host}:${t.toxiproxyApi}`,
-    ports: [
-      { port: t.toxiproxyApi, purpose: 'toxiproxy API' },
-      ...t.proxies.map((p) => ({ port: p.listen, purpose: `toxiproxy proxy ${p.name}` })),
-    ],
+    ports: [{ port: t.toxiproxyApi, purpose: 'toxiproxy API' }, ...t.proxies.map((p) => ({ port: p.listen, purpose: `toxiproxy proxy ${p.name}` }))],
     async prepare(ctx) {
       mkdirSync(ctx.paths.conf, { recursive: true });
       writeFileSync(ctx.paths.confFile('toxiproxy.json'), `${JSON.stringify(proxyConfig(t), null, 2)}\n`);

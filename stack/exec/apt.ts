@@ -12,10 +12,7 @@ export async function aptInstall(packages: string[], neededFor: string): Promise
   const manual = `sudo apt-get update && sudo apt-get install -y ${packages.join(' ')}`;
   if (!aptGet) throw new MissingToolError(neededFor, `This machine has no apt-get. Install ${packages.join(', ')} by hand, then run \`ticketctl stack up\` again.`);
   if (!isRoot && !sudo) throw new MissingToolError(neededFor, `Installing needs root. Run: ${manual}`);
-  const run = (args: string[]) =>
-    isRoot
-      ? execa(aptGet, args, { env: { DEBIAN_FRONTEND: 'noninteractive' } })
-      : execa(sudo!, ['-n', aptGet, ...args], { env: { DEBIAN_FRONTEND: 'noninteractive' } });
+  const run = (args: string[]) => (isRoot ? execa(aptGet, args, { env: { DEBIAN_FRONTEND: 'noninteractive' } }) : execa(sudo!, ['-n', aptGet, ...args], { env: { DEBIAN_FRONTEND: 'noninteractive' } }));
   try {
     await run(['update', '-qq']);
     await run(['install', '-y', '-qq', '--no-install-recommends', ...packages]);

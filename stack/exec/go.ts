@@ -9,6 +9,10 @@ export async function goInstall(moduleAtVersion: string, gobin: string): Promise
   try {
     await execa(go, ['install', moduleAtVersion], { env: { GOBIN: gobin, CGO_ENABLED: '0' } });
   } catch (err) {
-    throw new MissingToolError('go', `\`go install ${moduleAtVersion}\` failed (${errorMessage(err).split('\n').slice(-2).join(' ')}). Check that the Go module proxy is reachable, then run \`ticketctl stack up\` again.`, err);
+    throw new MissingToolError(
+      'go',
+      `\`go install ${moduleAtVersion}\` failed (${errorMessage(err).split('\n').slice(-2).join(' ')}). Check that the Go module proxy is reachable, then run \`ticketctl stack up\` again.`,
+      err,
+    );
   }
 }

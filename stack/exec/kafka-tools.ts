@@ -20,11 +20,7 @@ const TOOL_JVM = ['-Xmx256m', '-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-X
 
 async function runTool(env: KafkaToolsEnv, mainClass: string, args: string[], timeoutMs = 120_000): Promise<string> {
   try {
-    const { stdout } = await execa(
-      env.java,
-      [...TOOL_JVM, `-Dlog4j.configuration=file:${env.log4jConfig}`, '-cp', path.join(env.libsDir, '*'), mainClass, ...args],
-      { timeout: timeoutMs },
-    );
+    const { stdout } = await execa(env.java, [...TOOL_JVM, `-Dlog4j.configuration=file:${env.log4jConfig}`, '-cp', path.join(env.libsDir, '*'), mainClass, ...args], { timeout: timeoutMs });
     return stdout;
   } catch (err) {
     const short = mainClass.split('.').pop();

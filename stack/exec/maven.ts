@@ -9,6 +9,10 @@ export async function copyDependencies(pom: string, outDir: string): Promise<voi
   try {
     await execa(mvn, ['-q', '-B', '-f', pom, 'dependency:copy-dependencies', '-DincludeScope=runtime', `-DoutputDirectory=${outDir}`]);
   } catch (err) {
-    throw new MissingToolError('mvn', `Maven could not fetch Kafka's jars (${errorMessage(err).split('\n').slice(-3).join(' ')}). Check that Maven Central is reachable, then run \`ticketctl stack up\` again.`, err);
+    throw new MissingToolError(
+      'mvn',
+      `Maven could not fetch Kafka's jars (${errorMessage(err).split('\n').slice(-3).join(' ')}). Check that Maven Central is reachable, then run \`ticketctl stack up\` again.`,
+      err,
+    );
   }
 }

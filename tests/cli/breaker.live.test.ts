@@ -20,7 +20,10 @@ test('status: one row per instance with breaker, failures, retry mode and consum
   assert.equal(r.exitCode, 0, r.stderr);
   const report = parseJson(r);
   assert.deepEqual(Object.keys(report), ['context', 'instances', 'summary']);
-  assert.deepEqual(report.instances.map((i: any) => [i.instance, i.url, i.reachable]), INSTANCES.map((n) => [`service-${n}`, instanceUrl(n), true]));
+  assert.deepEqual(
+    report.instances.map((i: any) => [i.instance, i.url, i.reachable]),
+    INSTANCES.map((n) => [`service-${n}`, instanceUrl(n), true]),
+  );
   assert.deepEqual(Object.keys(report.instances[0]), ['instance', 'url', 'reachable', 'error', 'breaker', 'retryMode', 'maxRetries', 'consumerProfile']);
   for (const i of report.instances) {
     assert.equal(i.breaker.state, 'CLOSED');
@@ -38,7 +41,10 @@ test('status: an instance that does not answer is a row saying so, exit 1', { ti
   const r = await s.run(['--context', 'four', 'breaker', 'status', '-o', 'json'], env);
   assert.equal(r.exitCode, 1, r.stderr);
   const report = parseJson(r);
-  assert.deepEqual(report.instances.map((i: any) => i.reachable), [true, true, true, false]);
+  assert.deepEqual(
+    report.instances.map((i: any) => i.reachable),
+    [true, true, true, false],
+  );
   assert.deepEqual([report.instances[3].breaker, report.instances[3].error], [null, 'not running (connection refused)']);
   assert.match(r.stderr, /1 of 4 instance\(s\) did not answer\. Next: `ticketctl health`/);
   const table = await s.run(['--context', 'four', 'breaker', 'status', '-o', 'table'], env);
@@ -57,7 +63,10 @@ test('retry-mode: dry run and a refusal change nothing; emergency on every insta
   const r = await s.run(['breaker', 'retry-mode', 'emergency', '--yes', '-o', 'json']);
   assert.equal(r.exitCode, 0, r.stderr);
   const out = parseJson(r);
-  assert.deepEqual(out.outcome.instances.map((i: any) => [i.instance, i.before, i.after]), INSTANCES.map((n) => [`service-${n}`, 'normal', 'emergency']));
+  assert.deepEqual(
+    out.outcome.instances.map((i: any) => [i.instance, i.before, i.after]),
+    INSTANCES.map((n) => [`service-${n}`, 'normal', 'emergency']),
+  );
   assert.equal(out.plan.rollback, 'ticketctl breaker retry-mode normal');
   for (const st of await states()) assert.deepEqual(st.retry, { emergency: true, maxRetries: 1 });
   assert.equal(parseJson(await s.run(['breaker', 'status', '-o', 'json'])).summary.emergencyRetry, 3);
@@ -65,7 +74,13 @@ test('retry-mode: dry run and a refusal change nothing; emergency on every insta
   const back = await s.run(['breaker', 'retry-mode', 'normal', '--yes']);
   assert.equal(back.exitCode, 0, back.stderr);
   for (const st of await states()) assert.deepEqual(st.retry, { emergency: false, maxRetries: 3 });
-  assert.deepEqual(s.audit().filter((a) => a.command === 'breaker retry-mode').map((a) => a.result), ['refused', 'ok', 'ok']);
+  assert.deepEqual(
+    s
+      .audit()
+      .filter((a) => a.command === 'breaker retry-mode')
+      .map((a) => a.result),
+    ['refused', 'ok', 'ok'],
+  );
 });
 
 test('open forces every breaker OPEN until reset closes it', { timeout: 120_000 }, async () => {
@@ -84,7 +99,12 @@ test('open forces every breaker OPEN until reset closes it', { timeout: 120_000 
 });
 
 test('usage: bad values and flags exit 2', { timeout: 60_000 }, async () => {
-  for (const args of [['breaker', 'retry-mode', 'turbo'], ['breaker', 'status', '--output', 'xml'], ['breaker', 'reset', 'now'], ['breaker', 'retry-mode']]) {
+  for (const args of [
+    ['breaker', 'retry-mode', 'turbo'],
+    ['breaker', 'status', '--output', 'xml'],
+    ['breaker', 'reset', 'now'],
+    ['breaker', 'retry-mode'],
+  ]) {
     const r = await s.run(args);
     assert.equal(r.exitCode, 2, `${args.join(' ')}: ${r.stderr}`);
   }

@@ -64,10 +64,13 @@ test('lag: the real group is OK after a payment drained; JSON has every partitio
   assert.equal((await waitForFinal(paymentTxId)).status, 'SUCCESS');
 
   // The saga's commit may trail the database by a moment: judge once it has landed.
-  const r = await waitFor(async () => {
-    const x = await s.run(['consumers', 'lag', '--window', '2', '--samples', '3', '-o', 'json']);
-    return x.exitCode === 0 ? x : undefined;
-  }, { timeoutMs: 60_000, intervalMs: 1000, what: 'the real group to be OK' });
+  const r = await waitFor(
+    async () => {
+      const x = await s.run(['consumers', 'lag', '--window', '2', '--samples', '3', '-o', 'json']);
+      return x.exitCode === 0 ? x : undefined;
+    },
+    { timeoutMs: 60_000, intervalMs: 1000, what: 'the real group to be OK' },
+  );
   const report = parseJson(r);
   assert.deepEqual(Object.keys(report), ['context', 'window', 'verdict', 'groups']);
   assert.deepEqual(report.window, { seconds: 2, samples: 3 });
@@ -78,7 +81,10 @@ test('lag: the real group is OK after a payment drained; JSON has every partitio
   assert.equal(g.state, 'Stable');
   assert.deepEqual(g.topics, ['payment.cancel', 'payment.failure', 'payment.retry', 'payment.try']);
   assert.equal(g.partitions.length, 12);
-  assert.deepEqual(g.members.map((m: any) => m.clientId), ['ticketing-service-1', 'ticketing-service-2', 'ticketing-service-3']);
+  assert.deepEqual(
+    g.members.map((m: any) => m.clientId),
+    ['ticketing-service-1', 'ticketing-service-2', 'ticketing-service-3'],
+  );
   assert.deepEqual(Object.keys(g.partitions[0]), ['topic', 'partition', 'committed', 'logStart', 'logEnd', 'lag', 'lagSamples', 'owner', 'verdict', 'reason']);
   for (const p of g.partitions) {
     assert.equal(p.lag, 0, `${p.topic}/${p.partition}`);
@@ -121,7 +127,12 @@ test('lag: a member that holds its partition but never commits is STALL', { time
     await consumer.connect();
     await consumer.subscribe({ topics: [topic] });
     let got = false;
-    await consumer.run({ eachMessage: async () => { got = true; await stuck; } });
+    await consumer.run({
+      eachMessage: async () => {
+        got = true;
+        await stuck;
+      },
+    });
     await waitFor(() => got, { timeoutMs: 60_000, intervalMs: 200, what: 'the stuck consumer to receive its first message' });
     const r = await s.run(['consumers', 'lag', '--group', group, '--window', '2', '--samples', '3', '-o', 'json']);
     assert.equal(r.exitCode, 1, r.stderr);
@@ -151,7 +162,13 @@ test('lag: a consumer that commits but falls further behind is WARN', { timeout:
     await producer.connect();
     await consumer.connect();
     await consumer.subscribe({ topics: [topic], fromBeginning: true });
-    await consumer.run({ autoCommitInterval: 300, eachMessage: async () => { handled++; await delay(500); } });
+    await consumer.run({
+      autoCommitInterval: 300,
+      eachMessage: async () => {
+        handled++;
+        await delay(500);
+      },
+    });
     await waitFor(() => handled >= 2, { timeoutMs: 60_000, intervalMs: 200, what: 'the slow consumer to commit' });
     const load = (async () => {
       while (producing) {
@@ -195,7 +212,10 @@ test('scale: dry run changes nothing; out to 4 (healthy, in the group, status ag
   assert.deepEqual(JSON.parse(readFileSync(serviceInstancesFile(ctx.paths), 'utf8')), { count: 4 });
   assert.equal((await call('GET', `${instanceUrl(4)}/health`)).status, 200);
   const status = parseJson(await s.run(['stack', 'status', '-o', 'json']));
-  assert.deepEqual(status.components.filter((c: any) => c.group === 'service').map((c: any) => [c.name, c.state]), [1, 2, 3, 4].map((n) => [`service-${n}`, 'up']));
+  assert.deepEqual(
+    status.components.filter((c: any) => c.group === 'service').map((c: any) => [c.name, c.state]),
+    [1, 2, 3, 4].map((n) => [`service-${n}`, 'up']),
+  );
   const health = parseJson(await s.run(['health', '-o', 'json']));
   assert.ok(JSON.stringify(health).includes('service-4'), 'health checks the fourth instance too');
 
@@ -216,17 +236,26 @@ test('scale: dry run changes nothing; out to 4 (healthy, in the group, status ag
   assert.deepEqual(instancesRunning(), [1, 2, 3]);
   await assert.rejects(call('GET', `${instanceUrl(4)}/health`, undefined, undefined, 3000));
   const after3 = parseJson(await s.run(['stack', 'status', '-o', 'json']));
-  assert.deepEqual(after3.components.filter((c: any) => c.group === 'service').map((c: any) => c.name), ['service-1', 'service-2', 'service-3']);
+  assert.deepEqual(
+    after3.components.filter((c: any) => c.group === 'service').map((c: any) => c.name),
+    ['service-1', 'service-2', 'service-3'],
+  );
   assert.equal(after3.healthy, true);
   const audit = s.audit().filter((a) => a.command === 'consumers scale');
-  assert.deepEqual(audit.map((a) => a.result), ['refused', 'ok', 'ok']);
+  assert.deepEqual(
+    audit.map((a) => a.result),
+    ['refused', 'ok', 'ok'],
+  );
 });
 
 test('profile: emergency on every instance (confirmed by /admin/state), then normal', { timeout: 180_000 }, async () => {
   const r = await s.run(['consumers', 'profile', 'emergency', '--yes', '-o', 'json']);
   assert.equal(r.exitCode, 0, r.stderr);
   const o = parseJson(r).outcome;
-  assert.deepEqual(o.instances.map((i: any) => [i.instance, i.before, i.after, i.ok]), [1, 2, 3].map((n) => [`service-${n}`, 'normal', 'emergency', true]));
+  assert.deepEqual(
+    o.instances.map((i: any) => [i.instance, i.before, i.after, i.ok]),
+    [1, 2, 3].map((n) => [`service-${n}`, 'normal', 'emergency', true]),
+  );
   assert.deepEqual(o.settings, { maxWaitTimeInMs: 100, sessionTimeout: 10_000, heartbeatInterval: 3000, maxBytesPerPartition: 1_048_576 });
   assert.equal(o.group.stable, true);
   for (const n of [1, 2, 3]) assert.equal((await adminState(n)).consumer.profile, 'emergency');

@@ -24,5 +24,8 @@ test('ticketctl demo books a seat, prints the health table and runs one drill to
   const journal = JSON.parse(readFileSync(path.join(dir, `${DEMO_DRILL}.json`), 'utf8'));
   assert.equal(journal.verdict, 'pass');
   assert.ok(existsSync(path.join(dir, 'junit.xml')));
-  assert.ok(s.audit().some((a) => a.command === 'demo' && a.result === 'ok'), 'the drill run is in the audit log');
+  assert.ok(
+    s.audit().some((a) => a.command === 'demo' && a.result === 'ok'),
+    'the drill run is in the audit log',
+  );
 });

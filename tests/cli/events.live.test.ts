@@ -60,8 +60,11 @@ test('events reprocess: failed payments revived once after the fix; a seat taken
   assert.equal(applied.exitCode, 0, applied.stdout + applied.stderr);
   const outcome = parseJson(applied).outcome;
   assert.equal(outcome.allFinal, true);
-  assert.deepEqual(outcome.payments.filter((p: any) => revivable.includes(p.paymentTxId)).map((p: any) => p.status), ['SUCCESS', 'SUCCESS', 'SUCCESS']);
-  assert.equal(await statusOf(taken), 'FAILED', 'the taken seat\'s payment stays failed');
+  assert.deepEqual(
+    outcome.payments.filter((p: any) => revivable.includes(p.paymentTxId)).map((p: any) => p.status),
+    ['SUCCESS', 'SUCCESS', 'SUCCESS'],
+  );
+  assert.equal(await statusOf(taken), 'FAILED', "the taken seat's payment stays failed");
 
   for (const id of revivable) {
     const charges = await gateway.getCharges(id);
@@ -126,10 +129,27 @@ test('events dlq: poison payment.try, list and inspect the dead letters, replay 
   const poison = (await dlqList(['--key', poisonKey, '--error', 'UNPARSEABLE', '--topic', TOPICS.paymentTry])).messages;
   assert.equal(poison.length, 1);
   assert.equal(poison[0].parseable, false);
-  assert.deepEqual(
-    Object.keys(letter),
-    ['id', 'partition', 'offset', 'timestamp', 'key', 'originalTopic', 'originalPartition', 'originalOffset', 'error', 'attempts', 'failedAt', 'consumer', 'eventId', 'eventType', 'paymentTxId', 'parseable', 'parseError', 'replayOf', 'replayedAt'],
-  );
+  assert.deepEqual(Object.keys(letter), [
+    'id',
+    'partition',
+    'offset',
+    'timestamp',
+    'key',
+    'originalTopic',
+    'originalPartition',
+    'originalOffset',
+    'error',
+    'attempts',
+    'failedAt',
+    'consumer',
+    'eventId',
+    'eventType',
+    'paymentTxId',
+    'parseable',
+    'parseError',
+    'replayOf',
+    'replayedAt',
+  ]);
   assert.deepEqual([letter.originalTopic, letter.eventId, letter.paymentTxId, letter.parseable, letter.replayedAt], [TOPICS.paymentTry, early.eventId, paymentTxId, true, null]);
   assert.match(letter.error, /does not exist/);
   assert.equal((await dlqList(['--key', paymentTxId, '--topic', TOPICS.paymentRetry])).total, 0, 'topic filter');
@@ -144,13 +164,20 @@ test('events dlq: poison payment.try, list and inspect the dead letters, replay 
   assert.match(table.stdout, /payload:\n {4}\{\n {6}"eventId"/);
 
   // The fix: the payment the event names now exists (PENDING, as intake would have written it).
-  await sql(
-    "INSERT INTO payment_transactions (payment_tx_id, user_id, seat_id, hold_id, amount, status, request_hash) VALUES (?, ?, ?, ?, ?, 'PENDING', ?)",
-    [paymentTxId, userId, h.seatId, h.holdId, PRICE, requestHash({ paymentTxId, holdId: h.holdId, userId, amount: PRICE })],
-  );
+  await sql("INSERT INTO payment_transactions (payment_tx_id, user_id, seat_id, hold_id, amount, status, request_hash) VALUES (?, ?, ?, ?, ?, 'PENDING', ?)", [
+    paymentTxId,
+    userId,
+    h.seatId,
+    h.holdId,
+    PRICE,
+    requestHash({ paymentTxId, holdId: h.holdId, userId, amount: PRICE }),
+  ]);
   const dry = await s.run(['events', 'dlq', 'replay', '--key', paymentTxId, '--dry-run', '-o', 'json']);
   assert.equal(dry.exitCode, 0, dry.stderr);
-  assert.deepEqual(parseJson(dry).plan.data.replay.map((r: any) => [r.id, r.originalTopic, r.eventId]), [[letter.id, TOPICS.paymentTry, early.eventId]]);
+  assert.deepEqual(
+    parseJson(dry).plan.data.replay.map((r: any) => [r.id, r.originalTopic, r.eventId]),
+    [[letter.id, TOPICS.paymentTry, early.eventId]],
+  );
   assert.equal((await sql('SELECT status FROM payment_transactions WHERE payment_tx_id = ?', [paymentTxId]))[0]!.status, 'PENDING', 'dry run sends nothing');
   const refused = await s.run(['events', 'dlq', 'replay', '--key', paymentTxId]);
   assert.equal(refused.exitCode, 2, refused.stderr);
@@ -160,7 +187,10 @@ test('events dlq: poison payment.try, list and inspect the dead letters, replay 
   assert.deepEqual(parseJson(replayed).outcome.replayed, [{ id: letter.id, topic: TOPICS.paymentTry }]);
   assert.equal((await waitForFinal(paymentTxId)).status, 'SUCCESS', 'the replayed event was processed');
   const charges = await gateway.getCharges(paymentTxId);
-  assert.deepEqual(charges.map((c) => [c.idempotencyKey, c.status]), [[paymentTxId, 'CHARGED']]);
+  assert.deepEqual(
+    charges.map((c) => [c.idempotencyKey, c.status]),
+    [[paymentTxId, 'CHARGED']],
+  );
 
   const again = await s.run(['events', 'dlq', 'replay', '--key', paymentTxId, '--yes', '-o', 'json']);
   assert.equal(again.exitCode, 0, again.stderr);

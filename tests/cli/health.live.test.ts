@@ -16,7 +16,24 @@ async function setRedisProxy(enabled: boolean) {
 }
 after(() => setRedisProxy(true));
 
-const EXPECTED = ['kafka-1', 'kafka-2', 'kafka-3', 'kafka-quorum', 'kafka-topics', 'redis-master', 'redis-replica', 'sentinel-1', 'sentinel-2', 'sentinel-3', 'mariadb', 'toxiproxy', 'gateway', 'service-1', 'service-2', 'service-3'];
+const EXPECTED = [
+  'kafka-1',
+  'kafka-2',
+  'kafka-3',
+  'kafka-quorum',
+  'kafka-topics',
+  'redis-master',
+  'redis-replica',
+  'sentinel-1',
+  'sentinel-2',
+  'sentinel-3',
+  'mariadb',
+  'toxiproxy',
+  'gateway',
+  'service-1',
+  'service-2',
+  'service-3',
+];
 
 test('a healthy stack: exit 0, every component UP, documented JSON keys', { timeout: 120_000 }, async () => {
   const r = await s.run(['health', '-o', 'json']);
@@ -25,7 +42,10 @@ test('a healthy stack: exit 0, every component UP, documented JSON keys', { time
   assert.deepEqual(Object.keys(report), ['context', 'healthy', 'checkedAt', 'durationMs', 'summary', 'components']);
   assert.equal(report.healthy, true);
   assert.deepEqual(Object.keys(report.summary), ['up', 'warn', 'down', 'skip']);
-  assert.deepEqual(report.components.map((c: any) => c.component), EXPECTED);
+  assert.deepEqual(
+    report.components.map((c: any) => c.component),
+    EXPECTED,
+  );
   for (const c of report.components) {
     assert.deepEqual(Object.keys(c).sort(), ['component', 'detail', 'endpoint', 'group', 'latencyMs', 'status']);
     assert.notEqual(c.status, 'DOWN', `${c.component}: ${c.detail}`);

@@ -31,7 +31,9 @@ test('completion bash: valid bash that completes commands, flags and choices', a
   const r = await s.run(['completion', 'bash']);
   assert.equal(r.exitCode, 0, r.stderr);
   const complete = (...words: string[]) =>
-    execFileSync('bash', ['-c', `${r.stdout}\nCOMP_WORDS=("$@"); COMP_CWORD=$(( \${#COMP_WORDS[@]} - 1 )); _ticketctl; printf '%s\\n' "\${COMPREPLY[@]}"`, 'bash', ...words], { encoding: 'utf8' }).trim().split('\n');
+    execFileSync('bash', ['-c', `${r.stdout}\nCOMP_WORDS=("$@"); COMP_CWORD=$(( \${#COMP_WORDS[@]} - 1 )); _ticketctl; printf '%s\\n' "\${COMPREPLY[@]}"`, 'bash', ...words], { encoding: 'utf8' })
+      .trim()
+      .split('\n');
   assert.deepEqual(complete('ticketctl', 'kafka', 'el'), ['elect-leaders']);
   assert.deepEqual(complete('ticketctl', 'kafka', 'restart-broker', '--ti'), ['--timeout']);
   assert.deepEqual(complete('ticketctl', 'health', '--output', ''), ['table', 'json']);
@@ -49,7 +51,10 @@ compadd() { shift; print -l -- "\${(@P)1}"; }
 _describe() { print -l -- "\${(@P)4%%:*}"; }
 ${r.stdout}
 words=("$@"); CURRENT=$#words; _ticketctl`;
-  const complete = (...words: string[]) => execFileSync('zsh', ['-f', '-c', harness, 'zsh', ...words], { encoding: 'utf8' }).trim().split('\n');
+  const complete = (...words: string[]) =>
+    execFileSync('zsh', ['-f', '-c', harness, 'zsh', ...words], { encoding: 'utf8' })
+      .trim()
+      .split('\n');
   assert.ok(complete('ticketctl', 'kafka', '').includes('elect-leaders'));
   assert.ok(complete('ticketctl', 'kafka', 'elect-leaders', '--').includes('--dry-run'));
   assert.deepEqual(complete('ticketctl', 'kafka', 'describe', '-o', ''), ['table', 'json']);

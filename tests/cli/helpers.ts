@@ -22,7 +22,14 @@ export function scratch(prefix: string) {
     env,
     auditLog,
     run: (args: string[], extra: Record<string, string> = {}, timeoutMs?: number): Promise<CliResult> => ticketctl(args, { ...env, ...extra }, timeoutMs),
-    audit: (): AuditRecord[] => (existsSync(auditLog) ? readFileSync(auditLog, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as AuditRecord) : []),
+    audit: (): AuditRecord[] =>
+      existsSync(auditLog)
+        ? readFileSync(auditLog, 'utf8')
+            .trim()
+            .split('\n')
+            .filter(Boolean)
+            .map((l) => JSON.parse(l) as AuditRecord)
+        : [],
     /** Writes a config file and returns the env that selects it. */
     config: (content: unknown, name = 'config.json'): Record<string, string> => {
       const file = path.join(dir, name);

@@ -35,7 +35,10 @@ test('kafka brokers: every broker reachable through its proxy, with its API vers
   assert.deepEqual(Object.keys(report), ['context', 'liveBrokers', 'brokers', 'apiVersionsError']);
   assert.deepEqual(report.liveBrokers, [1, 2, 3]);
   assert.equal(report.apiVersionsError, null);
-  assert.deepEqual(report.brokers.map((b: any) => [b.id, b.endpoint, b.reachable]), ctx.topology.kafka.brokers.map((b) => [b.id, `127.0.0.1:${b.clientProxy}`, true]));
+  assert.deepEqual(
+    report.brokers.map((b: any) => [b.id, b.endpoint, b.reachable]),
+    ctx.topology.kafka.brokers.map((b) => [b.id, `127.0.0.1:${b.clientProxy}`, true]),
+  );
   for (const b of report.brokers) {
     assert.deepEqual(Object.keys(b), ['id', 'endpoint', 'reachable', 'latencyMs', 'error', 'apiVersions']);
     assert.match(b.apiVersions.summary, /^\d+ APIs \(\d+ unsupported\); Produce v0-\d+, Fetch v0-\d+, Metadata v0-\d+$/);
@@ -70,11 +73,14 @@ test('kafka restart-broker: SIGTERM, start, and broker 2 is back in every ISR', 
   // Brokers apply metadata asynchronously: the one the test asks may trail the one the
   // CLI asked by a moment, so the check polls briefly rather than reading once.
   await withAdmin((admin) =>
-    waitFor(async () => {
-      const missing = (await partitions(admin)).filter((p) => p.replicas.includes(2) && !p.isr.includes(2));
-      if (missing.length) throw new Error(`not in the ISR of ${missing.map((p) => `${p.topic}/${p.partitionId}`).join(', ')}`);
-      return true;
-    }, { timeoutMs: 15_000, intervalMs: 250, what: 'broker 2 in every ISR it belongs to' }),
+    waitFor(
+      async () => {
+        const missing = (await partitions(admin)).filter((p) => p.replicas.includes(2) && !p.isr.includes(2));
+        if (missing.length) throw new Error(`not in the ISR of ${missing.map((p) => `${p.topic}/${p.partitionId}`).join(', ')}`);
+        return true;
+      },
+      { timeoutMs: 15_000, intervalMs: 250, what: 'broker 2 in every ISR it belongs to' },
+    ),
   );
   assert.equal(s.audit().at(-1)!.result, 'ok');
 });
@@ -86,7 +92,10 @@ test('kafka elect-leaders: after a broker stops and returns, the plan lists its 
     await waitFor(async () => (await partitions(admin)).every((p) => p.isr.length === p.replicas.length), { timeoutMs: 180_000, intervalMs: 1000, what: 'kafka-3 back in every ISR' });
     return (await partitions(admin)).filter((p) => p.leader !== p.replicas[0]);
   });
-  assert.ok(displaced.some((p) => p.replicas[0] === 3), 'with automatic rebalancing off, broker 3 leads nothing until the election');
+  assert.ok(
+    displaced.some((p) => p.replicas[0] === 3),
+    'with automatic rebalancing off, broker 3 leads nothing until the election',
+  );
 
   const dry = await s.run(['kafka', 'elect-leaders', '--dry-run', '-o', 'json']);
   assert.equal(dry.exitCode, 0, dry.stderr);
@@ -95,7 +104,14 @@ test('kafka elect-leaders: after a broker stops and returns, the plan lists its 
   assert.deepEqual(plan.data.elect.map(label).sort(), displaced.map(label).sort());
   assert.equal(plan.steps.length, displaced.length + 1, 'one step per partition, then verify');
   const afterDry = await withAdmin(partitions);
-  assert.deepEqual(afterDry.filter((p) => p.leader !== p.replicas[0]).map(label).sort(), displaced.map(label).sort(), '--dry-run changed nothing');
+  assert.deepEqual(
+    afterDry
+      .filter((p) => p.leader !== p.replicas[0])
+      .map(label)
+      .sort(),
+    displaced.map(label).sort(),
+    '--dry-run changed nothing',
+  );
 
   // Applied the way an operator would on a protected context: the name typed at the prompt.
   const env = { ...s.env, ...s.config({ contexts: { 'prod-like': stackContextEntry({ protected: true }) } }) };
@@ -105,11 +121,14 @@ test('kafka elect-leaders: after a broker stops and returns, the plan lists its 
   assert.match(r.stdout, new RegExp(`Done: preferred leader election for ${displaced.length} of \\d+ partition\\(s\\)`));
   assert.deepEqual([s.audit().at(-1)!.context, s.audit().at(-1)!.result], ['prod-like', 'ok']);
   await withAdmin((admin) =>
-    waitFor(async () => {
-      const left = (await partitions(admin)).filter((p) => p.leader !== p.replicas[0]).map(label);
-      if (left.length) throw new Error(`still elsewhere: ${left.join(', ')}`);
-      return true;
-    }, { timeoutMs: 15_000, intervalMs: 250, what: 'every partition on its preferred leader (as every broker sees it)' }),
+    waitFor(
+      async () => {
+        const left = (await partitions(admin)).filter((p) => p.leader !== p.replicas[0]).map(label);
+        if (left.length) throw new Error(`still elsewhere: ${left.join(', ')}`);
+        return true;
+      },
+      { timeoutMs: 15_000, intervalMs: 250, what: 'every partition on its preferred leader (as every broker sees it)' },
+    ),
   );
   const again = await s.run(['kafka', 'elect-leaders', '--dry-run', '-o', 'json']);
   assert.equal(parseJson(again).plan.steps.length, 0, 'nothing left to do');

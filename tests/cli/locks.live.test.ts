@@ -40,7 +40,7 @@ after(async () => {
 
 const seats = () => ['--seat', String(deadSeat), String(liveSeat)];
 
-test('locks list: the dead owner\'s lock is owner-gone and never expires, with the seat\'s live hold; JSON keys as documented', { timeout: 60_000 }, async () => {
+test("locks list: the dead owner's lock is owner-gone and never expires, with the seat's live hold; JSON keys as documented", { timeout: 60_000 }, async () => {
   const r = await s.run(['locks', 'list', ...seats(), '-o', 'json']);
   assert.equal(r.exitCode, 1, `a stuck lock is a finding (exit 1): ${r.stderr}`);
   const report = parseJson(r);
@@ -48,7 +48,10 @@ test('locks list: the dead owner\'s lock is owner-gone and never expires, with t
   assert.equal(report.redis, `127.0.0.1:${ctx.topology.redis.masterProxy}`);
   assert.equal(report.redisRole, 'master');
   assert.equal(report.dbError, null);
-  assert.ok(report.instances.some((i: any) => i.instanceId === 'service-1'), JSON.stringify(report.instances));
+  assert.ok(
+    report.instances.some((i: any) => i.instanceId === 'service-1'),
+    JSON.stringify(report.instances),
+  );
   const dead = report.locks.find((l: any) => l.seatId === deadSeat);
   assert.deepEqual(Object.keys(dead), ['key', 'seatId', 'value', 'owner', 'since', 'ageMs', 'ttlMs', 'neverExpires', 'ownerState', 'ownerUrl', 'hold']);
   assert.deepEqual([dead.owner, dead.ownerState, dead.ttlMs, dead.neverExpires, dead.value], ['service-9', 'gone', null, true, deadValue]);
@@ -67,12 +70,18 @@ test('locks list: the dead owner\'s lock is owner-gone and never expires, with t
   assert.match(table.stdout, new RegExp(`${deadSeat}\\s+service-9 \\(gone\\)\\s+1m \\d+s\\s+none \\(never expires\\)\\s+ACTIVE`));
 });
 
-test('locks release: dry run and a refusal change nothing; --yes deletes the dead owner\'s lock only; a second run has nothing to do', { timeout: 60_000 }, async () => {
+test("locks release: dry run and a refusal change nothing; --yes deletes the dead owner's lock only; a second run has nothing to do", { timeout: 60_000 }, async () => {
   const dry = await s.run(['locks', 'release', ...seats(), '--dry-run', '-o', 'json']);
   assert.equal(dry.exitCode, 0, dry.stderr);
   const plan = parseJson(dry).plan;
-  assert.deepEqual(plan.data.release.map((l: any) => [l.key, l.value]), [[seatLockKey(deadSeat), deadValue]]);
-  assert.deepEqual(plan.data.skipped.map((l: any) => l.key), [seatLockKey(liveSeat)]);
+  assert.deepEqual(
+    plan.data.release.map((l: any) => [l.key, l.value]),
+    [[seatLockKey(deadSeat), deadValue]],
+  );
+  assert.deepEqual(
+    plan.data.skipped.map((l: any) => l.key),
+    [seatLockKey(liveSeat)],
+  );
   assert.match(plan.data.skipped[0].reason, /owner service-1 is alive/);
   assert.ok(plan.notes.some((n: string) => /no undo is possible/.test(n)));
   assert.equal(await redis.get(seatLockKey(deadSeat)), deadValue, '--dry-run deleted nothing');
@@ -88,8 +97,11 @@ test('locks release: dry run and a refusal change nothing; --yes deletes the dea
   assert.equal(out.result, 'ok');
   assert.deepEqual(out.outcome, { released: [seatLockKey(deadSeat)], changed: [], alreadyGone: [] });
   assert.equal(await redis.exists(seatLockKey(deadSeat)), 0);
-  assert.equal(await redis.get(seatLockKey(liveSeat)), liveValue, 'the live owner\'s lock is kept');
-  assert.deepEqual(s.audit().map((a) => a.result), ['refused', 'ok']);
+  assert.equal(await redis.get(seatLockKey(liveSeat)), liveValue, "the live owner's lock is kept");
+  assert.deepEqual(
+    s.audit().map((a) => a.result),
+    ['refused', 'ok'],
+  );
 
   const again = await s.run(['locks', 'release', ...seats(), '--yes', '-o', 'json']);
   assert.equal(again.exitCode, 0, again.stderr);
@@ -115,7 +127,11 @@ test('compare-and-delete: a lock taken again after the plan was read is left alo
 });
 
 test('locks: a bad duration or seat id is a usage error (exit 2)', { timeout: 30_000 }, async () => {
-  for (const args of [['locks', 'release', '--older-than', 'soon', '--dry-run'], ['locks', 'list', '--older-than', '10'], ['locks', 'list', '--seat', 'A-12']]) {
+  for (const args of [
+    ['locks', 'release', '--older-than', 'soon', '--dry-run'],
+    ['locks', 'list', '--older-than', '10'],
+    ['locks', 'list', '--seat', 'A-12'],
+  ]) {
     const r = await s.run(args);
     assert.equal(r.exitCode, 2, `${args.join(' ')}: ${r.stderr}`);
     assert.match(r.stderr, /--older-than must be a duration|--seat must be a whole number/);

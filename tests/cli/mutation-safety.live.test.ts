@@ -55,7 +55,16 @@ test('a protected context: --yes alone is refused without a terminal; a wrong --
   assert.equal(wrong.exitCode, 2);
   assert.match(wrong.stderr, /--confirm-context "local" does not match the context "prod-like"/);
   assert.equal(broker2(), pid);
-  assert.deepEqual(s.audit().slice(-2).map((x) => [x.context, x.result]), [['prod-like', 'refused'], ['prod-like', 'refused']]);
+  assert.deepEqual(
+    s
+      .audit()
+      .slice(-2)
+      .map((x) => [x.context, x.result]),
+    [
+      ['prod-like', 'refused'],
+      ['prod-like', 'refused'],
+    ],
+  );
 });
 
 test('on a terminal, a protected context wants its name typed back: a typo refuses', async () => {

@@ -45,7 +45,10 @@ test('duplicates: detect, dry-run, refuse without --yes, refund through the gate
   assert.ok(group, JSON.stringify(report.groups));
   assert.equal(group.seatId, seatId);
   assert.equal(group.kept.paymentTxId, first.paymentTxId);
-  assert.deepEqual(group.duplicates.map((d: any) => [d.paymentTxId, d.role, d.amount, d.gatewayChargeId]), [[second.paymentTxId, 'duplicate', 42_000, second.chargeId]]);
+  assert.deepEqual(
+    group.duplicates.map((d: any) => [d.paymentTxId, d.role, d.amount, d.gatewayChargeId]),
+    [[second.paymentTxId, 'duplicate', 42_000, second.chargeId]],
+  );
   assert.deepEqual(Object.keys(group.kept), ['paymentTxId', 'userId', 'seatId', 'amount', 'createdAt', 'updatedAt', 'gatewayChargeId', 'role']);
   const o = report.orphanCharges.find((x: any) => x.chargeId === orphan.id);
   assert.ok(o, JSON.stringify(report.orphanCharges));
@@ -84,7 +87,10 @@ test('duplicates: detect, dry-run, refuse without --yes, refund through the gate
   assert.equal((await gateway.getCharge(first.chargeId)).refund, null);
   assert.notEqual((await gateway.getCharge(orphan.id)).refund, null, 'orphan refunded with --include-orphans');
   const events = await sql('SELECT event_type, event_data FROM event_store WHERE aggregate_id = ? ORDER BY version', [second.paymentTxId]);
-  assert.deepEqual(events.map((e) => e.event_type), ['PaymentRefunded']);
+  assert.deepEqual(
+    events.map((e) => e.event_type),
+    ['PaymentRefunded'],
+  );
   assert.deepEqual(JSON.parse(events[0]!.event_data).chargeIds, [second.chargeId]);
   assert.equal(s.audit().at(-1)?.result, 'ok');
 

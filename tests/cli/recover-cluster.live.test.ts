@@ -36,9 +36,17 @@ test('kafka recover-cluster: refused without --yes off a terminal, and on a cont
   const refused = await s.run(['kafka', 'recover-cluster']);
   assert.equal(refused.exitCode, 2, refused.stderr);
   assert.match(refused.stderr, /re-run with --yes after reviewing --dry-run/);
-  assert.deepEqual(BROKERS.map((n) => record(n)?.pid), pids, 'no broker was touched');
+  assert.deepEqual(
+    BROKERS.map((n) => record(n)?.pid),
+    pids,
+    'no broker was touched',
+  );
 
-  const remote = s.config({ contexts: { remote: { kafka: { bootstrap: ['k:9092'] }, redis: { master: 'r:6379' }, mariadb: { host: 'db', port: 3306, user: 'u', password: 'p', database: 'd' }, gateway: 'http://g:1', services: ['http://s:1'] } } });
+  const remote = s.config({
+    contexts: {
+      remote: { kafka: { bootstrap: ['k:9092'] }, redis: { master: 'r:6379' }, mariadb: { host: 'db', port: 3306, user: 'u', password: 'p', database: 'd' }, gateway: 'http://g:1', services: ['http://s:1'] },
+    },
+  });
   const r = await s.run(['--context', 'remote', 'kafka', 'recover-cluster', '--dry-run'], remote);
   assert.equal(r.exitCode, 2);
   assert.match(r.stderr, /works only on a local stack/);
@@ -59,7 +67,14 @@ test('kafka recover-cluster --backup: a killed broker and a deleted topic; all 3
   const dry = parseJson(await s.run(['kafka', 'recover-cluster', '--dry-run', '-o', 'json'], {}, 120_000));
   assert.equal(dry.plan.data.backupFile, null);
   assert.ok(!dry.plan.steps.some((st: string) => /archive/.test(st)));
-  assert.deepEqual(dry.plan.data.brokers.map((b: any) => [b.component, b.pid]), [['kafka-1', survivors[0]!.pid], ['kafka-2', null], ['kafka-3', survivors[1]!.pid]]);
+  assert.deepEqual(
+    dry.plan.data.brokers.map((b: any) => [b.component, b.pid]),
+    [
+      ['kafka-1', survivors[0]!.pid],
+      ['kafka-2', null],
+      ['kafka-3', survivors[1]!.pid],
+    ],
+  );
   assert.ok(dry.plan.notes.includes('kafka-2 not running: nothing to stop, only started'));
 
   const r = await s.run(['kafka', 'recover-cluster', '--backup', '--yes', '--timeout', '400', '-o', 'json'], {}, 840_000);
@@ -72,7 +87,10 @@ test('kafka recover-cluster --backup: a killed broker and a deleted topic; all 3
   // SIGTERM first; with kafka-2 already dead, the last survivor to stop has lost the KRaft
   // quorum (1 of 3 voters) and cannot finish a controlled shutdown, so the supervisor may
   // have to SIGKILL it after its grace period. Either way it must be down before the start.
-  assert.ok(o.stopped.every((x: any) => x.outcome === 'stopped' || x.outcome === 'killed'), `survivors stopped: ${JSON.stringify(o.stopped)}`);
+  assert.ok(
+    o.stopped.every((x: any) => x.outcome === 'stopped' || x.outcome === 'killed'),
+    `survivors stopped: ${JSON.stringify(o.stopped)}`,
+  );
   for (const name of BROKERS) {
     const now = record(name);
     assert.ok(now, `${name} runs again`);
@@ -97,12 +115,15 @@ test('kafka recover-cluster --backup: a killed broker and a deleted topic; all 3
     for (const p of parts) assert.equal(p.replicas.length, 3);
     const cfg = await admin.describeConfigs({ resources: [{ type: kafkajs.ConfigResourceTypes.TOPIC, name: TOPICS.paymentCancel, configNames: ['min.insync.replicas'] }], includeSynonyms: false });
     assert.equal(cfg.resources[0]!.configEntries.find((e) => e.configName === 'min.insync.replicas')?.configValue, '2');
-    await waitFor(async () => {
-      const all = await admin.fetchTopicMetadata({ topics: await admin.listTopics() });
-      const short = all.topics.flatMap((t) => t.partitions.filter((p) => p.isr.length !== p.replicas.length).map((p) => `${t.name}/${p.partitionId}`));
-      if (short.length) throw new Error(`ISR short: ${short.join(', ')}`);
-      return true;
-    }, { timeoutMs: 15_000, intervalMs: 250, what: 'every ISR full as the test sees it' });
+    await waitFor(
+      async () => {
+        const all = await admin.fetchTopicMetadata({ topics: await admin.listTopics() });
+        const short = all.topics.flatMap((t) => t.partitions.filter((p) => p.isr.length !== p.replicas.length).map((p) => `${t.name}/${p.partitionId}`));
+        if (short.length) throw new Error(`ISR short: ${short.join(', ')}`);
+        return true;
+      },
+      { timeoutMs: 15_000, intervalMs: 250, what: 'every ISR full as the test sees it' },
+    );
   });
   for (let n = 1; n <= 3; n++) assert.equal((await call('GET', `${instanceUrl(n)}/health`)).status, 200, `service-${n} /health`);
 

@@ -31,10 +31,14 @@ test('runbook run refuses without a terminal and points at the read-only view', 
 });
 
 test('runbook run: the operator runs the diagnosis, then quits; recovery is not claimed', async () => {
-  const r = await ticketctlDialogue(['runbook', 'run', 'kafka-broker-down'], [
-    { after: /\$ ticketctl health\s+run\?/, type: 'r' },
-    { after: /\$ ticketctl kafka brokers\s+run\?/, type: 'q' },
-  ], s.env);
+  const r = await ticketctlDialogue(
+    ['runbook', 'run', 'kafka-broker-down'],
+    [
+      { after: /\$ ticketctl health\s+run\?/, type: 'r' },
+      { after: /\$ ticketctl kafka brokers\s+run\?/, type: 'q' },
+    ],
+    s.env,
+  );
   assert.equal(r.unanswered, 0, r.stdout);
   assert.match(r.stdout, /COMPONENT\s+STATUS/, 'the health table of the real stack was printed');
   assert.match(r.stdout, /→ exit 0: ok/);
@@ -46,19 +50,24 @@ test('runbook run: the operator runs the diagnosis, then quits; recovery is not 
 test('runbook run: skipping to the checks of a healthy stack verifies recovery (exit 0)', async () => {
   const skip = (cmd: RegExp) => ({ after: cmd, type: 's' });
   const run = (cmd: RegExp) => ({ after: cmd, type: 'r' });
-  const r = await ticketctlDialogue(['runbook', 'run', 'kafka-broker-down'], [
-    skip(/ticketctl health\s+run\?/),
-    skip(/kafka brokers\s+run\?/),
-    skip(/kafka describe payment\.success\s+run\?/),
-    { after: /Value for <id>/, type: '2' },
-    skip(/restart-broker 2 --dry-run\s+run\?/),
-    skip(/restart-broker 2\s+run\?/),
-    skip(/elect-leaders --dry-run\s+run\?/),
-    skip(/elect-leaders\s+run\?/),
-    run(/kafka describe payment\.success\s+run\?/),
-    run(/ticketctl health\s+run\?/),
-    run(/consumers lag\s+run\?/),
-  ], s.env, 240_000);
+  const r = await ticketctlDialogue(
+    ['runbook', 'run', 'kafka-broker-down'],
+    [
+      skip(/ticketctl health\s+run\?/),
+      skip(/kafka brokers\s+run\?/),
+      skip(/kafka describe payment\.success\s+run\?/),
+      { after: /Value for <id>/, type: '2' },
+      skip(/restart-broker 2 --dry-run\s+run\?/),
+      skip(/restart-broker 2\s+run\?/),
+      skip(/elect-leaders --dry-run\s+run\?/),
+      skip(/elect-leaders\s+run\?/),
+      run(/kafka describe payment\.success\s+run\?/),
+      run(/ticketctl health\s+run\?/),
+      run(/consumers lag\s+run\?/),
+    ],
+    s.env,
+    240_000,
+  );
   assert.equal(r.unanswered, 0, r.stdout);
   assert.match(r.stdout, /Summary[\s\S]*7 \(verify\)\s+ticketctl consumers lag\s+exit 0/);
   assert.match(r.stdout, /Recovery verified: all 3 check\(s\)/);

@@ -114,7 +114,10 @@ test('after SIGKILL of the runner mid-drill, cleanup restores everything, and a 
 
   // Everything is still applied, and the fault log says so.
   const open = openFaults(readFaultLog(logFile));
-  assert.deepEqual(open.map((f) => f.spec.type), ['proxy-down', 'toxic', 'gateway-knobs', 'pause', 'kill']);
+  assert.deepEqual(
+    open.map((f) => f.spec.type),
+    ['proxy-down', 'toxic', 'gateway-knobs', 'pause', 'kill'],
+  );
   assert.equal((await toxiproxy.proxy('redis-replica')).enabled, false);
   assert.equal((await toxiproxy.proxy('gateway')).toxics.length, 1);
   assert.equal((await gatewayKnobs()).latencyMs, 25);
@@ -133,7 +136,10 @@ test('after SIGKILL of the runner mid-drill, cleanup restores everything, and a 
   assert.equal(cleaned.exitCode, 0, `${cleaned.stdout}\n${cleaned.stderr}`);
   const outcome = parseJson(cleaned).outcome;
   assert.equal(outcome.healthy, true);
-  assert.deepEqual(outcome.reverted.map((r: any) => r.ok), [true, true, true, true, true]);
+  assert.deepEqual(
+    outcome.reverted.map((r: any) => r.ok),
+    [true, true, true, true, true],
+  );
 
   assert.equal((await toxiproxy.proxy('redis-replica')).enabled, true);
   assert.deepEqual((await toxiproxy.proxy('gateway')).toxics, []);
@@ -143,7 +149,13 @@ test('after SIGKILL of the runner mid-drill, cleanup restores everything, and a 
   assert.equal((await httpGet(`http://${ctx.topology.host}:${ctx.topology.servicePort(3)}/health`, 5000)).status, 200);
   assert.equal((await stackStatus(ctx)).healthy, true);
   assert.deepEqual(openFaults(readFaultLog(logFile)), []);
-  assert.equal(readFileSync(logFile, 'utf8').trim().split('\n').filter((l) => l.includes('"by":"cleanup"')).length >= 5, true);
+  assert.equal(
+    readFileSync(logFile, 'utf8')
+      .trim()
+      .split('\n')
+      .filter((l) => l.includes('"by":"cleanup"')).length >= 5,
+    true,
+  );
 
   const again = await s.run(['drill', 'cleanup', '--yes']);
   assert.equal(again.exitCode, 0, again.stderr);
@@ -167,6 +179,9 @@ test('Ctrl-C during the observation window: the runner rolls back, writes its jo
   const journal = JSON.parse(readFileSync(path.join(reportDir, runDir!, 'interrupt-probe.json'), 'utf8'));
   assert.equal(journal.verdict, 'error');
   assert.equal(journal.interrupted, true);
-  assert.ok(journal.faults.every((f: any) => f.reverted), JSON.stringify(journal.faults));
+  assert.ok(
+    journal.faults.every((f: any) => f.reverted),
+    JSON.stringify(journal.faults),
+  );
   assert.match(readFileSync(path.join(reportDir, runDir!, 'junit.xml'), 'utf8'), /<error message="Interrupted">/);
 });

@@ -175,11 +175,17 @@ test('bad input: every malformed request answers a fast 4xx JSON error naming th
   // The held seat keeps its one hold; the free seat was never touched; no payment, event or
   // outbox row exists for any paymentTxId or hold used above.
   const holdsRows = await sql('SELECT seat_id, id, status FROM holds WHERE seat_id IN (?)', [seatIds]);
-  assert.deepEqual(holdsRows.map((r) => [Number(r.seat_id), r.id, r.status]), [[heldSeat, held.holdId, 'ACTIVE']]);
+  assert.deepEqual(
+    holdsRows.map((r) => [Number(r.seat_id), r.id, r.status]),
+    [[heldSeat, held.holdId, 'ACTIVE']],
+  );
   const seats = await sql('SELECT id, status, hold_id FROM seats WHERE id IN (?) ORDER BY id', [seatIds]);
   assert.deepEqual(
     seats.map((r) => [Number(r.id), r.status, r.hold_id]),
-    [[freeSeat, 'AVAILABLE', null], [heldSeat, 'HELD', held.holdId]].sort((a, b) => (a[0] as number) - (b[0] as number)),
+    [
+      [freeSeat, 'AVAILABLE', null],
+      [heldSeat, 'HELD', held.holdId],
+    ].sort((a, b) => (a[0] as number) - (b[0] as number)),
   );
   assert.ok(ids.txIds.length > 10);
   const payments = await sql('SELECT COUNT(*) AS n FROM payment_transactions WHERE payment_tx_id IN (?) OR hold_id = ?', [ids.txIds, held.holdId]);

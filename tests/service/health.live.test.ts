@@ -162,7 +162,10 @@ test('database blackholed (connections open, nothing answers): holds are a bound
     );
   }
   const results = await Promise.all(burst.map((seatId, i) => call('POST', `${instanceUrl((i % DEFAULT_SERVICE_INSTANCES) + 1)}/holds`, { seatId, userId: `burst-${i}` })));
-  assert.deepEqual(results.filter((r) => r.status !== 201).map((r) => [r.status, r.body]), []);
+  assert.deepEqual(
+    results.filter((r) => r.status !== 201).map((r) => [r.status, r.body]),
+    [],
+  );
   // The blackholed attempts left nothing: no hold rows, seats AVAILABLE.
   const rows = await sql("SELECT COUNT(*) AS holds, (SELECT COUNT(*) FROM seats WHERE id IN (?) AND status = 'AVAILABLE') AS free FROM holds WHERE seat_id IN (?)", [during, during]);
   assert.equal(Number(rows[0]!.holds), 0);
@@ -198,7 +201,9 @@ function parseExposition(text: string): { types: Map<string, string>; samples: S
 
 test('/metrics is Prometheus text with the report names, samples after a hold and a payment', { timeout: 300_000 }, async () => {
   await waitForHealthy();
-  const { seatIds: [seatId] } = await freshConcert(1);
+  const {
+    seatIds: [seatId],
+  } = await freshConcert(1);
   const h = await hold(seatId!, 'metrics-user');
   const paymentTxId = randomUUID();
   const p = await call('POST', `${instanceUrl(1)}/payments`, { paymentTxId, holdId: h.holdId, userId: h.userId, amount: 50_000 });
@@ -214,7 +219,12 @@ test('/metrics is Prometheus text with the report names, samples after a hold an
     [METRIC_NAMES.redisResponse]: 'histogram',
   };
   assert.deepEqual(Object.keys(expectedTypes).sort(), [
-    'circuit_breaker_open', 'db_connection_pool_usage', 'event_processing_duration', 'kafka_consumer_lag_sum', 'payment_transaction_status_count', 'redis_response_time',
+    'circuit_breaker_open',
+    'db_connection_pool_usage',
+    'event_processing_duration',
+    'kafka_consumer_lag_sum',
+    'payment_transaction_status_count',
+    'redis_response_time',
   ]);
 
   // Which instance consumed the payment's events is Kafka's choice: the histogram of event
@@ -239,19 +249,31 @@ test('/metrics is Prometheus text with the report names, samples after a hold an
     assert.equal(usage[0]!.labels.instance_id, `service-${n}`);
 
     const lag = of(METRIC_NAMES.consumerLag);
-    assert.ok(lag.some((s) => s.labels.topic === 'payment.try'), `instance ${n}: kafka_consumer_lag_sum{topic="payment.try"}`);
+    assert.ok(
+      lag.some((s) => s.labels.topic === 'payment.try'),
+      `instance ${n}: kafka_consumer_lag_sum{topic="payment.try"}`,
+    );
     assert.ok(lag.every((s) => Number.isFinite(s.value) && s.value >= 0));
 
     const breaker = of(METRIC_NAMES.breakerOpen).filter((s) => s.labels.breaker === 'payment-gateway');
     // One series per state the breaker has been in (CLOSED from the start); exactly one is 1.
-    assert.ok(breaker.some((s) => s.labels.state === 'CLOSED'), `instance ${n}: circuit_breaker_open{state="CLOSED"}`);
+    assert.ok(
+      breaker.some((s) => s.labels.state === 'CLOSED'),
+      `instance ${n}: circuit_breaker_open{state="CLOSED"}`,
+    );
     assert.ok(breaker.every((s) => ['CLOSED', 'OPEN', 'HALF_OPEN'].includes(s.labels.state!) && (s.value === 0 || s.value === 1)));
-    assert.equal(breaker.reduce((sum, s) => sum + s.value, 0), 1, 'the breaker is in exactly one state');
+    assert.equal(
+      breaker.reduce((sum, s) => sum + s.value, 0),
+      1,
+      'the breaker is in exactly one state',
+    );
 
     const redisCount = of(`${METRIC_NAMES.redisResponse}_count`);
     assert.ok(redisCount.length === 1 && redisCount[0]!.value >= 1, `instance ${n}: redis_response_time_count >= 1`);
 
-    eventsProcessed += of(`${METRIC_NAMES.eventProcessing}_count`).filter((s) => s.labels.topic === 'payment.try').reduce((sum, s) => sum + s.value, 0);
+    eventsProcessed += of(`${METRIC_NAMES.eventProcessing}_count`)
+      .filter((s) => s.labels.topic === 'payment.try')
+      .reduce((sum, s) => sum + s.value, 0);
   }
   assert.ok(eventsProcessed >= 1, 'some instance observed event_processing_duration for payment.try');
 });

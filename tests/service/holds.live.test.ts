@@ -57,7 +57,9 @@ async function assertOneHolderPerSeat(seatIds: number[], winners: Map<number, st
 }
 
 test('500 concurrent holds on one seat over 3 instances: exactly one 201, every other 409 SEAT_TAKEN', { timeout: 300_000 }, async () => {
-  const { seatIds: [seatId] } = await freshConcert(1);
+  const {
+    seatIds: [seatId],
+  } = await freshConcert(1);
   const results = await holdAll(Array.from({ length: 500 }, (_, i) => [seatId!, `race-${i}`] as [number, string]));
   const counts = statusCounts(results);
   assert.deepEqual(Object.keys(counts).sort(), ['201', '409'], `statuses: ${JSON.stringify(counts)}`);
@@ -142,7 +144,9 @@ test('lock value: the Redis key records owner, since and token while held, and i
   redis.on('error', () => {});
   try {
     await waitFor(() => redis.status === 'ready', { timeoutMs: 10_000, what: 'the test Redis client to connect' });
-    const { seatIds: [seatId] } = await freshConcert(1);
+    const {
+      seatIds: [seatId],
+    } = await freshConcert(1);
     const locks = createSeatLocks({ redis, owner: 'test-owner', ttlMs: 5000 });
     const before = Date.now();
     const outcome = await locks.withSeatLock(seatId!, async () => {
@@ -170,7 +174,9 @@ test('lock value: the Redis key records owner, since and token while held, and i
 });
 
 test('sweeper: an expired hold is released and its seat is AVAILABLE again', { timeout: 300_000 }, async () => {
-  const { seatIds: [seatId] } = await freshConcert(1);
+  const {
+    seatIds: [seatId],
+  } = await freshConcert(1);
   const h = await hold(seatId!, 'sweep-me');
   await sql('UPDATE holds SET expires_at = NOW(3) - INTERVAL 1 SECOND WHERE id = ?', [h.holdId]);
   await waitFor(async () => (await sql('SELECT status FROM seats WHERE id = ?', [seatId]))[0]!.status === 'AVAILABLE', {
@@ -209,7 +215,10 @@ test('sweeper: a hold with a PENDING payment is not expired', { timeout: 300_000
         what: `control hold on seat ${control} to be swept`,
       });
     }
-    const [row] = await sql('SELECT h.status AS hold, s.status AS seat, s.hold_id, p.status AS payment FROM holds h JOIN seats s ON s.id = h.seat_id JOIN payment_transactions p ON p.hold_id = h.id WHERE h.id = ?', [h.holdId]);
+    const [row] = await sql(
+      'SELECT h.status AS hold, s.status AS seat, s.hold_id, p.status AS payment FROM holds h JOIN seats s ON s.id = h.seat_id JOIN payment_transactions p ON p.hold_id = h.id WHERE h.id = ?',
+      [h.holdId],
+    );
     assert.equal(row!.payment, 'PENDING', 'the payment was still PENDING through both sweeps (else this proves nothing)');
     assert.equal(row!.hold, 'ACTIVE');
     assert.equal(row!.seat, 'HELD');

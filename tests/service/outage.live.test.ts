@@ -47,11 +47,19 @@ test('SIGTERM: an instance finishes in-flight requests, exits cleanly, and comes
   assert.ok(rec, 'service-3 must be running');
   const concert = await freshConcert(30);
   const url = instanceUrl(3);
-  const inFlight = concert.seatIds.map((seatId, i) => call('POST', `${url}/holds`, { seatId, userId: `drain-${i}` }).then((r) => r.status, (e: Error) => e.message));
+  const inFlight = concert.seatIds.map((seatId, i) =>
+    call('POST', `${url}/holds`, { seatId, userId: `drain-${i}` }).then(
+      (r) => r.status,
+      (e: Error) => e.message,
+    ),
+  );
   assert.ok(signalRecorded(rec, 'SIGTERM'));
   const results = await Promise.all(inFlight);
   // Accepted before the close: answered (201). Arrived during it: 503 or refused. Never a 500 or a reset mid-request.
-  assert.ok(results.every((r) => r === 201 || r === 503 || (typeof r === 'string' && /ECONNREFUSED|fetch failed/.test(r))), JSON.stringify(results));
+  assert.ok(
+    results.every((r) => r === 201 || r === 503 || (typeof r === 'string' && /ECONNREFUSED|fetch failed/.test(r))),
+    JSON.stringify(results),
+  );
   await waitFor(() => !isAlive(rec), { timeoutMs: 30_000, what: 'service-3 to exit after SIGTERM' });
   const log = readFileSync(ctx.paths.logFile('service-3'), 'utf8');
   assert.match(log.slice(log.lastIndexOf('"shutting down"')), /"stopped cleanly"/);

@@ -38,7 +38,11 @@ async function events(paymentTxId: string): Promise<Array<{ version: number; typ
 }
 
 function assertVersionsInOrder(list: Array<{ version: number }>, paymentTxId: string): void {
-  assert.deepEqual(list.map((e) => e.version), list.map((_, i) => i + 1), `event_store versions of ${paymentTxId} must be 1..n without gaps`);
+  assert.deepEqual(
+    list.map((e) => e.version),
+    list.map((_, i) => i + 1),
+    `event_store versions of ${paymentTxId} must be 1..n without gaps`,
+  );
 }
 
 /** Charges and refunds for one payment, straight from the gateway's ledger database. */
@@ -46,10 +50,9 @@ async function ledgerRows(paymentTxId: string): Promise<{ charges: RowDataPacket
   const db = gatewayDb();
   try {
     const [charges] = await db.query<RowDataPacket[]>('SELECT id, status, amount FROM gateway_charges WHERE payment_tx_id = ? ORDER BY id', [paymentTxId]);
-    const [refunds] = await db.query<RowDataPacket[]>(
-      'SELECT r.id, r.charge_id, r.amount FROM gateway_refunds r JOIN gateway_charges c ON c.id = r.charge_id WHERE c.payment_tx_id = ? ORDER BY r.id',
-      [paymentTxId],
-    );
+    const [refunds] = await db.query<RowDataPacket[]>('SELECT r.id, r.charge_id, r.amount FROM gateway_refunds r JOIN gateway_charges c ON c.id = r.charge_id WHERE c.payment_tx_id = ? ORDER BY r.id', [
+      paymentTxId,
+    ]);
     return { charges, refunds };
   } finally {
     await db.end();
@@ -193,7 +196,11 @@ describe('payments', () => {
     await withGatewayKnobs({ latencyMs: SLOW_GATEWAY_MS }, async () => {
       const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => pay(body, anyInstance(i))));
       const statuses = answers.map((a) => a.status);
-      assert.deepEqual(statuses, statuses.map(() => 202), `every racer is accepted: ${JSON.stringify(answers.filter((a) => a.status !== 202).map((a) => a.body))}`);
+      assert.deepEqual(
+        statuses,
+        statuses.map(() => 202),
+        `every racer is accepted: ${JSON.stringify(answers.filter((a) => a.status !== 202).map((a) => a.body))}`,
+      );
       for (const a of answers) assert.equal(a.body.paymentTxId, paymentTxId);
       assert.equal((await waitForFinal(paymentTxId)).status, 'SUCCESS');
     });
@@ -235,7 +242,10 @@ describe('payments', () => {
 
     const list = await events(p.paymentTxId);
     assertVersionsInOrder(list, p.paymentTxId);
-    assert.deepEqual(list.slice(-3).map((e) => e.type), ['PaymentCancelRequested', 'PaymentCancelled', 'PaymentRefunded']);
+    assert.deepEqual(
+      list.slice(-3).map((e) => e.type),
+      ['PaymentCancelRequested', 'PaymentCancelled', 'PaymentRefunded'],
+    );
 
     const again = await call('POST', `${anyInstance()}/payments/${p.paymentTxId}/cancel`, { userId: p.userId });
     assert.equal(again.status, 409);

@@ -54,7 +54,7 @@ async function send(topic: string, key: string | null, value: string, headers: I
 
 /** Produces the outbox row's message again: same topic, key, payload and headers. */
 async function republish(paymentTxId: string, topic: string): Promise<Produced> {
-  const rows = await sql("SELECT topic, message_key, payload, headers FROM outbox WHERE message_key = ? AND topic = ? AND published_at IS NOT NULL ORDER BY id", [paymentTxId, topic]);
+  const rows = await sql('SELECT topic, message_key, payload, headers FROM outbox WHERE message_key = ? AND topic = ? AND published_at IS NOT NULL ORDER BY id', [paymentTxId, topic]);
   assert.equal(rows.length, 1, `one published ${topic} outbox row for ${paymentTxId}`);
   const r = rows[0]!;
   return send(r.topic, r.message_key, r.payload, JSON.parse(r.headers));
@@ -128,11 +128,15 @@ describe('redelivered events have one effect', () => {
 
     const after = await snapshot([p.paymentTxId]);
     assert.equal(after.payments[0]!.status, 'SUCCESS');
-    assert.deepEqual(after.charges.map((c) => c.status), ['CHARGED'], 'exactly one charge');
+    assert.deepEqual(
+      after.charges.map((c) => c.status),
+      ['CHARGED'],
+      'exactly one charge',
+    );
     assert.deepEqual(await seat(seatIds[0]!), { status: 'SOLD', holdId: p.holdId });
   });
 
-  test('a duplicate payment.failure of a FAILED payment whose charge was refunded: still one refund, the seat\'s next owner untouched', { timeout: 300_000 }, async () => {
+  test("a duplicate payment.failure of a FAILED payment whose charge was refunded: still one refund, the seat's next owner untouched", { timeout: 300_000 }, async () => {
     const { seatIds } = await freshConcert(1);
     const seatId = seatIds[0]!;
     const knobs = await gateway.getKnobs();
@@ -158,7 +162,11 @@ describe('redelivered events have one effect', () => {
     const compensated = await snapshot([p.paymentTxId]);
     assert.equal(compensated.charges.length, 1);
     assert.equal(compensated.charges[0]!.status, 'CHARGED');
-    assert.deepEqual(compensated.refunds.map((r) => Number(r.charge_id)), [Number(compensated.charges[0]!.id)], 'compensation refunded the charge once');
+    assert.deepEqual(
+      compensated.refunds.map((r) => Number(r.charge_id)),
+      [Number(compensated.charges[0]!.id)],
+      'compensation refunded the charge once',
+    );
     assert.deepEqual(await seat(seatId), { status: 'AVAILABLE', holdId: null });
 
     // Someone else holds the seat now; the duplicate compensation must not release it.
@@ -168,7 +176,7 @@ describe('redelivered events have one effect', () => {
     assert.equal((await sql('SELECT status FROM holds WHERE id = ?', [next.holdId]))[0]!.status, 'ACTIVE');
   });
 
-  test('a duplicate payment.cancel: one refund, the seat\'s next buyer keeps it', { timeout: 300_000 }, async () => {
+  test("a duplicate payment.cancel: one refund, the seat's next buyer keeps it", { timeout: 300_000 }, async () => {
     const { seatIds } = await freshConcert(1);
     const seatId = seatIds[0]!;
     const first = await pay(seatId);
@@ -186,9 +194,19 @@ describe('redelivered events have one effect', () => {
     const firstCharge = after.charges.find((x) => x.payment_tx_id === first.paymentTxId)!;
     const secondCharge = after.charges.find((x) => x.payment_tx_id === second.paymentTxId)!;
     assert.equal(after.charges.length, 2);
-    assert.deepEqual(after.refunds.map((r) => Number(r.charge_id)), [Number(firstCharge.id)], 'one refund, for the cancelled payment only');
+    assert.deepEqual(
+      after.refunds.map((r) => Number(r.charge_id)),
+      [Number(firstCharge.id)],
+      'one refund, for the cancelled payment only',
+    );
     assert.ok(secondCharge.status === 'CHARGED');
-    assert.deepEqual(after.payments.map((x) => [x.payment_tx_id, x.status]).sort(), [[first.paymentTxId, 'CANCELLED'], [second.paymentTxId, 'SUCCESS']].sort());
+    assert.deepEqual(
+      after.payments.map((x) => [x.payment_tx_id, x.status]).sort(),
+      [
+        [first.paymentTxId, 'CANCELLED'],
+        [second.paymentTxId, 'SUCCESS'],
+      ].sort(),
+    );
     assert.deepEqual(await seat(seatId), { status: 'SOLD', holdId: second.holdId });
   });
 });
@@ -249,6 +267,9 @@ describe('dead letters', () => {
     await pay(seatIds[0]!, user(), paymentTxId);
     assert.equal((await waitForFinal(paymentTxId)).status, 'SUCCESS');
     const after = await snapshot([paymentTxId]);
-    assert.deepEqual(after.charges.map((c) => c.status), ['CHARGED']);
+    assert.deepEqual(
+      after.charges.map((c) => c.status),
+      ['CHARGED'],
+    );
   });
 });

@@ -113,14 +113,25 @@ describe('saga failures', () => {
     });
 
     const list = await eventTypes(p.paymentTxId);
-    assert.deepEqual(list.map((e) => e.version), list.map((_, i) => i + 1));
-    assert.deepEqual(list.map((e) => e.type), ['PaymentRequested', ...Array(MAX_RETRY_COUNT).fill('PaymentRetryScheduled'), 'PaymentFailed']);
+    assert.deepEqual(
+      list.map((e) => e.version),
+      list.map((_, i) => i + 1),
+    );
+    assert.deepEqual(
+      list.map((e) => e.type),
+      ['PaymentRequested', ...Array(MAX_RETRY_COUNT).fill('PaymentRetryScheduled'), 'PaymentFailed'],
+    );
     // Backoff before attempt k+1 is full-jittered within base * 2^(k-1).
-    list.filter((e) => e.type === 'PaymentRetryScheduled').forEach((e, k) => {
-      assert.ok(e.data.delayMs >= 0 && e.data.delayMs < BASE_DELAY_MS * 2 ** k, `retry ${k + 1} delay ${e.data.delayMs} ms`);
-    });
+    list
+      .filter((e) => e.type === 'PaymentRetryScheduled')
+      .forEach((e, k) => {
+        assert.ok(e.data.delayMs >= 0 && e.data.delayMs < BASE_DELAY_MS * 2 ** k, `retry ${k + 1} delay ${e.data.delayMs} ms`);
+      });
     const retries = await sql("SELECT payload FROM outbox WHERE message_key = ? AND topic = 'payment.retry' ORDER BY id", [p.paymentTxId]);
-    assert.deepEqual(retries.map((r) => JSON.parse(r.payload).attempt), [2, 3, 4]);
+    assert.deepEqual(
+      retries.map((r) => JSON.parse(r.payload).attempt),
+      [2, 3, 4],
+    );
 
     await assertCompensated([p]);
     assert.equal((await ledger([p.paymentTxId])).charges.length, 0, 'an outage records no charge');
@@ -160,7 +171,11 @@ describe('saga failures', () => {
     const types = (await eventTypes(p.paymentTxId)).map((e) => e.type);
     assert.deepEqual(types, ['PaymentRequested', 'PaymentFailed']);
     const { charges } = await ledger([p.paymentTxId]);
-    assert.deepEqual(charges.map((c) => c.status), ['DECLINED'], 'one declined charge, nothing charged');
+    assert.deepEqual(
+      charges.map((c) => c.status),
+      ['DECLINED'],
+      'one declined charge, nothing charged',
+    );
     await assertCompensated([p]);
   });
 
@@ -186,7 +201,7 @@ describe('saga failures', () => {
     assert.deepEqual({ status: seat!.status, holdId: seat!.hold_id }, { status: 'SOLD', holdId: p.holdId });
   });
 
-  test('cancel when the refund\'s answer is lost: redelivered, one refund, and the event store still records it', { timeout: 300_000 }, async () => {
+  test("cancel when the refund's answer is lost: redelivered, one refund, and the event store still records it", { timeout: 300_000 }, async () => {
     const { seatIds } = await freshConcert(1);
     const p = await startPayment(seatIds[0]!);
     assert.equal((await waitForFinal(p.paymentTxId)).status, 'SUCCESS');
@@ -200,9 +215,16 @@ describe('saga failures', () => {
 
     const { charges, refunds } = await ledger([p.paymentTxId]);
     assert.equal(charges.length, 1);
-    assert.deepEqual(refunds.map((r) => Number(r.charge_id)), [Number(charges[0]!.id)], 'refunded exactly once');
+    assert.deepEqual(
+      refunds.map((r) => Number(r.charge_id)),
+      [Number(charges[0]!.id)],
+      'refunded exactly once',
+    );
     const list = await eventTypes(p.paymentTxId);
-    assert.deepEqual(list.map((e) => e.version), list.map((_, i) => i + 1));
+    assert.deepEqual(
+      list.map((e) => e.version),
+      list.map((_, i) => i + 1),
+    );
     const cancelled = list.find((e) => e.type === 'PaymentCancelled');
     assert.deepEqual(cancelled?.data.refundedCharges, [Number(charges[0]!.id)], 'PaymentCancelled names the refunded charge');
     const refunded = list.filter((e) => e.type === 'PaymentRefunded');

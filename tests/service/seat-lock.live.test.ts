@@ -27,7 +27,10 @@ test('a held seat lock outlives its TTL while the holder works, and blocks a sec
       assert.ok(still, 'the lock is still held after three TTLs');
       assert.equal(still.since, acquired.since, 'the same lock, renewed, not a new one');
       assert.ok(still.ttlMs > 0);
-      await assert.rejects(second.withSeatLock(seatId, async () => 'stolen'), SeatLockBusy);
+      await assert.rejects(
+        second.withSeatLock(seatId, async () => 'stolen'),
+        SeatLockBusy,
+      );
       observedAfterTtl = true;
       return 'done';
     });

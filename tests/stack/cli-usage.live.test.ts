@@ -87,7 +87,11 @@ test('a component failing mid-start: up rolls back what it started and names the
       assert.match(err.hint ?? '', /ticketctl stack logs redis-master/);
       return true;
     });
-    assert.deepEqual(readdirSync(ctx.paths.run).filter((f) => f.endsWith('.pid')), [], 'toxiproxy, started by this call, was stopped again');
+    assert.deepEqual(
+      readdirSync(ctx.paths.run).filter((f) => f.endsWith('.pid')),
+      [],
+      'toxiproxy, started by this call, was stopped again',
+    );
     assert.ok(await isPortFree(ctx.topology.toxiproxyApi), 'toxiproxy API port is free again');
   } finally {
     rmSync(dir, { recursive: true, force: true });

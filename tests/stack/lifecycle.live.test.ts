@@ -36,13 +36,20 @@ test('up twice is a no-op; down stops everything; up again keeps the data', { ti
   await mariadbQuery(db, 'INSERT INTO lifecycle_probe (id) VALUES (?)', [rowId]);
 
   const records = allComponents(ctx.topology).map((c) => readPidRecord(ctx.paths.pidFile(c.name)));
-  assert.ok(records.every((r) => r && isAlive(r)), 'every component has a live recorded process before down');
+  assert.ok(
+    records.every((r) => r && isAlive(r)),
+    'every component has a live recorded process before down',
+  );
 
   const down = await ticketctl(['stack', 'down']);
   assert.equal(down.exitCode, 0, down.stderr);
   assert.match(down.stderr, /Stopped .*kafka-1/);
   for (const r of records) assert.equal(isAlive(r!), false, `${r!.name} (pid ${r!.pid}) must be gone after down`);
-  assert.deepEqual(readdirSync(ctx.paths.run).filter((f) => f.endsWith('.pid')), [], 'no PID file left');
+  assert.deepEqual(
+    readdirSync(ctx.paths.run).filter((f) => f.endsWith('.pid')),
+    [],
+    'no PID file left',
+  );
   for (const c of allComponents(ctx.topology)) {
     for (const { port, purpose } of c.ports) assert.ok(await isPortFree(port), `port ${port} (${purpose}) must be free after down`);
   }

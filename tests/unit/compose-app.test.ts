@@ -47,7 +47,10 @@ describe('App containers in docker-compose.yml', () => {
   });
 
   test('one instance per DEFAULT_SERVICE_INSTANCES, instance n on servicePort(n), published on 127.0.0.1 only', () => {
-    assert.deepEqual(appServices, Array.from({ length: DEFAULT_SERVICE_INSTANCES }, (_, i) => `service-${i + 1}`));
+    assert.deepEqual(
+      appServices,
+      Array.from({ length: DEFAULT_SERVICE_INSTANCES }, (_, i) => `service-${i + 1}`),
+    );
     for (const [i, name] of appServices.entries()) {
       const port = topology.servicePort(i + 1);
       const config = readServiceConfig(envOf(name));
@@ -98,7 +101,7 @@ describe('App containers in docker-compose.yml', () => {
     }
   });
 
-  test('the gateway, which insists on loopback, lives in Toxiproxy\'s network namespace behind its proxy', () => {
+  test("the gateway, which insists on loopback, lives in Toxiproxy's network namespace behind its proxy", () => {
     // service/gateway/config.ts refuses any non-loopback GATEWAY_HOST (no authentication).
     assert.throws(() => readGatewayConfig({ GATEWAY_HOST: '0.0.0.0' }), /GATEWAY_HOST/);
     const c = readGatewayConfig(envOf('gateway'));
@@ -143,7 +146,12 @@ function dockerfile(): Instruction[] {
 /** .dockerignore's rule: the last pattern matching the path or one of its parents wins. */
 function dockerIgnored(file: string, patterns: string[]): boolean {
   const toRegExp = (glob: string) =>
-    new RegExp(`^${glob.split(/(\*\*\/|\*\*|\*|\?)/).map((part) => ({ '**/': '(?:.*/)?', '**': '.*', '*': '[^/]*', '?': '[^/]' })[part] ?? part.replace(/[.+^${}()|[\]\\]/g, '\\$&')).join('')}$`);
+    new RegExp(
+      `^${glob
+        .split(/(\*\*\/|\*\*|\*|\?)/)
+        .map((part) => ({ '**/': '(?:.*/)?', '**': '.*', '*': '[^/]*', '?': '[^/]' })[part] ?? part.replace(/[.+^${}()|[\]\\]/g, '\\$&'))
+        .join('')}$`,
+    );
   const parents = file.split('/').map((_, i, parts) => parts.slice(0, i + 1).join('/'));
   let ignored = false;
   for (const raw of patterns) {
@@ -180,18 +188,27 @@ describe('Dockerfile', () => {
 
   test('exists, builds FROM the Node major the project runs, installs production dependencies only', () => {
     assert.ok(existsSync(path.join(root, 'Dockerfile')));
-    assert.deepEqual(steps.filter((s) => s.op === 'FROM').map((s) => s.args), ['node:24-bookworm-slim']);
+    assert.deepEqual(
+      steps.filter((s) => s.op === 'FROM').map((s) => s.args),
+      ['node:24-bookworm-slim'],
+    );
     const major = /^node:(\d+)-/.exec(steps[0]!.args)![1];
     assert.equal(pkg.engines.node, `>=${major}`);
     assert.equal(pkg.devDependencies.node?.split('.')[0], major, 'the image and the project run different Node majors');
     assert.ok(steps.some((s) => s.op === 'COPY' && s.args === 'package.json package-lock.json ./'));
-    assert.ok(steps.some((s) => s.op === 'RUN' && /\bnpm ci --omit=dev\b/.test(s.args)), 'no `npm ci --omit=dev`');
+    assert.ok(
+      steps.some((s) => s.op === 'RUN' && /\bnpm ci --omit=dev\b/.test(s.args)),
+      'no `npm ci --omit=dev`',
+    );
   });
 
   test('runs as the non-root node user, and its CMD runs service/main.ts', () => {
     const userAt = steps.findLastIndex((s) => s.op === 'USER');
     assert.ok(userAt >= 0 && steps[userAt]!.args === 'node', 'the image runs as root');
-    assert.ok(steps.slice(userAt).every((s) => s.op !== 'RUN'), 'a RUN after USER node');
+    assert.ok(
+      steps.slice(userAt).every((s) => s.op !== 'RUN'),
+      'a RUN after USER node',
+    );
     const cmds = steps.filter((s) => s.op === 'CMD');
     assert.equal(cmds.length, 1);
     assert.deepEqual(JSON.parse(cmds[0]!.args), ['node', ...NODE_ARGS, 'service/main.ts'], 'CMD should be exec form running service/main.ts');
@@ -201,15 +218,29 @@ describe('Dockerfile', () => {
   test('copies every file the service and the gateway load, and .dockerignore lets each through', () => {
     const sources = steps
       .filter((s) => s.op === 'COPY')
-      .flatMap((s) => s.args.split(/\s+/).filter((a) => !a.startsWith('--')).slice(0, -1))
+      .flatMap((s) =>
+        s.args
+          .split(/\s+/)
+          .filter((a) => !a.startsWith('--'))
+          .slice(0, -1),
+      )
       .map((src) => src.replace(/^\.\//, '').replace(/\/$/, ''));
     for (const src of sources) assert.ok(existsSync(path.join(root, src)), `COPY ${src}: no such path`);
-    const ignore = read('.dockerignore').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+    const ignore = read('.dockerignore')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith('#'));
     const { files, packages } = runtimeFiles(['service/main.ts', 'service/gateway/main.ts']);
-    assert.ok(files.some((f) => f.startsWith('contracts/')), 'the service no longer imports contracts/: revisit the COPY lines');
+    assert.ok(
+      files.some((f) => f.startsWith('contracts/')),
+      'the service no longer imports contracts/: revisit the COPY lines',
+    );
     for (const file of files) {
       assert.ok(existsSync(path.join(root, file)), `${file} is imported but missing`);
-      assert.ok(sources.some((src) => file === src || file.startsWith(`${src}/`)), `${file} is not copied into the image`);
+      assert.ok(
+        sources.some((src) => file === src || file.startsWith(`${src}/`)),
+        `${file} is not copied into the image`,
+      );
       assert.ok(!dockerIgnored(file, ignore), `.dockerignore keeps ${file} out of the build context`);
     }
     for (const src of ['package.json', 'package-lock.json']) assert.ok(!dockerIgnored(src, ignore), `.dockerignore hides ${src}`);

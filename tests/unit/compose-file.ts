@@ -114,13 +114,17 @@ export function dependsOn(name: string): Record<string, string> {
 export function publishedPorts(name: string): Array<{ hostIp: string; published: number; target: number }> {
   return (services[name]?.ports ?? []).map((entry) => {
     if (typeof entry === 'object') return { hostIp: entry.host_ip ?? '', published: Number(entry.published), target: Number(entry.target) };
-    const parts = String(entry).replace(/\/(tcp|udp)$/, '').split(':');
+    const parts = String(entry)
+      .replace(/\/(tcp|udp)$/, '')
+      .split(':');
     if (parts.length === 3) return { hostIp: parts[0]!, published: Number(parts[1]), target: Number(parts[2]) };
     return { hostIp: '', published: Number(parts.at(-2) ?? NaN), target: Number(parts.at(-1)) };
   });
 }
 
-export const kafkaServices = Object.keys(services).filter((name) => /^kafka-\d+$/.test(name)).sort();
+export const kafkaServices = Object.keys(services)
+  .filter((name) => /^kafka-\d+$/.test(name))
+  .sort();
 /** Services that run in another's network namespace (`network_mode: service:<owner>`). */
 export function namespaceGuests(owner: string): string[] {
   return Object.keys(services).filter((name) => services[name]?.network_mode === `service:${owner}`);
@@ -138,5 +142,9 @@ export function upstreamService(upstream: string): string | undefined {
   return guests[0];
 }
 
-export const appServices = Object.keys(services).filter((name) => /^service-\d+$/.test(name)).sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
-export const sentinelServices = Object.keys(services).filter((name) => /^redis-sentinel-\d+$/.test(name)).sort();
+export const appServices = Object.keys(services)
+  .filter((name) => /^service-\d+$/.test(name))
+  .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+export const sentinelServices = Object.keys(services)
+  .filter((name) => /^redis-sentinel-\d+$/.test(name))
+  .sort();

@@ -84,4 +84,3 @@ describe('Kafka in docker-compose.yml', () => {
     assert.notEqual(services['kafka-init']?.restart, 'always');
   });
 });
-

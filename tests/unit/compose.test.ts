@@ -14,7 +14,24 @@ import { KAFKA_VERSION } from '../../stack/components/kafka.ts';
 import { SENTINEL_DOWN_AFTER_MS, SENTINEL_FAILOVER_TIMEOUT_MS } from '../../stack/components/sentinel.ts';
 import { TOXIPROXY_VERSION } from '../../stack/components/toxiproxy.ts';
 
-import { root, rawCompose, services, toxiproxyJson, topology, envOf, need, hostPort, commandArgs, listenPortOf, dependsOn, publishedPorts, kafkaServices, sentinelServices, read, upstreamService } from './compose-file.ts';
+import {
+  root,
+  rawCompose,
+  services,
+  toxiproxyJson,
+  topology,
+  envOf,
+  need,
+  hostPort,
+  commandArgs,
+  listenPortOf,
+  dependsOn,
+  publishedPorts,
+  kafkaServices,
+  sentinelServices,
+  read,
+  upstreamService,
+} from './compose-file.ts';
 import { DATABASES } from '../../contracts/databases.ts';
 
 describe('docker-compose.yml', () => {
@@ -60,7 +77,6 @@ describe('docker-compose.yml', () => {
   });
 });
 
-
 describe('Toxiproxy in docker-compose.yml', () => {
   test('toxiproxy.json has exactly the topology proxies, on the topology listen ports', () => {
     const actual = toxiproxyJson.map((p) => ({ name: p.name, listen: hostPort(p.listen).port, upstream: hostPort(p.upstream).port }));
@@ -91,7 +107,10 @@ describe('Toxiproxy in docker-compose.yml', () => {
     assert.ok((services.toxiproxy?.volumes ?? []).includes('./stack/compose/toxiproxy.json:/config/toxiproxy.json:ro'));
     const published = publishedPorts('toxiproxy');
     for (const port of [topology.toxiproxyApi, ...topology.proxies.map((p) => p.listen)]) {
-      assert.ok(published.some((x) => x.published === port && x.target === port), `toxiproxy does not publish ${port} as ${port}`);
+      assert.ok(
+        published.some((x) => x.published === port && x.target === port),
+        `toxiproxy does not publish ${port} as ${port}`,
+      );
     }
   });
 });
@@ -110,7 +129,10 @@ describe('Redis, Sentinel and MariaDB in docker-compose.yml', () => {
       const name = `redis-sentinel-${s.id}`;
       const env = envOf(name);
       assert.equal(Number(need(env, 'SENTINEL_PORT')), s.port, name);
-      assert.ok(publishedPorts(name).some((x) => x.published === s.port && x.target === s.port), `${name} does not publish ${s.port}`);
+      assert.ok(
+        publishedPorts(name).some((x) => x.published === s.port && x.target === s.port),
+        `${name} does not publish ${s.port}`,
+      );
       assert.equal(need(env, 'REDIS_MASTER_NAME'), REDIS_MASTER_NAME);
       assert.equal(`${need(env, 'REDIS_MASTER_HOST')}:${need(env, 'REDIS_MASTER_PORT')}`, `redis-master:${topology.redis.master}`);
       assert.equal(Number(need(env, 'SENTINEL_DOWN_AFTER_MS')), SENTINEL_DOWN_AFTER_MS);

@@ -29,7 +29,18 @@ function parserOnly(): { program: Command; errors: string[] } {
 
 test('the runbooks cover every failure scenario the issue names', () => {
   const names = scenarioNames();
-  for (const s of ['kafka-broker-down', 'kafka-cluster-down', 'redis-down', 'redis-split-brain', 'stuck-seat-lock', 'consumer-lag', 'gateway-outage-retry-storm', 'db-pool-exhaustion', 'duplicate-payments', 'failed-events']) {
+  for (const s of [
+    'kafka-broker-down',
+    'kafka-cluster-down',
+    'redis-down',
+    'redis-split-brain',
+    'stuck-seat-lock',
+    'consumer-lag',
+    'gateway-outage-retry-storm',
+    'db-pool-exhaustion',
+    'duplicate-payments',
+    'failed-events',
+  ]) {
     assert.ok(names.includes(s), `runbooks/${s}.md is missing`);
   }
   const index = readFileSync(`${RUNBOOKS_DIR}/README.md`, 'utf8');

@@ -20,9 +20,16 @@ export async function run(g: Globals, action: 'open' | 'reset', opts: MutationFl
   };
   const plan = switchPlan(spec, await readAll(serviceInstances(c)));
   plan.destructive = action === 'open';
-  await runMutation(g, c, opts, plan, async () => {
-    const outcomes = await applySwitch(spec, plan.data, (url) => adminCall(url, 'POST', '/admin/breaker', { action }));
-    if (outcomes.some((o) => !o.ok)) throw partialFailure(spec, outcomes, `ticketctl breaker ${action}`);
-    return { action, instances: outcomes };
-  }, (r) => outcomeLines(spec, r.instances));
+  await runMutation(
+    g,
+    c,
+    opts,
+    plan,
+    async () => {
+      const outcomes = await applySwitch(spec, plan.data, (url) => adminCall(url, 'POST', '/admin/breaker', { action }));
+      if (outcomes.some((o) => !o.ok)) throw partialFailure(spec, outcomes, `ticketctl breaker ${action}`);
+      return { action, instances: outcomes };
+    },
+    (r) => outcomeLines(spec, r.instances),
+  );
 }

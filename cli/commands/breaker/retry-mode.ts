@@ -17,9 +17,16 @@ export async function run(g: Globals, mode: 'emergency' | 'normal', opts: Mutati
     rollback: `ticketctl breaker retry-mode ${mode === 'emergency' ? 'normal' : 'emergency'}`,
   };
   const plan = switchPlan(spec, await readAll(serviceInstances(c)));
-  await runMutation(g, c, opts, plan, async () => {
-    const outcomes = await applySwitch(spec, plan.data, (url) => adminCall(url, 'PUT', '/admin/retry-mode', { emergency: mode === 'emergency' }));
-    if (outcomes.some((o) => !o.ok)) throw partialFailure(spec, outcomes, `ticketctl breaker retry-mode ${mode}`);
-    return { retryMode: mode, instances: outcomes };
-  }, (r) => outcomeLines(spec, r.instances));
+  await runMutation(
+    g,
+    c,
+    opts,
+    plan,
+    async () => {
+      const outcomes = await applySwitch(spec, plan.data, (url) => adminCall(url, 'PUT', '/admin/retry-mode', { emergency: mode === 'emergency' }));
+      if (outcomes.some((o) => !o.ok)) throw partialFailure(spec, outcomes, `ticketctl breaker retry-mode ${mode}`);
+      return { retryMode: mode, instances: outcomes };
+    },
+    (r) => outcomeLines(spec, r.instances),
+  );
 }

@@ -69,6 +69,8 @@ export async function run(g: Globals, opts: { output?: string }): Promise<void> 
     );
   }
   const s = r.summary;
-  if (s.open || s.halfOpen) ui.err(`${s.open + s.halfOpen} breaker(s) not CLOSED: calls to the payment gateway are refused there. Check the gateway (\`ticketctl health\`); once it is healthy, \`ticketctl breaker reset --dry-run\`.`);
-  if (s.unreachable) throw new ExitError(1, `${s.unreachable} of ${s.instances} instance(s) did not answer. Next: \`ticketctl health\`; on the local stack \`ticketctl stack status\` and \`ticketctl stack up\`.`);
+  if (s.open || s.halfOpen)
+    ui.err(`${s.open + s.halfOpen} breaker(s) not CLOSED: calls to the payment gateway are refused there. Check the gateway (\`ticketctl health\`); once it is healthy, \`ticketctl breaker reset --dry-run\`.`);
+  if (s.unreachable)
+    throw new ExitError(1, `${s.unreachable} of ${s.instances} instance(s) did not answer. Next: \`ticketctl health\`; on the local stack \`ticketctl stack status\` and \`ticketctl stack up\`.`);
 }

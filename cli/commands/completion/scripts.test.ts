@@ -11,7 +11,13 @@ test('completion nodes follow the commander tree: commands, options, value optio
   const nodes = completionNodes(program());
   const at = (path: string) => nodes.find((n) => n.path === path)!;
   assert.ok(at('').commands.some((c) => c.name === 'kafka'));
-  assert.deepEqual(at('kafka').commands.map((c) => c.name).filter((n) => n !== 'help').sort(), ['brokers', 'describe', 'elect-leaders', 'recover-cluster', 'restart-broker']);
+  assert.deepEqual(
+    at('kafka')
+      .commands.map((c) => c.name)
+      .filter((n) => n !== 'help')
+      .sort(),
+    ['brokers', 'describe', 'elect-leaders', 'recover-cluster', 'restart-broker'],
+  );
   const elect = at('kafka elect-leaders');
   const flag = (f: string) => elect.options.find((o) => o.flags.includes(f));
   assert.deepEqual(flag('--output')?.choices, ['table', 'json']);
@@ -25,7 +31,9 @@ test('completion nodes follow the commander tree: commands, options, value optio
 test('the bash script completes subcommands, flags and choices (real bash)', () => {
   const script = bashCompletion(program());
   const complete = (...words: string[]) =>
-    execFileSync('bash', ['-c', `${script}\nCOMP_WORDS=("$@"); COMP_CWORD=$(( \${#COMP_WORDS[@]} - 1 )); _ticketctl; printf '%s\\n' "\${COMPREPLY[@]}"`, 'bash', ...words], { encoding: 'utf8' }).trim().split('\n');
+    execFileSync('bash', ['-c', `${script}\nCOMP_WORDS=("$@"); COMP_CWORD=$(( \${#COMP_WORDS[@]} - 1 )); _ticketctl; printf '%s\\n' "\${COMPREPLY[@]}"`, 'bash', ...words], { encoding: 'utf8' })
+      .trim()
+      .split('\n');
   assert.deepEqual(complete('ticketctl', 'ka'), ['kafka']);
   assert.ok(complete('ticketctl', 'kafka', '').includes('elect-leaders'));
   assert.deepEqual(complete('ticketctl', 'kafka', 'elect-leaders', '--dr'), ['--dry-run']);

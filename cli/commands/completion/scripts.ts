@@ -30,12 +30,15 @@ export function completionNodes(program: Command): CompletionNode[] {
 }
 
 function optionsOf(cmd: Command): CompletionNode['options'] {
-  return cmd.createHelp().visibleOptions(cmd).map((o) => ({
-    flags: [o.short, o.long].filter((f): f is string => Boolean(f)),
-    description: o.description,
-    takesValue: o.required || o.optional,
-    choices: o.argChoices ?? [],
-  }));
+  return cmd
+    .createHelp()
+    .visibleOptions(cmd)
+    .map((o) => ({
+      flags: [o.short, o.long].filter((f): f is string => Boolean(f)),
+      description: o.description,
+      takesValue: o.required || o.optional,
+      choices: o.argChoices ?? [],
+    }));
 }
 
 const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
@@ -49,10 +52,22 @@ function lookup(nodes: CompletionNode[], describe: boolean): string {
     if (words.length) cases.push(`    ${q(key)}) printf '%s\\n' ${words.map(q).join(' ')} ;;`);
   };
   for (const n of nodes) {
-    add(`names:${n.path}`, n.commands.map((c) => c.name));
-    add(`commands:${n.path}`, n.commands.map((c) => line(c.name, c.description)));
-    add(`options:${n.path}`, n.options.flatMap((o) => o.flags.map((f) => line(f, o.description))));
-    add(`valued:${n.path}`, n.options.filter((o) => o.takesValue).flatMap((o) => o.flags));
+    add(
+      `names:${n.path}`,
+      n.commands.map((c) => c.name),
+    );
+    add(
+      `commands:${n.path}`,
+      n.commands.map((c) => line(c.name, c.description)),
+    );
+    add(
+      `options:${n.path}`,
+      n.options.flatMap((o) => o.flags.map((f) => line(f, o.description))),
+    );
+    add(
+      `valued:${n.path}`,
+      n.options.filter((o) => o.takesValue).flatMap((o) => o.flags),
+    );
     add(`args:${n.path}`, n.argChoices);
     for (const o of n.options.filter((x) => x.choices.length)) for (const f of o.flags) add(`choices:${n.path}|${f}`, o.choices);
   }

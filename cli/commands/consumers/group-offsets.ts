@@ -60,10 +60,7 @@ export type PartitionKey = `${string}/${number}`;
 export async function sampleOffsets(admin: Admin, group: string, topics: string[]): Promise<Map<PartitionKey, OffsetSample>> {
   if (topics.length === 0) return new Map();
   const atMs = Date.now();
-  const [committed, ends] = await Promise.all([
-    admin.fetchOffsets({ groupId: group, topics }),
-    Promise.all(topics.map(async (topic) => ({ topic, partitions: await logEnds(admin, topic) }))),
-  ]);
+  const [committed, ends] = await Promise.all([admin.fetchOffsets({ groupId: group, topics }), Promise.all(topics.map(async (topic) => ({ topic, partitions: await logEnds(admin, topic) })))]);
   const commits = new Map<PartitionKey, number | null>();
   for (const t of committed) for (const p of t.partitions) commits.set(`${t.topic}/${p.partition}`, Number(p.offset) >= 0 ? Number(p.offset) : null);
   const out = new Map<PartitionKey, OffsetSample>();

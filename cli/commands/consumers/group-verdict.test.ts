@@ -10,13 +10,29 @@ const history = (entries: Array<[PartitionKey, OffsetSample[]]>) => new Map(entr
 
 test('partitions sorted, owned by the member assigned them; the group is its worst partition', () => {
   const d: GroupDescription = { group: 'g', state: 'Stable', members: [member('a', { t: [1] }), member('b', { t: [0] })] };
-  const r = judgeGroup(d, ['t'], history([
-    ['t/1', [at(5, 9, 0), at(5, 9, 1000)]],
-    ['t/0', [at(3, 3, 0), at(3, 3, 1000)]],
-  ]));
-  assert.deepEqual(r.partitions.map((p) => [p.topic, p.partition, p.owner, p.verdict, p.lagSamples]), [['t', 0, 'b', 'OK', [0, 0]], ['t', 1, 'a', 'STALL', [4, 4]]]);
+  const r = judgeGroup(
+    d,
+    ['t'],
+    history([
+      ['t/1', [at(5, 9, 0), at(5, 9, 1000)]],
+      ['t/0', [at(3, 3, 0), at(3, 3, 1000)]],
+    ]),
+  );
+  assert.deepEqual(
+    r.partitions.map((p) => [p.topic, p.partition, p.owner, p.verdict, p.lagSamples]),
+    [
+      ['t', 0, 'b', 'OK', [0, 0]],
+      ['t', 1, 'a', 'STALL', [4, 4]],
+    ],
+  );
   assert.deepEqual([r.verdict, r.totalLag, r.reason], ['STALL', 4, null]);
-  assert.deepEqual(r.members.map((m) => [m.clientId, m.partitions]), [['a', ['t/1']], ['b', ['t/0']]]);
+  assert.deepEqual(
+    r.members.map((m) => [m.clientId, m.partitions]),
+    [
+      ['a', ['t/1']],
+      ['b', ['t/0']],
+    ],
+  );
 });
 
 test('a Stable group that assigns a lagging partition to nobody is STOP; during a rebalance ownership is unknown', () => {

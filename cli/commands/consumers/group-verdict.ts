@@ -59,7 +59,14 @@ export function judgeGroup(d: GroupDescription, topics: string[], history: Map<P
     verdict: unknown ? 'STOP' : worstVerdict(partitions.map((p) => p.verdict)),
     reason: unknown ? 'no member and no committed offset: nothing consumes for this group (or the group id is wrong)' : null,
     totalLag: partitions.reduce((sum, p) => sum + p.lag, 0),
-    members: d.members.map((m) => ({ memberId: m.memberId, clientId: m.clientId, host: m.host, partitions: Object.entries(m.assignment).flatMap(([t, ps]) => ps.map((p) => `${t}/${p}`)).sort() })),
+    members: d.members.map((m) => ({
+      memberId: m.memberId,
+      clientId: m.clientId,
+      host: m.host,
+      partitions: Object.entries(m.assignment)
+        .flatMap(([t, ps]) => ps.map((p) => `${t}/${p}`))
+        .sort(),
+    })),
     topics,
     partitions,
   };

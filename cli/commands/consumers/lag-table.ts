@@ -22,12 +22,24 @@ export function printLagReport(ui: Ui, r: LagReport): void {
     ui.out(`Group ${c.bold(grp.group)}: ${paint(grp.verdict)} (${grp.state}, ${grp.members.length} member(s), total lag ${grp.totalLag}; ${how})`);
     if (grp.reason) ui.out(`  ${grp.reason}`);
     if (grp.members.length) {
-      ui.table(['MEMBER', 'HOST', 'PARTITIONS'], grp.members.map((m) => [m.clientId, m.host, m.partitions.join(' ') || c.dim('none (idle)')]));
+      ui.table(
+        ['MEMBER', 'HOST', 'PARTITIONS'],
+        grp.members.map((m) => [m.clientId, m.host, m.partitions.join(' ') || c.dim('none (idle)')]),
+      );
     }
     if (grp.partitions.length) {
       ui.table(
         ['TOPIC', 'PARTITION', 'COMMITTED', 'LOG END', 'LAG', 'OWNER', 'VERDICT', 'WHY'],
-        grp.partitions.map((p) => [p.topic, String(p.partition), p.committed === null ? c.dim('none') : String(p.committed), String(p.logEnd), String(p.lag), p.owner ?? c.dim('none'), paint(p.verdict), p.reason]),
+        grp.partitions.map((p) => [
+          p.topic,
+          String(p.partition),
+          p.committed === null ? c.dim('none') : String(p.committed),
+          String(p.logEnd),
+          String(p.lag),
+          p.owner ?? c.dim('none'),
+          paint(p.verdict),
+          p.reason,
+        ]),
       );
     }
   });

@@ -27,7 +27,6 @@ export interface LagFlags {
 
 export type { GroupLag, PartitionLag } from './group-verdict.ts';
 
-
 export async function run(g: Globals, opts: LagFlags): Promise<void> {
   if (opts.group && opts.allGroups) throw new UsageError('--group and --all-groups exclude each other.', 'Pass one group with --group <id>, or every group with --all-groups.');
   const samples = opts.window === 0 ? 1 : opts.samples;
@@ -44,7 +43,14 @@ async function measure(g: Globals, admin: Admin, opts: LagFlags, samples: number
   if (opts.topic) {
     const known = await admin.listTopics();
     const unknown = opts.topic.filter((t) => !known.includes(t));
-    if (unknown.length) throw new UsageError(`No such topic: ${unknown.join(', ')}.`, `Topics: ${known.filter((t) => !t.startsWith('__')).sort().join(', ')}.`);
+    if (unknown.length)
+      throw new UsageError(
+        `No such topic: ${unknown.join(', ')}.`,
+        `Topics: ${known
+          .filter((t) => !t.startsWith('__'))
+          .sort()
+          .join(', ')}.`,
+      );
   }
   const topics = new Map<string, string[]>();
   const history = new Map<string, Map<PartitionKey, OffsetSample[]>>(groups.map((x) => [x, new Map()]));
@@ -75,9 +81,20 @@ function nextSteps(r: LagReport): string {
   const lines = [`Consumer lag verdict ${r.verdict}: ${bad.map((x) => `${x.group} ${x.verdict}`).join(', ')}.`];
   const verdicts = new Set(bad.flatMap((x) => [x.verdict, ...x.partitions.map((p) => p.verdict)]));
   const service = bad.some((x) => x.group === CONSUMER_GROUP);
-  if (verdicts.has('STOP')) lines.push(service ? 'Next (STOP): nothing consumes. Check the instances with `ticketctl breaker status` and `ticketctl health`; start what is down with `ticketctl stack up`, or add instances with `ticketctl consumers scale <count> --dry-run`.' : 'Next (STOP): nothing consumes for this group. Start its consumers; check the group id (`ticketctl consumers lag --all-groups`).');
-  if (verdicts.has('STALL')) lines.push('Next (STALL): members are connected but not committing. Read their logs (`ticketctl stack logs service-<n>`), check dependencies with `ticketctl health` and the breaker with `ticketctl breaker status`.');
-  if (verdicts.has('WARN')) lines.push(`Next (WARN): consumers are too slow. Add instances (\`ticketctl consumers scale <count> --dry-run\`, report 4.2.1) and/or switch to the emergency settings (\`ticketctl consumers profile emergency --dry-run\`, report 4.2.2).`);
+  if (verdicts.has('STOP'))
+    lines.push(
+      service
+        ? 'Next (STOP): nothing consumes. Check the instances with `ticketctl breaker status` and `ticketctl health`; start what is down with `ticketctl stack up`, or add instances with `ticketctl consumers scale <count> --dry-run`.'
+        : 'Next (STOP): nothing consumes for this group. Start its consumers; check the group id (`ticketctl consumers lag --all-groups`).',
+    );
+  if (verdicts.has('STALL'))
+    lines.push(
+      'Next (STALL): members are connected but not committing. Read their logs (`ticketctl stack logs service-<n>`), check dependencies with `ticketctl health` and the breaker with `ticketctl breaker status`.',
+    );
+  if (verdicts.has('WARN'))
+    lines.push(
+      `Next (WARN): consumers are too slow. Add instances (\`ticketctl consumers scale <count> --dry-run\`, report 4.2.1) and/or switch to the emergency settings (\`ticketctl consumers profile emergency --dry-run\`, report 4.2.2).`,
+    );
   if (verdicts.has('REWIND')) lines.push('Next (REWIND): someone reset the offsets or a consumer commits stale ones; find who with `ticketctl consumers lag -o json` (members) and the audit log.');
   return lines.join('\n');
 }

@@ -25,22 +25,31 @@ export async function run(g: Globals, profile: ConsumerProfile, opts: MutationFl
     target: profile,
     current: (s) => s.consumer.profile,
     effect: 'its consumer restarts and rejoins the group',
-    notes: [
-      `${profile}: ${describeSettings(profile)} (report 4.2.2)`,
-      'an instance started or restarted later comes up with the normal profile: run this again after `consumers scale` or a restart',
-    ],
+    notes: [`${profile}: ${describeSettings(profile)} (report 4.2.2)`, 'an instance started or restarted later comes up with the normal profile: run this again after `consumers scale` or a restart'],
     rollback: `ticketctl consumers profile ${other}`,
   };
   const reads = await readAll(serviceInstances(c));
   const plan = switchPlan(spec, reads);
-  await runMutation(g, c, opts, plan, async () => {
-    const outcomes = await g.ui.progress.step(`switch ${plan.steps.length} instance(s) to ${profile}`, () =>
-      applySwitch(spec, plan.data, (url) => adminCall(url, 'PUT', '/admin/consumer-profile', { profile }, 60_000)),
-    );
-    if (outcomes.some((o) => !o.ok)) throw partialFailure(spec, outcomes, `ticketctl consumers profile ${profile}`);
-    const group = await g.ui.progress.step(`wait for ${CONSUMER_GROUP} to settle with ${outcomes.length} member(s)`, () => settled(c, outcomes.length, g.signal));
-    return { profile, settings: CONSUMER_PROFILES[profile], instances: outcomes, group };
-  }, (r) => [...outcomeLines(spec, r.instances), r.group.stable ? `${CONSUMER_GROUP}: Stable with ${r.group.members} member(s).` : `${CONSUMER_GROUP} did not settle in time (${r.group.state}, ${r.group.members} member(s)); check with \`ticketctl consumers lag\`.`]);
+  await runMutation(
+    g,
+    c,
+    opts,
+    plan,
+    async () => {
+      const outcomes = await g.ui.progress.step(`switch ${plan.steps.length} instance(s) to ${profile}`, () =>
+        applySwitch(spec, plan.data, (url) => adminCall(url, 'PUT', '/admin/consumer-profile', { profile }, 60_000)),
+      );
+      if (outcomes.some((o) => !o.ok)) throw partialFailure(spec, outcomes, `ticketctl consumers profile ${profile}`);
+      const group = await g.ui.progress.step(`wait for ${CONSUMER_GROUP} to settle with ${outcomes.length} member(s)`, () => settled(c, outcomes.length, g.signal));
+      return { profile, settings: CONSUMER_PROFILES[profile], instances: outcomes, group };
+    },
+    (r) => [
+      ...outcomeLines(spec, r.instances),
+      r.group.stable
+        ? `${CONSUMER_GROUP}: Stable with ${r.group.members} member(s).`
+        : `${CONSUMER_GROUP} did not settle in time (${r.group.state}, ${r.group.members} member(s)); check with \`ticketctl consumers lag\`.`,
+    ],
+  );
 }
 
 /** The group after the consumers restarted: Stable with every instance in it, or how far it got. */

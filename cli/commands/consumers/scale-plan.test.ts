@@ -5,7 +5,11 @@ import { scalePlan, type ScaleInput } from './scale-plan.ts';
 const base: ScaleInput = {
   from: 3,
   to: 3,
-  running: [{ n: 1, pid: 101 }, { n: 2, pid: 102 }, { n: 3, pid: 103 }],
+  running: [
+    { n: 1, pid: 101 },
+    { n: 2, pid: 102 },
+    { n: 3, pid: 103 },
+  ],
   portOf: (n) => 3000 + n,
   topic: 'payment.try',
   partitions: 3,
@@ -32,7 +36,10 @@ test('scale out: record, start the new ones, wait for the group; undo scales bac
 
 test('scale in: stop the highest-numbered first, gracefully; destructive', () => {
   const p = scalePlan({ ...base, from: 3, to: 1 });
-  assert.deepEqual(p.data.stop, [{ instance: 'service-3', pid: 103 }, { instance: 'service-2', pid: 102 }]);
+  assert.deepEqual(p.data.stop, [
+    { instance: 'service-3', pid: 103 },
+    { instance: 'service-2', pid: 102 },
+  ]);
   assert.match(p.steps[1]!, /stop service-3 \(pid 103\) with SIGTERM/);
   assert.equal(p.data.idleConsumers, 0);
   assert.equal(p.rollback, 'ticketctl consumers scale 3');

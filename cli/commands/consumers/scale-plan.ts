@@ -47,16 +47,27 @@ export function scalePlan(d: ScaleInput): Plan<ScalePlanData> {
   const idleConsumers = Math.max(0, d.to - d.partitions);
   const notes: string[] = [];
   if (idleConsumers > 0) {
-    notes.push(`warning: ${d.to} consumers for ${d.topic}'s ${d.partitions} partitions: ${idleConsumers} instance(s) will get no ${d.topic} partition and sit idle for it (one member per partition, report 4.2.1), adding no payment throughput; they still serve HTTP. More throughput needs more partitions.`);
+    notes.push(
+      `warning: ${d.to} consumers for ${d.topic}'s ${d.partitions} partitions: ${idleConsumers} instance(s) will get no ${d.topic} partition and sit idle for it (one member per partition, report 4.2.1), adding no payment throughput; they still serve HTTP. More throughput needs more partitions.`,
+    );
   }
   const unstarted = start.filter((n) => n <= d.from);
   if (unstarted.length) notes.push(`${unstarted.map(name).join(', ')} should be running but is not: started as well`);
-  if (start.length && d.emergency.length) notes.push(`${d.emergency.join(', ')} run(s) emergency settings; new instances start normal: afterwards run \`ticketctl consumers profile emergency\` and/or \`ticketctl breaker retry-mode emergency\``);
+  if (start.length && d.emergency.length)
+    notes.push(`${d.emergency.join(', ')} run(s) emergency settings; new instances start normal: afterwards run \`ticketctl consumers profile emergency\` and/or \`ticketctl breaker retry-mode emergency\``);
   if (stop.length) notes.push('stopping an instance moves its partitions to the others (a rebalance pauses the group for a moment)');
   return {
     title: d.from === d.to && !start.length && !stop.length ? `keep ${d.to} service instance(s)` : `scale service instances from ${d.from} to ${d.to}`,
     steps,
-    data: { from: d.from, to: d.to, start: start.map(name), stop: stop.map((r) => ({ instance: name(r.n), pid: r.pid })), partitions: { topic: d.topic, count: d.partitions }, idleConsumers, countFile: d.countFile },
+    data: {
+      from: d.from,
+      to: d.to,
+      start: start.map(name),
+      stop: stop.map((r) => ({ instance: name(r.n), pid: r.pid })),
+      partitions: { topic: d.topic, count: d.partitions },
+      idleConsumers,
+      countFile: d.countFile,
+    },
     notes,
     rollback: d.from !== d.to ? `ticketctl consumers scale ${d.from}` : undefined,
     destructive: stop.length > 0,

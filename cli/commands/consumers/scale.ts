@@ -27,35 +27,51 @@ export async function run(g: Globals, to: number, opts: ScaleFlags): Promise<voi
     return rec ? [{ n, pid: rec.pid }] : [];
   });
   const partitions = await withAdmin(c, async (admin) => (await admin.fetchTopicMetadata({ topics: [TOPICS.paymentTry] })).topics[0]?.partitions.length ?? 0);
-  const emergency = (await readAll(serviceInstances(c)))
-    .filter((r) => r.state && (r.state.consumer.profile === 'emergency' || r.state.retry.emergency))
-    .map((r) => r.name);
-  const plan = scalePlan({ from, to, running, portOf: t.servicePort, topic: TOPICS.paymentTry, partitions, emergency, countFile: serviceInstancesFile(stack.paths), group: CONSUMER_GROUP, timeoutS: opts.timeout });
+  const emergency = (await readAll(serviceInstances(c))).filter((r) => r.state && (r.state.consumer.profile === 'emergency' || r.state.retry.emergency)).map((r) => r.name);
+  const plan = scalePlan({
+    from,
+    to,
+    running,
+    portOf: t.servicePort,
+    topic: TOPICS.paymentTry,
+    partitions,
+    emergency,
+    countFile: serviceInstancesFile(stack.paths),
+    group: CONSUMER_GROUP,
+    timeoutS: opts.timeout,
+  });
 
-  await runMutation(g, c, opts, plan, async () => {
-    const t0 = Date.now();
-    writeServiceInstances(stack.paths, to);
-    const { start, stop } = plan.data;
-    let stopped: string[] = [];
-    try {
-      if (stop.length) stopped = (await stackDown(stack, { only: stop.map((s) => s.instance), progress: g.ui.progress })).stopped.map((s) => s.name);
-      if (start.length) await stackUp(stack, { only: start, progress: g.ui.progress, signal: g.signal });
-    } catch (err) {
-      // stackUp stopped what it started; put the recorded count back so the stack folder tells the truth.
-      writeServiceInstances(stack.paths, from);
-      throw new OpsError(`Scaling to ${to} failed: ${errorMessage(err)}`, {
-        code: 'SCALE_FAILED',
-        hint: `The stack records ${from} instance(s) again. Read the log (\`ticketctl stack logs ${start[0] ?? 'service-1'}\`) and \`ticketctl stack status\`; \`ticketctl stack up\` restores ${from}.`,
-        cause: err,
-      });
-    }
-    const members = await g.ui.progress.step(`wait for ${CONSUMER_GROUP} to hold ${to} member(s)`, () => waitForMembers(c, to, opts.timeout, g.signal));
-    return { from, to, started: start, stopped, members, idleConsumers: plan.data.idleConsumers, durationMs: Date.now() - t0 };
-  }, (r) => [
-    `${r.to} instance(s) run; ${CONSUMER_GROUP} is Stable with ${r.members.join(', ')}.`,
-    ...(r.idleConsumers ? [`${r.idleConsumers} of them have no ${TOPICS.paymentTry} partition: idle for payments (more partitions would put them to work).`] : []),
-    'Check the lag: `ticketctl consumers lag`.',
-  ]);
+  await runMutation(
+    g,
+    c,
+    opts,
+    plan,
+    async () => {
+      const t0 = Date.now();
+      writeServiceInstances(stack.paths, to);
+      const { start, stop } = plan.data;
+      let stopped: string[] = [];
+      try {
+        if (stop.length) stopped = (await stackDown(stack, { only: stop.map((s) => s.instance), progress: g.ui.progress })).stopped.map((s) => s.name);
+        if (start.length) await stackUp(stack, { only: start, progress: g.ui.progress, signal: g.signal });
+      } catch (err) {
+        // stackUp stopped what it started; put the recorded count back so the stack folder tells the truth.
+        writeServiceInstances(stack.paths, from);
+        throw new OpsError(`Scaling to ${to} failed: ${errorMessage(err)}`, {
+          code: 'SCALE_FAILED',
+          hint: `The stack records ${from} instance(s) again. Read the log (\`ticketctl stack logs ${start[0] ?? 'service-1'}\`) and \`ticketctl stack status\`; \`ticketctl stack up\` restores ${from}.`,
+          cause: err,
+        });
+      }
+      const members = await g.ui.progress.step(`wait for ${CONSUMER_GROUP} to hold ${to} member(s)`, () => waitForMembers(c, to, opts.timeout, g.signal));
+      return { from, to, started: start, stopped, members, idleConsumers: plan.data.idleConsumers, durationMs: Date.now() - t0 };
+    },
+    (r) => [
+      `${r.to} instance(s) run; ${CONSUMER_GROUP} is Stable with ${r.members.join(', ')}.`,
+      ...(r.idleConsumers ? [`${r.idleConsumers} of them have no ${TOPICS.paymentTry} partition: idle for payments (more partitions would put them to work).`] : []),
+      'Check the lag: `ticketctl consumers lag`.',
+    ],
+  );
 }
 
 /** Waits until the group is Stable with exactly service-1..service-n as members; returns their clientIds. */
@@ -78,7 +94,7 @@ async function waitForMembers(c: Context, n: number, timeoutS: number, signal: A
     throw new OpsError(`The instances run, but the consumer group did not settle within ${timeoutS} s: ${err.message}.`, {
       code: 'REBALANCE_TIMEOUT',
       retriable: true,
-      hint: 'Watch it with `ticketctl consumers lag --window 0`; read the instances\' logs (`ticketctl stack logs service-<n>`); a larger --timeout may be all it needs.',
+      hint: "Watch it with `ticketctl consumers lag --window 0`; read the instances' logs (`ticketctl stack logs service-<n>`); a larger --timeout may be all it needs.",
       cause: err,
     });
   }

@@ -34,7 +34,8 @@ export async function run(globals: Globals): Promise<void> {
     await pool.end();
   }
   const held = await ui.progress.step(`hold seat ${seatId} on service-1`, () => post(`${svc(1)}/holds`, { seatId, userId: 'demo-user' }));
-  if (held.status !== 201) throw new OpsError(`The hold was refused (${held.status}: ${JSON.stringify(held.body)}).`, { code: 'DEMO_FAILED', hint: 'Check `ticketctl stack status` and `ticketctl stack logs service-1`.' });
+  if (held.status !== 201)
+    throw new OpsError(`The hold was refused (${held.status}: ${JSON.stringify(held.body)}).`, { code: 'DEMO_FAILED', hint: 'Check `ticketctl stack status` and `ticketctl stack logs service-1`.' });
   const paymentTxId = randomUUID();
   const paid = await ui.progress.step('pay on service-2 (202 Accepted)', () => post(`${svc(2)}/payments`, { paymentTxId, holdId: held.body.holdId, userId: 'demo-user', amount: 50_000 }));
   if (paid.status !== 202) throw new OpsError(`The payment was refused (${paid.status}: ${JSON.stringify(paid.body)}).`, { code: 'DEMO_FAILED', hint: 'Check `ticketctl stack logs service-2`.' });

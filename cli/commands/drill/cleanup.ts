@@ -30,23 +30,36 @@ export async function run(g: Globals, opts: CleanupFlags): Promise<void> {
     title: todo.length ? `revert ${todo.length} fault(s) left applied by drill runs (${logFile})` : `no fault left applied (${logFile})`,
     steps: [...todo].reverse().map((f) => `revert ${describeFault(f.spec)} (drill ${f.drill}, run ${f.runId}, injected ${f.at})`),
     data: { faultLog: logFile, faults: todo.map((f) => ({ faultId: f.faultId, drill: f.drill, runId: f.runId, spec: f.spec, injectedAt: f.at })), skippedActiveRunner: runnerStillActive.map((f) => f.faultId) },
-    notes: runnerStillActive.length ? [`${runnerStillActive.length} fault(s) belong to a drill run that is still going (pid ${runnerStillActive[0]!.runner.pid}); it rolls them back itself. --force reverts them anyway.`] : [],
+    notes: runnerStillActive.length
+      ? [`${runnerStillActive.length} fault(s) belong to a drill run that is still going (pid ${runnerStillActive[0]!.runner.pid}); it rolls them back itself. --force reverts them anyway.`]
+      : [],
     destructive: false,
   };
-  const outcome = await runMutation(g, c, opts, plan, async (): Promise<CleanupOutcome> => {
-    const env = faultEnvFor(c, stack, 'cleanup', () => {
-      throw new Error('cleanup never produces to Kafka');
-    });
-    const reverted = await revertFaults(env, logFile, todo, 'cleanup', g.signal);
-    for (const r of reverted) g.ui.err(`  ${r.ok ? 'ok' : 'FAILED'}: ${r.result}`);
-    const healthy = await waitFor(async () => (await stackStatus(stack)).healthy, { timeoutMs: 120_000, intervalMs: 1000, what: 'the stack to be healthy', signal: g.signal }).then(
-      () => true,
-      () => false,
-    );
-    return { reverted, healthy };
-  }, (r) => [...r.reverted.map((x) => `${x.ok ? 'reverted' : 'FAILED'}: ${x.fault}: ${x.result}`), r.healthy ? 'stack healthy' : 'stack NOT healthy yet: see `ticketctl stack status`']);
+  const outcome = await runMutation(
+    g,
+    c,
+    opts,
+    plan,
+    async (): Promise<CleanupOutcome> => {
+      const env = faultEnvFor(c, stack, 'cleanup', () => {
+        throw new Error('cleanup never produces to Kafka');
+      });
+      const reverted = await revertFaults(env, logFile, todo, 'cleanup', g.signal);
+      for (const r of reverted) g.ui.err(`  ${r.ok ? 'ok' : 'FAILED'}: ${r.result}`);
+      const healthy = await waitFor(async () => (await stackStatus(stack)).healthy, { timeoutMs: 120_000, intervalMs: 1000, what: 'the stack to be healthy', signal: g.signal }).then(
+        () => true,
+        () => false,
+      );
+      return { reverted, healthy };
+    },
+    (r) => [...r.reverted.map((x) => `${x.ok ? 'reverted' : 'FAILED'}: ${x.fault}: ${x.result}`), r.healthy ? 'stack healthy' : 'stack NOT healthy yet: see `ticketctl stack status`'],
+  );
   if (!outcome) return;
   const failed = outcome.reverted.filter((r) => !r.ok);
-  if (failed.length) throw new OpsError(`${failed.length} fault(s) could not be reverted.`, { code: 'CLEANUP_FAILED', hint: 'Fix the cause shown above (often: start the stack with `ticketctl stack up`), then run `ticketctl drill cleanup --yes` again.' });
+  if (failed.length)
+    throw new OpsError(`${failed.length} fault(s) could not be reverted.`, {
+      code: 'CLEANUP_FAILED',
+      hint: 'Fix the cause shown above (often: start the stack with `ticketctl stack up`), then run `ticketctl drill cleanup --yes` again.',
+    });
   if (!outcome.healthy) throw new OpsError('Every fault was reverted, but the stack is not healthy yet.', { code: 'UNHEALTHY', hint: 'See `ticketctl stack status`; `ticketctl stack up` starts what is down.' });
 }

@@ -31,7 +31,11 @@ export async function run(g: Globals, opts: { output?: string; scenarios?: strin
     }
   });
   if (resolveOutput(opts.output, g.ui.isTty) === 'json') g.ui.json({ drills: rows });
-  else g.ui.table(['drill', 'report', 'title', 'faults'], rows.map((r) => [r.name, r.report ?? '-', r.valid ? r.title! : `INVALID: ${r.error}`, r.faults.join('; ')]));
+  else
+    g.ui.table(
+      ['drill', 'report', 'title', 'faults'],
+      rows.map((r) => [r.name, r.report ?? '-', r.valid ? r.title! : `INVALID: ${r.error}`, r.faults.join('; ')]),
+    );
   const bad = rows.filter((r) => !r.valid);
   if (bad.length) throw new ExitError(3, `${bad.length} drill file(s) invalid: ${bad.map((r) => r.name).join(', ')}. \`ticketctl drill show <name>\` says which field.`);
 }

@@ -18,20 +18,24 @@ export function register(program: Command, kit: Kit): void {
     .option('--scenarios <dir>', 'read drill files from this folder (default: drills/scenarios)')
     .addOption(kit.output())
     .action(async (name, opts) => (await import('./show.ts')).run(g(), name, opts));
-  kit.mutating(
-    drill
-      .command('run')
-      .description('run drills against the context\'s stack; exit 0 all pass, 1 an invariant broke or the stack did not recover, 3 harness/config error')
-      .argument('[names...]', 'drills to run, in this order (see `drill list`)')
-      .option('--all', 'run every drill in drills/scenarios/')
-      .option('--seed <n>', 'seed of the load generator (same seed, same load); default: random, printed', kit.int('--seed', 0, 2 ** 31 - 1))
-      .option('--report-dir <dir>', 'where the run\'s folder of reports goes (default: <stack dir>/reports)')
-      .option('--scenarios <dir>', 'read drill files from this folder (default: drills/scenarios)'),
-  ).action(async (names, opts) => (await import('./run.ts')).run(g(), names, opts));
-  kit.mutating(
-    drill
-      .command('cleanup')
-      .description('revert every fault the fault log shows as still applied (after a crashed or killed runner); safe to repeat')
-      .option('--force', 'also revert faults of a drill runner that is still running'),
-  ).action(async (opts) => (await import('./cleanup.ts')).run(g(), opts));
+  kit
+    .mutating(
+      drill
+        .command('run')
+        .description("run drills against the context's stack; exit 0 all pass, 1 an invariant broke or the stack did not recover, 3 harness/config error")
+        .argument('[names...]', 'drills to run, in this order (see `drill list`)')
+        .option('--all', 'run every drill in drills/scenarios/')
+        .option('--seed <n>', 'seed of the load generator (same seed, same load); default: random, printed', kit.int('--seed', 0, 2 ** 31 - 1))
+        .option('--report-dir <dir>', "where the run's folder of reports goes (default: <stack dir>/reports)")
+        .option('--scenarios <dir>', 'read drill files from this folder (default: drills/scenarios)'),
+    )
+    .action(async (names, opts) => (await import('./run.ts')).run(g(), names, opts));
+  kit
+    .mutating(
+      drill
+        .command('cleanup')
+        .description('revert every fault the fault log shows as still applied (after a crashed or killed runner); safe to repeat')
+        .option('--force', 'also revert faults of a drill runner that is still running'),
+    )
+    .action(async (opts) => (await import('./cleanup.ts')).run(g(), opts));
 }

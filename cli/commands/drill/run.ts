@@ -46,7 +46,9 @@ export async function run(g: Globals, names: string[], opts: RunFlags): Promise<
     throw new OpsError(`${n} fault(s) of an earlier drill run are still applied (${logFile}).`, {
       code: 'FAULTS_LEFT',
       exitCode: 3,
-      hint: left.runnerStillActive.length ? 'Another drill run is still going; wait for it, or stop it (Ctrl-C) and it rolls back.' : 'Revert them first: `ticketctl drill cleanup --dry-run`, then `ticketctl drill cleanup --yes`.',
+      hint: left.runnerStillActive.length
+        ? 'Another drill run is still going; wait for it, or stop it (Ctrl-C) and it rolls back.'
+        : 'Revert them first: `ticketctl drill cleanup --dry-run`, then `ticketctl drill cleanup --yes`.',
     });
   }
   const seed = opts.seed ?? Math.floor(Math.random() * 2 ** 31);
@@ -66,34 +68,48 @@ export async function run(g: Globals, names: string[], opts: RunFlags): Promise<
   };
 
   const finished: DrillJournal[] = [];
-  const outcome = await runMutation(g, c, opts, plan, async (): Promise<RunOutcome> => {
-    const env = await createDrillEnv(c, stack);
-    const journals = finished;
-    let reports = writeReports(reportsDir, runId, journals);
-    try {
-      for (const d of drills) {
-        g.ui.err(`drill ${d.name} (report ${d.report}): ${d.title}`);
-        try {
-          journals.push(await runDrill(env, d, { seed, runId, faultLog: logFile, signal: g.signal, say: (l) => g.ui.err(l) }));
-        } catch (err) {
-          const j = (err as { journal?: DrillJournal }).journal;
-          if (j) journals.push(j);
-          throw err;
-        } finally {
-          reports = writeReports(reportsDir, runId, journals);
+  const outcome = await runMutation(
+    g,
+    c,
+    opts,
+    plan,
+    async (): Promise<RunOutcome> => {
+      const env = await createDrillEnv(c, stack);
+      const journals = finished;
+      let reports = writeReports(reportsDir, runId, journals);
+      try {
+        for (const d of drills) {
+          g.ui.err(`drill ${d.name} (report ${d.report}): ${d.title}`);
+          try {
+            journals.push(await runDrill(env, d, { seed, runId, faultLog: logFile, signal: g.signal, say: (l) => g.ui.err(l) }));
+          } catch (err) {
+            const j = (err as { journal?: DrillJournal }).journal;
+            if (j) journals.push(j);
+            throw err;
+          } finally {
+            reports = writeReports(reportsDir, runId, journals);
+          }
+          g.ui.err(`  => ${journals.at(-1)!.verdict.toUpperCase()} in ${(journals.at(-1)!.durationMs / 1000).toFixed(1)} s`);
         }
-        g.ui.err(`  => ${journals.at(-1)!.verdict.toUpperCase()} in ${(journals.at(-1)!.durationMs / 1000).toFixed(1)} s`);
+      } finally {
+        await env.close();
       }
-    } finally {
-      await env.close();
-    }
-    return {
-      runId,
-      seed,
-      reports,
-      drills: journals.map((j) => ({ drill: j.drill, verdict: j.verdict, durationMs: j.durationMs, times: j.times, error: j.error, invariants: Object.fromEntries(j.invariants.map((i) => [i.name, i.status])) })),
-    };
-  }, (r) => [...finished.flatMap(summaryLines), `reports: ${r.reports.dir} (junit.xml, summary.txt, <drill>.json)`]);
+      return {
+        runId,
+        seed,
+        reports,
+        drills: journals.map((j) => ({
+          drill: j.drill,
+          verdict: j.verdict,
+          durationMs: j.durationMs,
+          times: j.times,
+          error: j.error,
+          invariants: Object.fromEntries(j.invariants.map((i) => [i.name, i.status])),
+        })),
+      };
+    },
+    (r) => [...finished.flatMap(summaryLines), `reports: ${r.reports.dir} (junit.xml, summary.txt, <drill>.json)`],
+  );
   if (!outcome) return; // dry run
   const failed = outcome.drills.filter((d) => d.verdict === 'fail').map((d) => d.drill);
   const errored = outcome.drills.filter((d) => d.verdict === 'error').map((d) => d.drill);

@@ -17,10 +17,13 @@ export async function run(g: Globals, name: string, opts: { output?: string; sce
   ui.out(`${d.name} (report ${d.report}): ${d.title}`);
   ui.out(`  ${d.description}`);
   ui.out(`  steady state: every instance healthy, consumer lag <= ${d.steadyState.maxLag}, read error rate <= ${d.steadyState.maxErrorRate}`);
-  ui.out(`  load: ${d.load.operations} hold attempts on ${d.load.seats} fresh seats (${d.load.contenders} contender(s) per seat, ${d.load.payRatio * 100} % pay), ${d.load.concurrency} in flight, over ${d.load.durationMs} ms`);
+  ui.out(
+    `  load: ${d.load.operations} hold attempts on ${d.load.seats} fresh seats (${d.load.contenders} contender(s) per seat, ${d.load.payRatio * 100} % pay), ${d.load.concurrency} in flight, over ${d.load.durationMs} ms`,
+  );
   d.faults.forEach((f, i) => ui.out(`  fault ${i + 1} (after ${d.faultAfterMs} ms): ${describeFault(f)}`));
   ui.out(`  detected when one fails within ${d.detect.withinMs} ms: ${d.detect.probes.join(', ')}`);
-  if (d.mitigate.steps.length) ui.out(`  mitigation while the fault is on: ${d.mitigate.steps.map((a) => `ticketctl ${a.join(' ')}`).join('; ')}; then the detect probes pass again within ${d.mitigate.withinMs} ms`);
+  if (d.mitigate.steps.length)
+    ui.out(`  mitigation while the fault is on: ${d.mitigate.steps.map((a) => `ticketctl ${a.join(' ')}`).join('; ')}; then the detect probes pass again within ${d.mitigate.withinMs} ms`);
   ui.out(`  fault held ${d.observeMs} ms; after heal: ${d.afterHeal.length ? d.afterHeal.map((a) => `ticketctl ${a.join(' ')}`).join('; ') : 'no runbook steps'}`);
   ui.out(`  recovery: steady within ${d.recovery.steadyWithinMs} ms, drained within ${d.recovery.drainWithinMs} ms`);
   ui.out(`  invariants: ${d.invariants.join(', ')}`);

@@ -22,8 +22,18 @@ export async function run(g: Globals, opts: DlqFlags & { output?: string }): Pro
   }
   ui.table(
     ['ID', 'TIME', 'FROM', 'KEY', 'ATTEMPTS', 'REPLAYED', 'ERROR'],
-    views.map((v) => [v.id, v.timestamp, v.originalTopic ? `${v.originalTopic}/${v.originalPartition ?? '?'}@${v.originalOffset ?? '?'}` : '-', v.key ?? '-', v.attempts === null ? '-' : String(v.attempts), v.replayedAt ? 'yes' : v.replayOf ? `again (of ${v.replayOf})` : 'no', (v.error ?? '-').slice(0, 80)]),
+    views.map((v) => [
+      v.id,
+      v.timestamp,
+      v.originalTopic ? `${v.originalTopic}/${v.originalPartition ?? '?'}@${v.originalOffset ?? '?'}` : '-',
+      v.key ?? '-',
+      v.attempts === null ? '-' : String(v.attempts),
+      v.replayedAt ? 'yes' : v.replayOf ? `again (of ${v.replayOf})` : 'no',
+      (v.error ?? '-').slice(0, 80),
+    ]),
   );
   ui.out();
-  ui.out(`${views.length} of ${sel.total} shown${sel.truncated ? ' (raise --limit or narrow the filters)' : ''}. Details: \`ticketctl events dlq inspect <ID>\`; republish: \`ticketctl events dlq replay <same filters> --dry-run\`.`);
+  ui.out(
+    `${views.length} of ${sel.total} shown${sel.truncated ? ' (raise --limit or narrow the filters)' : ''}. Details: \`ticketctl events dlq inspect <ID>\`; republish: \`ticketctl events dlq replay <same filters> --dry-run\`.`,
+  );
 }

@@ -11,7 +11,17 @@ const msg = (value: string | null, extra: Record<string, string> = {}): RawDlqMe
   timestamp: String(Date.parse('2026-11-25T10:00:00.000Z')),
   key: Buffer.from('k1'),
   value: value === null ? null : Buffer.from(value),
-  headers: { 'event-id': env.eventId, 'dlq-original-topic': 'payment.try', 'dlq-original-partition': '1', 'dlq-original-offset': '99', 'dlq-error': 'UnprocessableEventError: payment x does not exist', 'dlq-attempts': '1', 'dlq-failed-at': '2026-11-25T10:00:00.100Z', 'dlq-consumer': 'svc-3001', ...extra },
+  headers: {
+    'event-id': env.eventId,
+    'dlq-original-topic': 'payment.try',
+    'dlq-original-partition': '1',
+    'dlq-original-offset': '99',
+    'dlq-error': 'UnprocessableEventError: payment x does not exist',
+    'dlq-attempts': '1',
+    'dlq-failed-at': '2026-11-25T10:00:00.100Z',
+    'dlq-consumer': 'svc-3001',
+    ...extra,
+  },
 });
 
 test('a dead letter read from its headers and envelope', () => {
@@ -35,7 +45,7 @@ test('filters: original topic, time, error substring (any case), exact key', () 
   assert.ok(!matches(v, { key: 'k' }));
 });
 
-test('replay: skipped when replayed before, unparseable or not the saga\'s; headers drop dlq-* and say where from', () => {
+test("replay: skipped when replayed before, unparseable or not the saga's; headers drop dlq-* and say where from", () => {
   assert.equal(replaySkipReason(toView(msg(JSON.stringify(env)), new Map())), undefined);
   assert.match(replaySkipReason(toView(msg(JSON.stringify(env)), new Map([['2:17', 't']])))!, /already replayed/);
   assert.match(replaySkipReason(toView(msg(null), new Map()))!, /does not parse/);

@@ -20,10 +20,20 @@ export async function readDlq(c: Context, signal?: AbortSignal): Promise<RawDlqM
     return await readAll(kafka, signal);
   } catch (err) {
     if (err instanceof WaitTimeoutError) {
-      throw new OpsError(`Reading ${DLQ_TOPIC} did not reach its end within ${READ_TIMEOUT_MS / 1000} s: ${err.message}.`, { code: 'DLQ_READ_TIMEOUT', retriable: true, hint: 'Check the brokers with `ticketctl kafka describe payment.dlq` and try again.', cause: err });
+      throw new OpsError(`Reading ${DLQ_TOPIC} did not reach its end within ${READ_TIMEOUT_MS / 1000} s: ${err.message}.`, {
+        code: 'DLQ_READ_TIMEOUT',
+        retriable: true,
+        hint: 'Check the brokers with `ticketctl kafka describe payment.dlq` and try again.',
+        cause: err,
+      });
     }
     if (!(err instanceof Error) || !err.name.startsWith('KafkaJS')) throw err;
-    throw new OpsError(`Kafka in context ${c.name} did not answer while reading ${DLQ_TOPIC}: ${err.message}.`, { code: 'KAFKA_UNREACHABLE', retriable: true, hint: 'See `ticketctl kafka brokers` and `ticketctl health`.', cause: err });
+    throw new OpsError(`Kafka in context ${c.name} did not answer while reading ${DLQ_TOPIC}: ${err.message}.`, {
+      code: 'KAFKA_UNREACHABLE',
+      retriable: true,
+      hint: 'See `ticketctl kafka brokers` and `ticketctl health`.',
+      cause: err,
+    });
   }
 }
 

@@ -20,8 +20,13 @@ export async function replayedMessages(pool: Pool, dlqTopic: string): Promise<Ma
 }
 
 export async function recordReplay(pool: Pool, r: { dlqTopic: string; partition: number; offset: string; originalTopic: string; key: string | null; eventId: string | null; by: string }): Promise<void> {
-  await pool.query(
-    `INSERT IGNORE INTO ${TABLE} (dlq_topic, dlq_partition, dlq_offset, original_topic, message_key, event_id, replayed_by) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-    [r.dlqTopic, r.partition, r.offset, r.originalTopic, r.key?.slice(0, 200) ?? null, r.eventId?.slice(0, 64) ?? null, r.by.slice(0, 200)],
-  );
+  await pool.query(`INSERT IGNORE INTO ${TABLE} (dlq_topic, dlq_partition, dlq_offset, original_topic, message_key, event_id, replayed_by) VALUES (?, ?, ?, ?, ?, ?, ?)`, [
+    r.dlqTopic,
+    r.partition,
+    r.offset,
+    r.originalTopic,
+    r.key?.slice(0, 200) ?? null,
+    r.eventId?.slice(0, 64) ?? null,
+    r.by.slice(0, 200),
+  ]);
 }

@@ -33,7 +33,11 @@ export function filtersOf(opts: DlqFlags): DlqFilters {
 export async function selectDlq(g: Globals, opts: DlqFlags): Promise<DlqSelection> {
   const f = filtersOf(opts);
   const c = await g.context();
-  const raw = await g.ui.progress.step(`read ${DLQ_TOPIC}`, () => readDlq(c, g.signal), (m) => `${m.length} message(s)`);
+  const raw = await g.ui.progress.step(
+    `read ${DLQ_TOPIC}`,
+    () => readDlq(c, g.signal),
+    (m) => `${m.length} message(s)`,
+  );
   const replayed = await withServiceDb(c, (pool) => replayedMessages(pool, DLQ_TOPIC));
   const all = raw.map((m) => ({ raw: m, view: toView(m, replayed) })).filter((x) => matches(x.view, f));
   return {

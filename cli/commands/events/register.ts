@@ -6,19 +6,21 @@ import type { Kit } from '../../shared/kit.ts';
 export function register(program: Command, kit: Kit): void {
   const g = kit.g;
   const events = program.command('events').description('event runbooks (report 4.3.2): reprocess failed payments; the dead letter queue (events dlq)');
-  kit.mutating(
-    events
-      .command('reprocess')
-      .description('reset FAILED payments created in a window to PENDING and publish payment.try again; wait until each is final and report it')
-      .option('--since <time>', 'window start: an ISO time or a duration back from now, e.g. 30m, 2h (required unless --payment)')
-      .option('--until <time>', 'window end (default now)')
-      .option('--status <list>', 'payment statuses to reprocess, comma-separated (only FAILED can be)', 'FAILED')
-      .option('--payment <id...>', 'only these payments (paymentTxId)')
-      .option('--reason <text>', 'only payments whose failure reason contains this text, e.g. "Circuit breaker open"')
-      .option('--again', 'also payments reprocessed before (each round uses a new gateway key)')
-      .option('--timeout <seconds>', 'how long to wait for every payment to be final', kit.int('--timeout', 1, 3600), 120)
-      .option('--limit <n>', 'at most this many payments per run', kit.int('--limit', 1, 10_000), 500),
-  ).action(async (opts) => (await import('./reprocess.ts')).run(g(), opts));
+  kit
+    .mutating(
+      events
+        .command('reprocess')
+        .description('reset FAILED payments created in a window to PENDING and publish payment.try again; wait until each is final and report it')
+        .option('--since <time>', 'window start: an ISO time or a duration back from now, e.g. 30m, 2h (required unless --payment)')
+        .option('--until <time>', 'window end (default now)')
+        .option('--status <list>', 'payment statuses to reprocess, comma-separated (only FAILED can be)', 'FAILED')
+        .option('--payment <id...>', 'only these payments (paymentTxId)')
+        .option('--reason <text>', 'only payments whose failure reason contains this text, e.g. "Circuit breaker open"')
+        .option('--again', 'also payments reprocessed before (each round uses a new gateway key)')
+        .option('--timeout <seconds>', 'how long to wait for every payment to be final', kit.int('--timeout', 1, 3600), 120)
+        .option('--limit <n>', 'at most this many payments per run', kit.int('--limit', 1, 10_000), 500),
+    )
+    .action(async (opts) => (await import('./reprocess.ts')).run(g(), opts));
 
   const dlq = events.command('dlq').description('the dead letter queue payment.dlq: list, inspect, replay to the original topic');
   const filters = (cmd: Command) =>
@@ -37,7 +39,7 @@ export function register(program: Command, kit: Kit): void {
     .argument('<position>', '<partition>:<offset>, the ID column of `events dlq list`')
     .addOption(kit.output())
     .action(async (position, opts) => (await import('./dlq-inspect.ts')).run(g(), position, opts));
-  kit.mutating(filters(dlq.command('replay').description('republish the selected dead letters to their original topics; recorded, so a second replay of the same selection does nothing'))).action(
-    async (opts) => (await import('./dlq-replay.ts')).run(g(), opts),
-  );
+  kit
+    .mutating(filters(dlq.command('replay').description('republish the selected dead letters to their original topics; recorded, so a second replay of the same selection does nothing')))
+    .action(async (opts) => (await import('./dlq-replay.ts')).run(g(), opts));
 }

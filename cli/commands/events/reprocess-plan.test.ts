@@ -3,8 +3,21 @@ import { test } from 'node:test';
 import { reprocessPlan, skipReason, type ReprocessCandidate } from './reprocess-plan.ts';
 
 const base: ReprocessCandidate = {
-  paymentTxId: 'p1', userId: 'u', seatId: 5, holdId: 'h1', amount: 100, status: 'FAILED', attempts: 4, failureReason: 'CARD_DECLINED',
-  createdAt: '2026-11-25T10:00:00.000Z', updatedAt: '2026-11-25T10:00:05.000Z', holdStatus: 'RELEASED', seatStatus: 'AVAILABLE', seatHoldId: null, liveHoldOnSeat: null, rounds: 0,
+  paymentTxId: 'p1',
+  userId: 'u',
+  seatId: 5,
+  holdId: 'h1',
+  amount: 100,
+  status: 'FAILED',
+  attempts: 4,
+  failureReason: 'CARD_DECLINED',
+  createdAt: '2026-11-25T10:00:00.000Z',
+  updatedAt: '2026-11-25T10:00:05.000Z',
+  holdStatus: 'RELEASED',
+  seatStatus: 'AVAILABLE',
+  seatHoldId: null,
+  liveHoldOnSeat: null,
+  rounds: 0,
 };
 const o = { window: { since: 'a', until: 'b' }, statuses: ['FAILED'], allowRepeat: false, timeoutSeconds: 60 };
 

@@ -73,12 +73,21 @@ export function reprocessPlan(candidates: ReprocessCandidate[], o: { window: { s
     }
     const round = c.rounds + 1;
     reprocess.push({
-      paymentTxId: c.paymentTxId, userId: c.userId, seatId: c.seatId, holdId: c.holdId, amount: c.amount,
-      previousStatus: c.status, previousAttempts: c.attempts, failureReason: c.failureReason, round, chargeKey: reprocessChargeKey(c.paymentTxId, round),
+      paymentTxId: c.paymentTxId,
+      userId: c.userId,
+      seatId: c.seatId,
+      holdId: c.holdId,
+      amount: c.amount,
+      previousStatus: c.status,
+      previousAttempts: c.attempts,
+      failureReason: c.failureReason,
+      round,
+      chargeKey: reprocessChargeKey(c.paymentTxId, round),
     });
   }
   const steps = reprocess.map(
-    (r) => `payment ${r.paymentTxId} (user ${r.userId}, seat ${r.seatId}, amount ${r.amount}; ${r.previousStatus}: ${r.failureReason ?? 'no reason recorded'}): take seat ${r.seatId} back for hold ${r.holdId}, reset to PENDING, publish payment.try through the outbox with gateway key ${r.chargeKey}`,
+    (r) =>
+      `payment ${r.paymentTxId} (user ${r.userId}, seat ${r.seatId}, amount ${r.amount}; ${r.previousStatus}: ${r.failureReason ?? 'no reason recorded'}): take seat ${r.seatId} back for hold ${r.holdId}, reset to PENDING, publish payment.try through the outbox with gateway key ${r.chargeKey}`,
   );
   if (reprocess.length) steps.push(`wait up to ${o.timeoutSeconds} s until every reprocessed payment is SUCCESS or FAILED, and report each`);
   const notes = skipped.map((s) => `skip ${s.paymentTxId}: ${s.reason}`);

@@ -21,15 +21,16 @@ export function gatewayCheck(c: Context): Promise<ComponentHealth> {
 }
 
 export function serviceChecks(c: Context): Array<() => Promise<ComponentHealth>> {
-  return c.serviceUrls.map((url, i) => () =>
-    runCheck({ component: `service-${i + 1}`, group: 'service', endpoint: endpointOf(url) }, async (): Promise<Outcome> => {
-      const r = await getJson(`${url}/health`);
-      const checks = Object.entries((r.body?.checks ?? {}) as Record<string, { status: string; latencyMs?: number; error?: string; detail?: string }>);
-      const parts = checks.map(([name, v]) => (v.status === 'UP' ? `${name} ${v.latencyMs ?? '?'} ms` : `${name} ${v.status}${v.error ? `: ${v.error}` : ''}`));
-      const who = r.body?.instanceId ? `${r.body.instanceId}: ` : '';
-      if (r.status === 200) return up(`${who}${parts.join(', ') || 'UP'}`);
-      return down(`${who}/health ${r.status}${parts.length ? `; ${parts.join(', ')}` : ''}`);
-    }),
+  return c.serviceUrls.map(
+    (url, i) => () =>
+      runCheck({ component: `service-${i + 1}`, group: 'service', endpoint: endpointOf(url) }, async (): Promise<Outcome> => {
+        const r = await getJson(`${url}/health`);
+        const checks = Object.entries((r.body?.checks ?? {}) as Record<string, { status: string; latencyMs?: number; error?: string; detail?: string }>);
+        const parts = checks.map(([name, v]) => (v.status === 'UP' ? `${name} ${v.latencyMs ?? '?'} ms` : `${name} ${v.status}${v.error ? `: ${v.error}` : ''}`));
+        const who = r.body?.instanceId ? `${r.body.instanceId}: ` : '';
+        if (r.status === 200) return up(`${who}${parts.join(', ') || 'UP'}`);
+        return down(`${who}/health ${r.status}${parts.length ? `; ${parts.join(', ')}` : ''}`);
+      }),
   );
 }
 
@@ -42,11 +43,19 @@ export function toxiproxyCheck(c: Context): Promise<ComponentHealth> {
     if (version.status !== 200) return down(`/version answered ${version.status}`);
     const proxies = await getJson(`${base}/proxies`);
     const list = Object.values((proxies.body ?? {}) as Record<string, { name: string; enabled: boolean; toxics: Array<{ name: string; type: string }> }>);
-    const disabled = list.filter((p) => !p.enabled).map((p) => p.name).sort();
-    const toxic = list.filter((p) => p.toxics.length).map((p) => `${p.name}[${p.toxics.map((t) => t.type).join(',')}]`).sort();
+    const disabled = list
+      .filter((p) => !p.enabled)
+      .map((p) => p.name)
+      .sort();
+    const toxic = list
+      .filter((p) => p.toxics.length)
+      .map((p) => `${p.name}[${p.toxics.map((t) => t.type).join(',')}]`)
+      .sort();
     const detail = `version ${version.body?.version ?? version.body}, ${list.length} proxies`;
     if (disabled.length || toxic.length) {
-      return warn(`${detail}; ${[disabled.length ? `disabled: ${disabled.join(', ')}` : '', toxic.length ? `toxics: ${toxic.join(', ')}` : ''].filter(Boolean).join('; ')} (a drill left running? \`ticketctl stack status\` lists them)`);
+      return warn(
+        `${detail}; ${[disabled.length ? `disabled: ${disabled.join(', ')}` : '', toxic.length ? `toxics: ${toxic.join(', ')}` : ''].filter(Boolean).join('; ')} (a drill left running? \`ticketctl stack status\` lists them)`,
+      );
     }
     return up(`${detail}, none disabled, no toxics`);
   });

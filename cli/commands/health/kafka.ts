@@ -12,11 +12,14 @@ export const brokerName = (b: { id: number | null; address: string }) => (b.id =
 
 export function brokerCheck(c: Context, b: Context['kafka']['brokers'][number]): Promise<ComponentHealth> {
   return runCheck({ component: brokerName(b), group: 'kafka', endpoint: b.address }, async () => {
-      const view = await describeClusterVia(b.address);
-      const self = view.brokers.find((x) => `${x.host}:${x.port}` === b.address || x.nodeId === b.id);
-      const live = `${view.brokers.length} live broker(s): ${view.brokers.map((x) => x.nodeId).sort().join(',')}`;
-      if (!self) return b.id === null ? warn(`answers, but no live broker advertises ${b.address}; ${live}`) : down(`answers, but broker ${b.id} is not registered (fenced or starting); ${live}`);
-      return up(`broker ${self.nodeId}; ${live}`);
+    const view = await describeClusterVia(b.address);
+    const self = view.brokers.find((x) => `${x.host}:${x.port}` === b.address || x.nodeId === b.id);
+    const live = `${view.brokers.length} live broker(s): ${view.brokers
+      .map((x) => x.nodeId)
+      .sort()
+      .join(',')}`;
+    if (!self) return b.id === null ? warn(`answers, but no live broker advertises ${b.address}; ${live}`) : down(`answers, but broker ${b.id} is not registered (fenced or starting); ${live}`);
+    return up(`broker ${self.nodeId}; ${live}`);
   });
 }
 

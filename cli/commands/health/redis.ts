@@ -16,11 +16,12 @@ function describeRole(role: Role): string {
 
 export function redisChecks(c: Context): Array<() => Promise<ComponentHealth>> {
   const checks = [
-    () => runCheck({ component: 'redis-master', group: 'redis', endpoint: c.redis.master }, async (): Promise<Outcome> => {
-      const role = (await redisOnce(c.redis.master, 'ROLE')) as Role;
-      if (role[0] !== 'master') return down(`answers as ${describeRole(role)}: writes fail (READONLY); check Sentinel with \`ticketctl health\` rows sentinel-*`);
-      return up(describeRole(role));
-    }),
+    () =>
+      runCheck({ component: 'redis-master', group: 'redis', endpoint: c.redis.master }, async (): Promise<Outcome> => {
+        const role = (await redisOnce(c.redis.master, 'ROLE')) as Role;
+        if (role[0] !== 'master') return down(`answers as ${describeRole(role)}: writes fail (READONLY); check Sentinel with \`ticketctl health\` rows sentinel-*`);
+        return up(describeRole(role));
+      }),
   ];
   if (c.redis.replica) {
     const replica = c.redis.replica;

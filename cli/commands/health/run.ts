@@ -64,6 +64,10 @@ export function printHealth(ui: Ui, r: HealthReport, localStack: boolean): void 
   if (down) {
     const names = r.components.filter((x) => x.status === 'DOWN').map((x) => x.component);
     ui.out(c.red(`${line} Not healthy: ${names.join(', ')}.`));
-    ui.out(localStack ? 'Next: read the DETAIL column, then `ticketctl stack status` and `ticketctl stack logs <component>`; `ticketctl stack up` starts what is down.' : `Next: read the DETAIL column; ${names[0]} first.`);
+    ui.out(
+      localStack
+        ? 'Next: read the DETAIL column, then `ticketctl stack status` and `ticketctl stack logs <component>`; `ticketctl stack up` starts what is down.'
+        : `Next: read the DETAIL column; ${names[0]} first.`,
+    );
   } else ui.out(warn ? c.yellow(`${line} Serving, with warnings.`) : c.green(`${line} Healthy.`));
 }

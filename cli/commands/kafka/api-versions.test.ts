@@ -18,7 +18,13 @@ const OUTPUT = `127.0.0.1:25093 (id: 3 rack: null) -> (
 
 test('broker API versions: each broker, its ranges, unsupported APIs as null', () => {
   const brokers = parseBrokerApiVersions(OUTPUT);
-  assert.deepEqual(brokers.map((b) => [b.address, b.id, b.rack]), [['127.0.0.1:25093', 3, null], ['127.0.0.1:25091', 1, 'eu-1']]);
+  assert.deepEqual(
+    brokers.map((b) => [b.address, b.id, b.rack]),
+    [
+      ['127.0.0.1:25093', 3, null],
+      ['127.0.0.1:25091', 1, 'eu-1'],
+    ],
+  );
   assert.deepEqual(brokers[0]!.apis.Produce, { min: 0, max: 11, usable: 11 });
   assert.equal(brokers[0]!.apis.LeaderAndIsr, null);
   assert.deepEqual(brokers[1]!.apis.Produce, { min: 3, max: 11, usable: null });

@@ -40,7 +40,14 @@ export async function listBrokers(g: Pick<Globals, 'context' | 'env'>): Promise<
         const self = view.brokers.find((x) => `${x.host}:${x.port}` === b.address);
         const id = self?.nodeId ?? b.id;
         const registered = self !== undefined;
-        return { id, endpoint: b.address, reachable: registered, latencyMs: Math.round(performance.now() - t0), error: registered ? null : 'answers, but is not registered in the cluster (fenced or starting)', apiVersions: null };
+        return {
+          id,
+          endpoint: b.address,
+          reachable: registered,
+          latencyMs: Math.round(performance.now() - t0),
+          error: registered ? null : 'answers, but is not registered in the cluster (fenced or starting)',
+          apiVersions: null,
+        };
       } catch (err) {
         return { id: b.id, endpoint: b.address, reachable: false, latencyMs: Math.round(performance.now() - t0), error: errorMessage(err).split('\n')[0]!, apiVersions: null };
       }
@@ -62,7 +69,13 @@ export async function run(g: Globals, opts: { output?: string }): Promise<void> 
   else {
     ui.table(
       ['ID', 'ENDPOINT', 'REACHABLE', 'LATENCY', 'API VERSIONS'],
-      report.brokers.map((b) => [b.id === null ? '?' : String(b.id), b.endpoint, b.reachable ? c.green('yes') : c.red('no'), `${b.latencyMs} ms`, b.reachable ? (b.apiVersions?.summary ?? '-') : (b.error ?? '-')]),
+      report.brokers.map((b) => [
+        b.id === null ? '?' : String(b.id),
+        b.endpoint,
+        b.reachable ? c.green('yes') : c.red('no'),
+        `${b.latencyMs} ms`,
+        b.reachable ? (b.apiVersions?.summary ?? '-') : (b.error ?? '-'),
+      ]),
     );
     ui.out();
     ui.out(`Live brokers (cluster metadata): ${report.liveBrokers.join(', ') || 'none'}.`);
@@ -71,6 +84,9 @@ export async function run(g: Globals, opts: { output?: string }): Promise<void> 
   const down = report.brokers.filter((b) => !b.reachable);
   if (down.length) {
     const local = (await g.context()).stack !== null;
-    throw new ExitError(1, `Unreachable: ${down.map((b) => (b.id === null ? b.endpoint : `broker ${b.id}`)).join(', ')}. Next: ${local ? `\`ticketctl stack logs kafka-${down[0]!.id ?? '<id>'}\`, then \`ticketctl kafka restart-broker ${down[0]!.id ?? '<id>'} --dry-run\`` : "check that broker's host"}; \`ticketctl health\` shows the rest.`);
+    throw new ExitError(
+      1,
+      `Unreachable: ${down.map((b) => (b.id === null ? b.endpoint : `broker ${b.id}`)).join(', ')}. Next: ${local ? `\`ticketctl stack logs kafka-${down[0]!.id ?? '<id>'}\`, then \`ticketctl kafka restart-broker ${down[0]!.id ?? '<id>'} --dry-run\`` : "check that broker's host"}; \`ticketctl health\` shows the rest.`,
+    );
   }
 }

@@ -48,11 +48,17 @@ export async function run(g: Globals, topic: string, opts: { output?: string }):
   if (resolveOutput(opts.output, ui.isTty) === 'json') ui.json(r);
   else {
     ui.out(`Topic ${r.topic}: ${r.summary.partitions} partitions, replication factor ${r.replicationFactor}, min ISR ${r.minInsyncReplicas}`);
-    const state = (p: PartitionView) =>
-      p.offline ? c.red('OFFLINE') : p.belowMinIsr ? c.red('below min ISR') : p.underReplicated ? c.yellow('under-replicated') : c.green('ok');
+    const state = (p: PartitionView) => (p.offline ? c.red('OFFLINE') : p.belowMinIsr ? c.red('below min ISR') : p.underReplicated ? c.yellow('under-replicated') : c.green('ok'));
     ui.table(
       ['PARTITION', 'LEADER', 'REPLICAS', 'ISR', 'PREFERRED', 'STATE'],
-      r.partitions.map((p) => [String(p.partition), p.leader < 0 ? c.red('none') : String(p.leader), p.replicas.join(','), p.isr.join(','), p.onPreferredLeader ? 'yes' : c.yellow(`no (${p.preferredLeader})`), state(p)]),
+      r.partitions.map((p) => [
+        String(p.partition),
+        p.leader < 0 ? c.red('none') : String(p.leader),
+        p.replicas.join(','),
+        p.isr.join(','),
+        p.onPreferredLeader ? 'yes' : c.yellow(`no (${p.preferredLeader})`),
+        state(p),
+      ]),
     );
   }
   const s = r.summary;

@@ -35,32 +35,47 @@ export async function run(g: Globals, opts: ElectFlags): Promise<void> {
   const plan = electionPlan(partitions, bootstrapOf(c), selection, VERIFY_TIMEOUT_S);
   const targets = plan.data.elect;
 
-  await runMutation(g, c, opts, plan, async () => {
-    const tools = kafkaToolsFor(c, g.env);
-    const report = await g.ui.progress.step(`LeaderElectionCommand for ${targets.length} partition(s)`, () =>
-      electPreferredLeadersFor(tools, bootstrapOf(c), targets.map((t) => ({ topic: t.topic, partition: t.partition }))),
-    );
-    const topics = [...new Set(targets.map((t) => t.topic))];
-    try {
-      await g.ui.progress.step('verify preferred leaders', () =>
-        withAdmin(c, (admin) =>
-          waitFor(
-            async () => {
-              const now = (await fetchPartitions(admin, topics)).partitions;
-              const still = targets.filter((t) => !now.some((p) => p.topic === t.topic && p.partition === t.partition && p.onPreferredLeader));
-              if (still.length) throw new Error(`${still.length} still elsewhere, e.g. ${partitionLabel(still[0]!)}`);
-              return true;
-            },
-            { timeoutMs: VERIFY_TIMEOUT_S * 1000, intervalMs: 500, what: 'every elected partition to be led by its preferred replica', signal: g.signal },
-          ),
+  await runMutation(
+    g,
+    c,
+    opts,
+    plan,
+    async () => {
+      const tools = kafkaToolsFor(c, g.env);
+      const report = await g.ui.progress.step(`LeaderElectionCommand for ${targets.length} partition(s)`, () =>
+        electPreferredLeadersFor(
+          tools,
+          bootstrapOf(c),
+          targets.map((t) => ({ topic: t.topic, partition: t.partition })),
         ),
       );
-    } catch (err) {
-      if (!(err instanceof WaitTimeoutError)) throw err;
-      throw new OpsError(`The election ran, but not every partition moved: ${err.message}.`, { code: 'ELECTION_UNVERIFIED', hint: `See \`ticketctl kafka describe <topic>\`; run \`ticketctl kafka elect-leaders --dry-run\` again to see what is left.`, cause: err });
-    }
-    return { elected: targets.map((t) => partitionLabel(t)), verified: true, toolOutput: report.trim() };
-  }, (r) => [`${r.elected.length} partition(s) now on their preferred leader: ${r.elected.join(', ')}.`]);
+      const topics = [...new Set(targets.map((t) => t.topic))];
+      try {
+        await g.ui.progress.step('verify preferred leaders', () =>
+          withAdmin(c, (admin) =>
+            waitFor(
+              async () => {
+                const now = (await fetchPartitions(admin, topics)).partitions;
+                const still = targets.filter((t) => !now.some((p) => p.topic === t.topic && p.partition === t.partition && p.onPreferredLeader));
+                if (still.length) throw new Error(`${still.length} still elsewhere, e.g. ${partitionLabel(still[0]!)}`);
+                return true;
+              },
+              { timeoutMs: VERIFY_TIMEOUT_S * 1000, intervalMs: 500, what: 'every elected partition to be led by its preferred replica', signal: g.signal },
+            ),
+          ),
+        );
+      } catch (err) {
+        if (!(err instanceof WaitTimeoutError)) throw err;
+        throw new OpsError(`The election ran, but not every partition moved: ${err.message}.`, {
+          code: 'ELECTION_UNVERIFIED',
+          hint: `See \`ticketctl kafka describe <topic>\`; run \`ticketctl kafka elect-leaders --dry-run\` again to see what is left.`,
+          cause: err,
+        });
+      }
+      return { elected: targets.map((t) => partitionLabel(t)), verified: true, toolOutput: report.trim() };
+    },
+    (r) => [`${r.elected.length} partition(s) now on their preferred leader: ${r.elected.join(', ')}.`],
+  );
 
   if (!opts.dryRun && plan.data.blocked.length) {
     throw new OpsError(`${plan.data.blocked.length} partition(s) could not be elected: their preferred replica is not in the ISR yet.`, {

@@ -8,8 +8,17 @@ const p = (topic: string, partitionId: number, leader: number, replicas: number[
 
 test('classify: preferred leader is the first replica; under-replicated and below min ISR', () => {
   assert.deepEqual(p('t', 0, 3, [2, 3, 1], [3, 1]), {
-    topic: 't', partition: 0, leader: 3, replicas: [2, 3, 1], isr: [1, 3], offlineReplicas: [],
-    preferredLeader: 2, onPreferredLeader: false, underReplicated: true, belowMinIsr: false, offline: false,
+    topic: 't',
+    partition: 0,
+    leader: 3,
+    replicas: [2, 3, 1],
+    isr: [1, 3],
+    offlineReplicas: [],
+    preferredLeader: 2,
+    onPreferredLeader: false,
+    underReplicated: true,
+    belowMinIsr: false,
+    offline: false,
   });
   assert.equal(p('t', 1, -1, [1, 2, 3], [1]).offline, true);
   assert.equal(p('t', 1, 1, [1, 2, 3], [1]).belowMinIsr, true);

@@ -23,7 +23,9 @@ export function electionPlan(partitions: PartitionView[], bootstrap: string, sel
   const notes: string[] = [];
   if (blocked.length) {
     const which = blocked.map((p) => `${partitionLabel(p)} (${p.preferredLeader} not in ISR ${p.isr.join(',') || '-'})`).join(', ');
-    notes.push(`skipped ${blocked.length} partition(s) whose preferred replica is not in the ISR: ${which}; wait until broker(s) ${[...new Set(blocked.map((p) => p.preferredLeader))].join(', ')} catch up (\`ticketctl kafka describe <topic>\`), then run this again`);
+    notes.push(
+      `skipped ${blocked.length} partition(s) whose preferred replica is not in the ISR: ${which}; wait until broker(s) ${[...new Set(blocked.map((p) => p.preferredLeader))].join(', ')} catch up (\`ticketctl kafka describe <topic>\`), then run this again`,
+    );
   }
   if (!displaced.length) notes.push(`all ${partitions.length} partition(s) in ${scope} are already on their preferred leader`);
   return {

@@ -7,7 +7,10 @@ const data = (over: Partial<RecoverPlanData> = {}): RecoverPlanData => ({
   brokers: [1, 2, 3].map((id) => ({ id, component: `kafka-${id}`, pid: id === 2 ? null : 100 + id, dataDir: `/s/data/kafka-${id}`, dataBytes: 1024 * 1024 })),
   backupFile: null,
   topics: { expected: ['payment.try', 'payment.cancel'], layout: { partitions: 3, replicationFactor: 3, minInsyncReplicas: 2 }, missingNow: ['payment.cancel'] },
-  services: [{ url: 'http://127.0.0.1:3001', answering: true }, { url: 'http://127.0.0.1:3002', answering: false }],
+  services: [
+    { url: 'http://127.0.0.1:3001', answering: true },
+    { url: 'http://127.0.0.1:3002', answering: false },
+  ],
   timeoutS: 300,
   ...over,
 });

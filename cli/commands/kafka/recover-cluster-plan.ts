@@ -33,7 +33,9 @@ export function recoverPlan(d: RecoverPlanData, stopTimeoutMs: number, startTime
   const { partitions, replicationFactor, minInsyncReplicas } = d.topics.layout;
   const steps: string[] = [];
   if (running.length) {
-    steps.push(`stop ${running.map((b) => `${b.component} (pid ${b.pid})`).join(', ')} with SIGTERM, in parallel: a clean shutdown flushes and closes the logs (up to ${stopTimeoutMs / 1000} s each, then SIGKILL)`);
+    steps.push(
+      `stop ${running.map((b) => `${b.component} (pid ${b.pid})`).join(', ')} with SIGTERM, in parallel: a clean shutdown flushes and closes the logs (up to ${stopTimeoutMs / 1000} s each, then SIGKILL)`,
+    );
   }
   if (d.backupFile) {
     const total = d.brokers.reduce((n, b) => n + b.dataBytes, 0);

@@ -23,12 +23,18 @@ async function until<T>(d: Deadline, what: string, hint: string, probe: () => Pr
 }
 
 export function waitForQuorum(d: Deadline, tools: KafkaToolsEnv, bootstrap: string, voters: number): Promise<QuorumStatus> {
-  return until(d, `a KRaft quorum leader with ${voters} voters`, 'Read the broker logs (`ticketctl stack logs kafka-1`); `ticketctl health` shows the kafka-quorum row. A larger --timeout may be all it needs.', async () => {
-    const q = parseQuorumStatus(await describeQuorumStatus(tools, bootstrap, 5000));
-    if (q.leaderId < 0) throw new Error('no quorum leader yet');
-    if (q.voters.length < voters) throw new Error(`${q.voters.length} voter(s) of ${voters}`);
-    return q;
-  }, 2000);
+  return until(
+    d,
+    `a KRaft quorum leader with ${voters} voters`,
+    'Read the broker logs (`ticketctl stack logs kafka-1`); `ticketctl health` shows the kafka-quorum row. A larger --timeout may be all it needs.',
+    async () => {
+      const q = parseQuorumStatus(await describeQuorumStatus(tools, bootstrap, 5000));
+      if (q.leaderId < 0) throw new Error('no quorum leader yet');
+      if (q.voters.length < voters) throw new Error(`${q.voters.length} voter(s) of ${voters}`);
+      return q;
+    },
+    2000,
+  );
 }
 
 export function waitForBrokers(d: Deadline, admin: Admin, ids: number[]): Promise<number[]> {
@@ -41,12 +47,17 @@ export function waitForBrokers(d: Deadline, admin: Admin, ids: number[]): Promis
 }
 
 export function waitForFullIsr(d: Deadline, admin: Admin): Promise<PartitionView[]> {
-  return until(d, 'every partition with all its replicas in the ISR', 'Check progress with `ticketctl kafka describe <topic>`; a broker that stays out of the ISR: `ticketctl stack logs kafka-<id>`.', async () => {
-    const { partitions } = await fetchPartitions(admin);
-    const short = partitions.filter((p) => p.underReplicated || p.offline);
-    if (short.length) throw new Error(`${short.length} partition(s) short, e.g. ${partitionLabel(short[0]!)} ISR ${short[0]!.isr.join(',') || '-'} of ${short[0]!.replicas.join(',')}`);
-    return partitions;
-  });
+  return until(
+    d,
+    'every partition with all its replicas in the ISR',
+    'Check progress with `ticketctl kafka describe <topic>`; a broker that stays out of the ISR: `ticketctl stack logs kafka-<id>`.',
+    async () => {
+      const { partitions } = await fetchPartitions(admin);
+      const short = partitions.filter((p) => p.underReplicated || p.offline);
+      if (short.length) throw new Error(`${short.length} partition(s) short, e.g. ${partitionLabel(short[0]!)} ISR ${short[0]!.isr.join(',') || '-'} of ${short[0]!.replicas.join(',')}`);
+      return partitions;
+    },
+  );
 }
 
 /** Saga topics whose layout differs from what the service relies on, as "topic: why". */
@@ -67,14 +78,24 @@ export async function layoutProblems(admin: Admin, topics: readonly string[], la
 export async function electDisplaced(d: Deadline, admin: Admin, tools: KafkaToolsEnv, bootstrap: string, partitions: PartitionView[]): Promise<string[]> {
   const targets = electionPlan(partitions, bootstrap, { topic: null, partition: null }, 30).data.elect;
   if (!targets.length) return [];
-  await electPreferredLeadersFor(tools, bootstrap, targets.map((t) => ({ topic: t.topic, partition: t.partition })));
+  await electPreferredLeadersFor(
+    tools,
+    bootstrap,
+    targets.map((t) => ({ topic: t.topic, partition: t.partition })),
+  );
   const topics = [...new Set(targets.map((t) => t.topic))];
-  await until(d, 'every elected partition led by its preferred replica', 'See `ticketctl kafka elect-leaders --dry-run` for what is left, and run it.', async () => {
-    const now = (await fetchPartitions(admin, topics)).partitions;
-    const still = targets.filter((t) => !now.some((p) => p.topic === t.topic && p.partition === t.partition && p.onPreferredLeader));
-    if (still.length) throw new Error(`${still.length} still elsewhere, e.g. ${partitionLabel(still[0]!)}`);
-    return true;
-  }, 500);
+  await until(
+    d,
+    'every elected partition led by its preferred replica',
+    'See `ticketctl kafka elect-leaders --dry-run` for what is left, and run it.',
+    async () => {
+      const now = (await fetchPartitions(admin, topics)).partitions;
+      const still = targets.filter((t) => !now.some((p) => p.topic === t.topic && p.partition === t.partition && p.onPreferredLeader));
+      if (still.length) throw new Error(`${still.length} still elsewhere, e.g. ${partitionLabel(still[0]!)}`);
+      return true;
+    },
+    500,
+  );
   return targets.map(partitionLabel);
 }
 

@@ -58,72 +58,118 @@ export async function run(g: Globals, opts: RecoverFlags): Promise<void> {
   const plan = recoverPlan(data, sample.stopTimeoutMs, sample.startTimeoutMs);
   const names = brokers.map((b) => b.component);
 
-  await runMutation(g, c, opts, plan, async (): Promise<RecoverOutcome> => {
-    const t0 = Date.now();
-    const { progress } = g.ui;
-    let backup: RecoverOutcome['backup'] = null;
-    let createdTopics: string[] = [];
-    let stopped: RecoverOutcome['stopped'] = [];
-    try {
-      stopped = (await stackDown(stack, { only: names, progress })).stopped.map((s) => ({ component: s.name, outcome: s.outcome }));
-      if (data.backupFile) {
-        const file = data.backupFile;
-        const bytes = await progress.step(`archive the data folders to ${file}`, () => archiveDataDirs(file, stack.paths.data, names));
-        backup = { file, bytes };
+  await runMutation(
+    g,
+    c,
+    opts,
+    plan,
+    async (): Promise<RecoverOutcome> => {
+      const t0 = Date.now();
+      const { progress } = g.ui;
+      let backup: RecoverOutcome['backup'] = null;
+      let createdTopics: string[] = [];
+      let stopped: RecoverOutcome['stopped'] = [];
+      try {
+        stopped = (await stackDown(stack, { only: names, progress })).stopped.map((s) => ({ component: s.name, outcome: s.outcome }));
+        if (data.backupFile) {
+          const file = data.backupFile;
+          const bytes = await progress.step(`archive the data folders to ${file}`, () => archiveDataDirs(file, stack.paths.data, names));
+          backup = { file, bytes };
+        }
+        // stackUp also creates missing topics once the brokers answer (stack/kafka-topics.ts).
+        createdTopics = (await stackUp(stack, { only: names, progress, signal: g.signal })).createdTopics;
+      } catch (err) {
+        const down = names.filter((n) => !runningRecord(stack.paths, findComponent(stack.topology, n)!));
+        if (down.length) g.ui.err(`Not running now: ${down.join(', ')}. Start them with \`ticketctl stack up --only ${down.join(' ')}\` (logs: \`ticketctl stack logs <name>\`).`);
+        throw err;
       }
-      // stackUp also creates missing topics once the brokers answer (stack/kafka-topics.ts).
-      createdTopics = (await stackUp(stack, { only: names, progress, signal: g.signal })).createdTopics;
-    } catch (err) {
-      const down = names.filter((n) => !runningRecord(stack.paths, findComponent(stack.topology, n)!));
-      if (down.length) g.ui.err(`Not running now: ${down.join(', ')}. Start them with \`ticketctl stack up --only ${down.join(' ')}\` (logs: \`ticketctl stack logs <name>\`).`);
-      throw err;
-    }
-    const started = names.map((n) => ({ component: n, pid: runningRecord(stack.paths, findComponent(stack.topology, n)!)?.pid ?? null }));
-    const deadline: Deadline = { at: Date.now() + opts.timeout * 1000, signal: g.signal };
-    const tools = kafkaToolsFor(c, g.env);
-    const bootstrap = bootstrapOf(c);
+      const started = names.map((n) => ({ component: n, pid: runningRecord(stack.paths, findComponent(stack.topology, n)!)?.pid ?? null }));
+      const deadline: Deadline = { at: Date.now() + opts.timeout * 1000, signal: g.signal };
+      const tools = kafkaToolsFor(c, g.env);
+      const bootstrap = bootstrapOf(c);
 
-    const q = await progress.step('wait for the KRaft controller quorum', () => waitForQuorum(deadline, tools, bootstrap, brokers.length), (x) => `leader ${x.leaderId}, epoch ${x.leaderEpoch}, voters ${x.voters.join(',')}`);
-    const admin = contextKafka(c, { clientId: 'ticketctl-recover' }).admin();
-    try {
-      await admin.connect();
-      const liveBrokers = await progress.step('wait for every broker to register', () => waitForBrokers(deadline, admin, brokers.map((b) => b.id)));
-      const ensured = await progress.step('recreate missing saga topics', () => ensureTopics(stack.topology), (r) => (r.created.length ? `created ${r.created.join(', ')}` : 'all present'));
-      createdTopics = [...new Set([...createdTopics, ...ensured.created])];
-      const problems = await layoutProblems(admin, ALL_TOPICS, TOPIC_LAYOUT);
-      if (problems.length) {
-        throw new OpsError(`The cluster is back, but saga topic(s) do not have the layout the service relies on: ${problems.join('; ')}.`, {
-          code: 'TOPIC_LAYOUT',
-          hint: `See \`ticketctl kafka describe ${problems[0]!.split(':')[0]}\`. An existing topic is never altered or deleted by this command: fix it by hand (kafka-configs / kafka-topics), then run \`ticketctl health\`.`,
-        });
+      const q = await progress.step(
+        'wait for the KRaft controller quorum',
+        () => waitForQuorum(deadline, tools, bootstrap, brokers.length),
+        (x) => `leader ${x.leaderId}, epoch ${x.leaderEpoch}, voters ${x.voters.join(',')}`,
+      );
+      const admin = contextKafka(c, { clientId: 'ticketctl-recover' }).admin();
+      try {
+        await admin.connect();
+        const liveBrokers = await progress.step('wait for every broker to register', () =>
+          waitForBrokers(
+            deadline,
+            admin,
+            brokers.map((b) => b.id),
+          ),
+        );
+        const ensured = await progress.step(
+          'recreate missing saga topics',
+          () => ensureTopics(stack.topology),
+          (r) => (r.created.length ? `created ${r.created.join(', ')}` : 'all present'),
+        );
+        createdTopics = [...new Set([...createdTopics, ...ensured.created])];
+        const problems = await layoutProblems(admin, ALL_TOPICS, TOPIC_LAYOUT);
+        if (problems.length) {
+          throw new OpsError(`The cluster is back, but saga topic(s) do not have the layout the service relies on: ${problems.join('; ')}.`, {
+            code: 'TOPIC_LAYOUT',
+            hint: `See \`ticketctl kafka describe ${problems[0]!.split(':')[0]}\`. An existing topic is never altered or deleted by this command: fix it by hand (kafka-configs / kafka-topics), then run \`ticketctl health\`.`,
+          });
+        }
+        const partitions = await progress.step(
+          'wait until every ISR is full',
+          () => waitForFullIsr(deadline, admin),
+          (ps) => `${ps.length} partitions`,
+        );
+        const isrFullAfterMs = Date.now() - t0;
+        const elected = await progress.step(
+          'preferred leader election',
+          () => electDisplaced(deadline, admin, tools, bootstrap, partitions),
+          (e) => (e.length ? `${e.length} partition(s) moved` : 'all on their preferred leader'),
+        );
+        const urls = data.services.filter((s) => s.answering).map((s) => s.url);
+        if (urls.length) await progress.step("wait for the service instances' /health", () => waitForServices(deadline, urls));
+        return {
+          stopped,
+          backup,
+          started,
+          quorum: { leaderId: q.leaderId, leaderEpoch: q.leaderEpoch, voters: q.voters },
+          liveBrokers,
+          createdTopics,
+          isrFullAfterMs,
+          elected,
+          servicesHealthy: urls,
+          durationMs: Date.now() - t0,
+        };
+      } finally {
+        await admin.disconnect().catch(() => {});
       }
-      const partitions = await progress.step('wait until every ISR is full', () => waitForFullIsr(deadline, admin), (ps) => `${ps.length} partitions`);
-      const isrFullAfterMs = Date.now() - t0;
-      const elected = await progress.step('preferred leader election', () => electDisplaced(deadline, admin, tools, bootstrap, partitions), (e) => (e.length ? `${e.length} partition(s) moved` : 'all on their preferred leader'));
-      const urls = data.services.filter((s) => s.answering).map((s) => s.url);
-      if (urls.length) await progress.step('wait for the service instances\' /health', () => waitForServices(deadline, urls));
-      return { stopped, backup, started, quorum: { leaderId: q.leaderId, leaderEpoch: q.leaderEpoch, voters: q.voters }, liveBrokers, createdTopics, isrFullAfterMs, elected, servicesHealthy: urls, durationMs: Date.now() - t0 };
-    } finally {
-      await admin.disconnect().catch(() => {});
-    }
-  }, (r) => [
-    `Stopped: ${r.stopped.map((s) => `${s.component} (${s.outcome})`).join(', ') || 'none was running'}; started: ${r.started.map((s) => `${s.component} pid ${s.pid ?? '?'}`).join(', ')}.`,
-    ...(r.backup ? [`Backup: ${r.backup.file} (${(r.backup.bytes / 1024 / 1024).toFixed(1)} MB).`] : []),
-    `Quorum leader ${r.quorum.leaderId} (epoch ${r.quorum.leaderEpoch}); brokers ${r.liveBrokers.join(', ')} live; every ISR full after ${(r.isrFullAfterMs / 1000).toFixed(1)} s.`,
-    r.createdTopics.length ? `Recreated topic(s): ${r.createdTopics.join(', ')} (${TOPIC_LAYOUT.partitions} partitions, RF ${TOPIC_LAYOUT.replicationFactor}, min ISR ${TOPIC_LAYOUT.minInsyncReplicas}).` : 'No topic was missing.',
-    r.elected.length ? `Preferred leaders restored on ${r.elected.length} partition(s).` : 'Every partition was already on its preferred leader.',
-    r.servicesHealthy.length ? `Healthy again: ${r.servicesHealthy.join(', ')}.` : 'No service instance was running to wait for.',
-    'Next: `ticketctl health` to see the whole stack.',
-  ]);
+    },
+    (r) => [
+      `Stopped: ${r.stopped.map((s) => `${s.component} (${s.outcome})`).join(', ') || 'none was running'}; started: ${r.started.map((s) => `${s.component} pid ${s.pid ?? '?'}`).join(', ')}.`,
+      ...(r.backup ? [`Backup: ${r.backup.file} (${(r.backup.bytes / 1024 / 1024).toFixed(1)} MB).`] : []),
+      `Quorum leader ${r.quorum.leaderId} (epoch ${r.quorum.leaderEpoch}); brokers ${r.liveBrokers.join(', ')} live; every ISR full after ${(r.isrFullAfterMs / 1000).toFixed(1)} s.`,
+      r.createdTopics.length
+        ? `Recreated topic(s): ${r.createdTopics.join(', ')} (${TOPIC_LAYOUT.partitions} partitions, RF ${TOPIC_LAYOUT.replicationFactor}, min ISR ${TOPIC_LAYOUT.minInsyncReplicas}).`
+        : 'No topic was missing.',
+      r.elected.length ? `Preferred leaders restored on ${r.elected.length} partition(s).` : 'Every partition was already on its preferred leader.',
+      r.servicesHealthy.length ? `Healthy again: ${r.servicesHealthy.join(', ')}.` : 'No service instance was running to wait for.',
+      'Next: `ticketctl health` to see the whole stack.',
+    ],
+  );
 }
 
 /** Saga topics missing now, or null when the cluster does not answer quickly (it may be down). */
 async function missingTopicsNow(g: Globals): Promise<string[] | null> {
   const c = await g.context();
-  const probe = withAdmin(c, async (admin) => {
-    const present = new Set(await admin.listTopics());
-    return ALL_TOPICS.filter((t) => !present.has(t));
-  }, { quick: true }).catch(() => null);
+  const probe = withAdmin(
+    c,
+    async (admin) => {
+      const present = new Set(await admin.listTopics());
+      return ALL_TOPICS.filter((t) => !present.has(t));
+    },
+    { quick: true },
+  ).catch(() => null);
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), PLAN_PROBE_MS)));
   try {

@@ -46,30 +46,46 @@ export async function run(g: Globals, id: number, opts: RestartFlags): Promise<v
   // Stopping a broker that is in an ISR which is already at min ISR stops writes there.
   const unsafe = rec ? mine.filter((p) => p.isr.includes(id) && p.isr.length - 1 < (minIsr[p.topic] ?? 1)) : [];
   if (unsafe.length) {
-    throw new OpsError(`Stopping broker ${id} now would leave ${unsafe.length} partition(s) below min ISR (e.g. ${partitionLabel(unsafe[0]!)}: ISR ${unsafe[0]!.isr.join(',')}): writes with acks=all would fail there. Nothing was changed.`, {
-      code: 'UNSAFE',
-      hint: `Broker(s) ${outOfIsr(unsafe).join(', ') || '?'} are out of the ISR: bring them back first (\`ticketctl kafka brokers\`, \`ticketctl kafka restart-broker ${outOfIsr(unsafe)[0] ?? '<id>'} --dry-run\`), then retry.`,
-    });
+    throw new OpsError(
+      `Stopping broker ${id} now would leave ${unsafe.length} partition(s) below min ISR (e.g. ${partitionLabel(unsafe[0]!)}: ISR ${unsafe[0]!.isr.join(',')}): writes with acks=all would fail there. Nothing was changed.`,
+      {
+        code: 'UNSAFE',
+        hint: `Broker(s) ${outOfIsr(unsafe).join(', ') || '?'} are out of the ISR: bring them back first (\`ticketctl kafka brokers\`, \`ticketctl kafka restart-broker ${outOfIsr(unsafe)[0] ?? '<id>'} --dry-run\`), then retry.`,
+      },
+    );
   }
-  const plan = restartPlan({ broker: id, component: name, stackDir: stack.paths.root, pid: rec?.pid ?? null, replicaOf: mine.length, leaderOf: mine.filter((p) => p.leader === id).map(partitionLabel), timeoutS: opts.timeout }, component.stopTimeoutMs, component.startTimeoutMs);
+  const plan = restartPlan(
+    { broker: id, component: name, stackDir: stack.paths.root, pid: rec?.pid ?? null, replicaOf: mine.length, leaderOf: mine.filter((p) => p.leader === id).map(partitionLabel), timeoutS: opts.timeout },
+    component.stopTimeoutMs,
+    component.startTimeoutMs,
+  );
 
-  await runMutation(g, c, opts, plan, async () => {
-    const t0 = Date.now();
-    try {
-      if (rec) await stackDown(stack, { only: [name], progress: g.ui.progress });
-      await stackUp(stack, { only: [name], progress: g.ui.progress, signal: g.signal });
-    } catch (err) {
-      // Interrupted or failed between stop and start: say how to get the broker back.
-      if (!runningRecord(stack.paths, component)) g.ui.err(`${name} is not running now. Start it with \`ticketctl stack up --only ${name}\` (log: \`ticketctl stack logs ${name}\`).`);
-      throw err;
-    }
-    const after = await g.ui.progress.step(`wait for broker ${id} in every ISR`, () => waitForIsr(c, id, opts.timeout, g.signal));
-    const displaced = after.filter((p) => !p.onPreferredLeader).map(partitionLabel);
-    return { broker: id, pidBefore: rec?.pid ?? null, pidAfter: runningRecord(stack.paths, component)?.pid ?? null, backInIsrAfterMs: Date.now() - t0, notOnPreferredLeader: displaced };
-  }, (r) => [
-    `Broker ${id} is back in every ISR after ${(r.backInIsrAfterMs / 1000).toFixed(1)} s (${r.pidBefore === null ? 'started' : `pid ${r.pidBefore} replaced`} as pid ${r.pidAfter ?? '?'}).`,
-    r.notOnPreferredLeader.length ? `${r.notOnPreferredLeader.length} partition(s) are not on their preferred leader. Next: \`ticketctl kafka elect-leaders --dry-run\`.` : 'Every partition is on its preferred leader.',
-  ]);
+  await runMutation(
+    g,
+    c,
+    opts,
+    plan,
+    async () => {
+      const t0 = Date.now();
+      try {
+        if (rec) await stackDown(stack, { only: [name], progress: g.ui.progress });
+        await stackUp(stack, { only: [name], progress: g.ui.progress, signal: g.signal });
+      } catch (err) {
+        // Interrupted or failed between stop and start: say how to get the broker back.
+        if (!runningRecord(stack.paths, component)) g.ui.err(`${name} is not running now. Start it with \`ticketctl stack up --only ${name}\` (log: \`ticketctl stack logs ${name}\`).`);
+        throw err;
+      }
+      const after = await g.ui.progress.step(`wait for broker ${id} in every ISR`, () => waitForIsr(c, id, opts.timeout, g.signal));
+      const displaced = after.filter((p) => !p.onPreferredLeader).map(partitionLabel);
+      return { broker: id, pidBefore: rec?.pid ?? null, pidAfter: runningRecord(stack.paths, component)?.pid ?? null, backInIsrAfterMs: Date.now() - t0, notOnPreferredLeader: displaced };
+    },
+    (r) => [
+      `Broker ${id} is back in every ISR after ${(r.backInIsrAfterMs / 1000).toFixed(1)} s (${r.pidBefore === null ? 'started' : `pid ${r.pidBefore} replaced`} as pid ${r.pidAfter ?? '?'}).`,
+      r.notOnPreferredLeader.length
+        ? `${r.notOnPreferredLeader.length} partition(s) are not on their preferred leader. Next: \`ticketctl kafka elect-leaders --dry-run\`.`
+        : 'Every partition is on its preferred leader.',
+    ],
+  );
 }
 
 const outOfIsr = (ps: PartitionView[]) => [...new Set(ps.flatMap((p) => p.replicas.filter((r) => !p.isr.includes(r))))].sort();

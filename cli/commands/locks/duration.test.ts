@@ -15,7 +15,10 @@ test('parseDuration: every unit, decimals, and nothing without a unit', () => {
 
 test('durationArg: a bad value is a commander usage error naming the flag', () => {
   assert.equal(durationArg('--older-than')('30s'), 30_000);
-  assert.throws(() => durationArg('--older-than')('soon'), (err: unknown) => err instanceof InvalidArgumentError && /--older-than must be a duration/.test(err.message));
+  assert.throws(
+    () => durationArg('--older-than')('soon'),
+    (err: unknown) => err instanceof InvalidArgumentError && /--older-than must be a duration/.test(err.message),
+  );
 });
 
 test('formatDuration: short and readable', () => {

@@ -16,11 +16,13 @@ export function parseDuration(text: string): number | undefined {
 }
 
 /** A commander argument parser for a duration flag (a bad value exits 2, naming the flag). */
-export const durationArg = (flag: string) => (raw: string): number => {
-  const ms = parseDuration(raw);
-  if (ms === undefined) throw new InvalidArgumentError(`${flag} must be a duration with a unit, e.g. 500ms, 10s, 2m or 1h (got "${raw}").`);
-  return ms;
-};
+export const durationArg =
+  (flag: string) =>
+  (raw: string): number => {
+    const ms = parseDuration(raw);
+    if (ms === undefined) throw new InvalidArgumentError(`${flag} must be a duration with a unit, e.g. 500ms, 10s, 2m or 1h (got "${raw}").`);
+    return ms;
+  };
 
 /** 12345 -> "12.3 s"; 200000 -> "3m 20s": short, for tables and plan lines. */
 export function formatDuration(ms: number): string {

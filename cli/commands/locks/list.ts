@@ -67,8 +67,7 @@ export async function run(g: Globals, opts: ListFlags): Promise<void> {
 
 function printTable(ui: Ui, r: LockListReport): void {
   const c = ui.color;
-  const owner = (l: LockView) =>
-    l.ownerState === 'alive' ? `${l.owner} ${c.green('(alive)')}` : l.ownerState === 'gone' ? `${l.owner} ${c.red('(gone)')}` : c.yellow('unknown');
+  const owner = (l: LockView) => (l.ownerState === 'alive' ? `${l.owner} ${c.green('(alive)')}` : l.ownerState === 'gone' ? `${l.owner} ${c.red('(gone)')}` : c.yellow('unknown'));
   const hold = (l: LockView) => (l.hold ? `${l.hold.status} ${l.hold.holdId.slice(0, 8)} (${l.hold.userId})` : r.dbError ? '?' : '-');
   ui.table(
     ['SEAT', 'OWNER', 'AGE', 'TTL', 'LIVE HOLD'],

@@ -18,12 +18,14 @@ export function register(program: Command, kit: Kit): void {
     .option('--seat <id...>', 'only these seats', seatIds)
     .addOption(kit.output())
     .action(async (opts) => (await import('./list.ts')).run(g(), opts));
-  kit.mutating(
-    locks
-      .command('release')
-      .description('delete stuck seat locks: older than --older-than with the owner gone (or unknown owner, no TTL); compare-and-delete')
-      .addOption(new Option('--older-than <duration>', 'release only locks at least this old').argParser(durationArg('--older-than')).default(10_000, '10s'))
-      .option('--seat <id...>', 'only these seats', seatIds)
-      .option('--force-owner-alive', "also release old locks whose owner instance still runs (the seat's database fence still protects the sale)"),
-  ).action(async (opts) => (await import('./release.ts')).run(g(), opts));
+  kit
+    .mutating(
+      locks
+        .command('release')
+        .description('delete stuck seat locks: older than --older-than with the owner gone (or unknown owner, no TTL); compare-and-delete')
+        .addOption(new Option('--older-than <duration>', 'release only locks at least this old').argParser(durationArg('--older-than')).default(10_000, '10s'))
+        .option('--seat <id...>', 'only these seats', seatIds)
+        .option('--force-owner-alive', "also release old locks whose owner instance still runs (the seat's database fence still protects the sale)"),
+    )
+    .action(async (opts) => (await import('./release.ts')).run(g(), opts));
 }

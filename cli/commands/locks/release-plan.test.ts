@@ -25,8 +25,14 @@ test('releasePlan: one compare-and-delete step per stuck lock, the rest skipped 
   const plan = releasePlan(locks, defaults, '127.0.0.1:16380');
   assert.equal(plan.title, 'release 1 stuck seat lock(s) of 3 in every seat');
   assert.deepEqual(plan.steps, ['delete seat-lock:1 (owner service-9, age 1m 0s, no expiry) on 127.0.0.1:16380, only if its value is still the one read now']);
-  assert.deepEqual(plan.data.release.map((r) => [r.key, r.value]), [['seat-lock:1', locks[0]!.value]]);
-  assert.deepEqual(plan.data.skipped.map((r) => r.key), ['seat-lock:2', 'seat-lock:3']);
+  assert.deepEqual(
+    plan.data.release.map((r) => [r.key, r.value]),
+    [['seat-lock:1', locks[0]!.value]],
+  );
+  assert.deepEqual(
+    plan.data.skipped.map((r) => r.key),
+    ['seat-lock:2', 'seat-lock:3'],
+  );
   assert.ok(plan.notes!.some((n) => /^skipped seat-lock:2: owner service-1 is alive/.test(n)));
   assert.ok(plan.notes!.some((n) => /no undo is possible.*database fence/.test(n)));
   assert.equal(plan.rollback, undefined);
@@ -35,7 +41,10 @@ test('releasePlan: one compare-and-delete step per stuck lock, the rest skipped 
 test('releasePlan: --seat narrows the plan and names seats without a lock; nothing stuck means no steps', () => {
   const locks = [lock(1, 'service-9', 60_000, -1), lock(2, 'service-9', 60_000, -1)];
   const plan = releasePlan(locks, { ...defaults, seats: [2, 5] }, 'r:1');
-  assert.deepEqual(plan.data.release.map((r) => r.seatId), [2]);
+  assert.deepEqual(
+    plan.data.release.map((r) => r.seatId),
+    [2],
+  );
   assert.deepEqual(plan.data.notLocked, [5]);
   assert.ok(plan.notes!.includes('no lock on seat(s) 5'));
   const none = releasePlan([lock(3, 'service-1', 60_000, 9000)], defaults, 'r:1');

@@ -3,7 +3,13 @@ import { test } from 'node:test';
 import { buildReport, findOrphans, groupDuplicates, type LedgerCharge, type SuccessPayment } from './duplicate-report.ts';
 
 const pay = (id: string, userId: string, seatId: number, createdAt: string, chargeId: number | null = null): SuccessPayment => ({
-  paymentTxId: id, userId, seatId, amount: 100, createdAt, updatedAt: createdAt, gatewayChargeId: chargeId,
+  paymentTxId: id,
+  userId,
+  seatId,
+  amount: 100,
+  createdAt,
+  updatedAt: createdAt,
+  gatewayChargeId: chargeId,
 });
 const charge = (id: number, paymentTxId: string, status: 'CHARGED' | 'DECLINED' = 'CHARGED'): LedgerCharge => ({ id, paymentTxId, amount: 100, currency: 'KRW', status, createdAt: '2026-11-25T10:00:00.000Z' });
 
@@ -18,7 +24,13 @@ test('the first payment of a pair is kept, later ones are duplicates; single pay
   assert.equal(groups.length, 1);
   assert.equal(groups[0]!.kept.paymentTxId, 'a');
   assert.equal(groups[0]!.kept.role, 'kept');
-  assert.deepEqual(groups[0]!.duplicates.map((d) => [d.paymentTxId, d.role]), [['b', 'duplicate'], ['c', 'duplicate']]);
+  assert.deepEqual(
+    groups[0]!.duplicates.map((d) => [d.paymentTxId, d.role]),
+    [
+      ['b', 'duplicate'],
+      ['c', 'duplicate'],
+    ],
+  );
 });
 
 test('equal times order by payment id, so the choice is stable across runs', () => {
@@ -39,7 +51,14 @@ test('orphans: charges no successful payment accounts for; refunded, declined an
     new Set([5]),
     owners,
   );
-  assert.deepEqual(orphans.map((o) => [o.chargeId, o.paymentStatus]), [[3, 'SUCCESS'], [4, 'FAILED'], [7, null]]);
+  assert.deepEqual(
+    orphans.map((o) => [o.chargeId, o.paymentStatus]),
+    [
+      [3, 'SUCCESS'],
+      [4, 'FAILED'],
+      [7, null],
+    ],
+  );
   assert.match(orphans[0]!.why, /second charge/);
   assert.equal(inFlight, 1);
 });

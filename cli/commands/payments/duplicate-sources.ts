@@ -52,10 +52,18 @@ export async function readDuplicateReport(pool: Pool, gateway: GatewayClient, w:
   try {
     page = await gateway.ledger(w.since, LEDGER_LIMIT);
   } catch (err) {
-    throw new OpsError(`The payment gateway's ledger did not answer: ${(err as Error).message}.`, { code: 'GATEWAY_UNREACHABLE', retriable: true, hint: 'Check the gateway with `ticketctl health`; duplicates in the service database alone are not enough to act on.', cause: err });
+    throw new OpsError(`The payment gateway's ledger did not answer: ${(err as Error).message}.`, {
+      code: 'GATEWAY_UNREACHABLE',
+      retriable: true,
+      hint: 'Check the gateway with `ticketctl health`; duplicates in the service database alone are not enough to act on.',
+      cause: err,
+    });
   }
   if (page.truncated) {
-    throw new OpsError(`The gateway ledger has more than ${LEDGER_LIMIT} charges or refunds since ${w.since.toISOString()}.`, { code: 'WINDOW_TOO_WIDE', hint: 'Narrow the window with --since/--until (e.g. --since 1h) and run it per slice.' });
+    throw new OpsError(`The gateway ledger has more than ${LEDGER_LIMIT} charges or refunds since ${w.since.toISOString()}.`, {
+      code: 'WINDOW_TOO_WIDE',
+      hint: 'Narrow the window with --since/--until (e.g. --since 1h) and run it per slice.',
+    });
   }
   const charges = page.charges.filter((c) => Date.parse(c.createdAt) <= w.until.getTime());
   const refunded = new Set(page.refunds.map((r) => r.chargeId));

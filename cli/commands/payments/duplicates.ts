@@ -24,7 +24,10 @@ export async function run(g: Globals, opts: WindowFlags & { output?: string }): 
   if (resolveOutput(opts.output, ui.isTty) === 'json') ui.json({ context: c.name, window: windowJson(w), ...report });
   else printReport(g, report, w);
   if (!report.clean) {
-    throw new ExitError(1, `Found ${report.summary.duplicates} duplicate payment(s) and ${report.summary.orphanCharges} orphan charge(s). Next: \`ticketctl payments refund-duplicates ${windowArgs(opts)}--dry-run\`${report.summary.orphanCharges ? ' (add --include-orphans to refund the orphan charges too)' : ''}.`);
+    throw new ExitError(
+      1,
+      `Found ${report.summary.duplicates} duplicate payment(s) and ${report.summary.orphanCharges} orphan charge(s). Next: \`ticketctl payments refund-duplicates ${windowArgs(opts)}--dry-run\`${report.summary.orphanCharges ? ' (add --include-orphans to refund the orphan charges too)' : ''}.`,
+    );
   }
 }
 
@@ -41,17 +44,33 @@ function printReport(g: Globals, r: DuplicateReport, w: TimeWindow): void {
     ui.table(
       ['USER', 'SEAT', 'PAYMENT', 'ROLE', 'AMOUNT', 'CREATED', 'UPDATED', 'CHARGE'],
       r.groups.flatMap((grp) =>
-        [grp.kept, ...grp.duplicates].map((p) => [p.userId, String(p.seatId), p.paymentTxId, p.role === 'kept' ? c.green('kept') : c.red('duplicate'), String(p.amount), p.createdAt, p.updatedAt, p.gatewayChargeId === null ? '-' : String(p.gatewayChargeId)]),
+        [grp.kept, ...grp.duplicates].map((p) => [
+          p.userId,
+          String(p.seatId),
+          p.paymentTxId,
+          p.role === 'kept' ? c.green('kept') : c.red('duplicate'),
+          String(p.amount),
+          p.createdAt,
+          p.updatedAt,
+          p.gatewayChargeId === null ? '-' : String(p.gatewayChargeId),
+        ]),
       ),
     );
   }
   if (r.orphanCharges.length) {
     ui.out();
     ui.out(c.bold('Orphan charges (gateway charged, no successful payment accounts for it):'));
-    ui.table(['CHARGE', 'PAYMENT', 'AMOUNT', 'CREATED', 'SERVICE STATUS', 'WHY'], r.orphanCharges.map((o) => [String(o.chargeId), o.paymentTxId, `${o.amount} ${o.currency}`, o.createdAt, o.paymentStatus ?? '-', o.why]));
+    ui.table(
+      ['CHARGE', 'PAYMENT', 'AMOUNT', 'CREATED', 'SERVICE STATUS', 'WHY'],
+      r.orphanCharges.map((o) => [String(o.chargeId), o.paymentTxId, `${o.amount} ${o.currency}`, o.createdAt, o.paymentStatus ?? '-', o.why]),
+    );
   }
   ui.out();
   const s = r.summary;
-  ui.out(r.clean ? c.green('Clean: no duplicate payments, no orphan charges.') : c.red(`${s.pairs} pair(s) paid more than once: ${s.duplicates} duplicate(s), ${s.duplicateAmount} to refund; ${s.orphanCharges} orphan charge(s), ${s.orphanAmount}.`));
+  ui.out(
+    r.clean
+      ? c.green('Clean: no duplicate payments, no orphan charges.')
+      : c.red(`${s.pairs} pair(s) paid more than once: ${s.duplicates} duplicate(s), ${s.duplicateAmount} to refund; ${s.orphanCharges} orphan charge(s), ${s.orphanAmount}.`),
+  );
   if (r.inFlightCharges) ui.out(c.dim(`${r.inFlightCharges} charge(s) belong to payments still PENDING (the saga is recording them); not counted.`));
 }

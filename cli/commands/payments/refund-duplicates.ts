@@ -36,13 +36,30 @@ export async function run(g: Globals, opts: RefundFlags): Promise<void> {
   await withServiceDb(c, async (pool) => {
     const report = await g.ui.progress.step('read payments and the gateway ledger', () => readDuplicateReport(pool, gateway, w));
     const dupIds = report.groups.flatMap((grp) => grp.duplicates.map((d) => d.paymentTxId));
-    const chargesOf = await g.ui.progress.step('list the duplicates\' charges at the gateway', () => chargesByPayment(gateway, dupIds));
+    const chargesOf = await g.ui.progress.step("list the duplicates' charges at the gateway", () => chargesByPayment(gateway, dupIds));
     const plan = refundPlan(report, chargesOf, windowJson(w), opts.includeOrphans === true, windowArgs(opts));
-    await runMutation(g, c, opts, plan, () => applyRefunds(g, pool, gateway, plan.data.duplicates, plan.data.orphans.filter((o) => o.action === 'refund')), (r) => [
-      ...r.refunded.map((x) => `${x.paymentTxId}: ${x.marked ? 'REFUNDED' : 'not marked'}${x.chargeIds.length ? `, charge(s) ${x.chargeIds.join(', ')} refunded (refund ${x.refundIds.join(', ')})` : ''}${x.note ? ` (${x.note})` : ''}`),
-      ...r.orphansRefunded.map((o) => `orphan charge ${o.chargeId}: refunded (refund ${o.refundId})`),
-      `Verify: \`ticketctl payments duplicates ${windowArgs(opts)}\` exits 0 when nothing is left.`,
-    ]);
+    await runMutation(
+      g,
+      c,
+      opts,
+      plan,
+      () =>
+        applyRefunds(
+          g,
+          pool,
+          gateway,
+          plan.data.duplicates,
+          plan.data.orphans.filter((o) => o.action === 'refund'),
+        ),
+      (r) => [
+        ...r.refunded.map(
+          (x) =>
+            `${x.paymentTxId}: ${x.marked ? 'REFUNDED' : 'not marked'}${x.chargeIds.length ? `, charge(s) ${x.chargeIds.join(', ')} refunded (refund ${x.refundIds.join(', ')})` : ''}${x.note ? ` (${x.note})` : ''}`,
+        ),
+        ...r.orphansRefunded.map((o) => `orphan charge ${o.chargeId}: refunded (refund ${o.refundId})`),
+        `Verify: \`ticketctl payments duplicates ${windowArgs(opts)}\` exits 0 when nothing is left.`,
+      ],
+    );
   });
 }
 
@@ -50,7 +67,10 @@ async function chargesByPayment(gateway: GatewayClient, paymentTxIds: string[]):
   const out = new Map<string, PaymentCharge[]>();
   for (const id of paymentTxIds) {
     const charges = await gateway.getCharges(id);
-    out.set(id, charges.filter((ch) => ch.status === 'CHARGED').map((ch) => ({ chargeId: ch.id, amount: ch.amount, refunded: ch.refund !== null })));
+    out.set(
+      id,
+      charges.filter((ch) => ch.status === 'CHARGED').map((ch) => ({ chargeId: ch.id, amount: ch.amount, refunded: ch.refund !== null })),
+    );
   }
   return out;
 }
@@ -65,7 +85,9 @@ async function applyRefunds(g: Globals, pool: Pool, gateway: GatewayClient, dupl
       async () => {
         const ids: number[] = [];
         for (const r of d.refunds) {
-          const answer = await g.ui.progress.step(`refund charge ${r.chargeId} of ${d.paymentTxId}`, () => refundOrExplain(gateway, { idempotencyKey: r.idempotencyKey, chargeId: r.chargeId, reason: DUPLICATE_REFUND_REASON }));
+          const answer = await g.ui.progress.step(`refund charge ${r.chargeId} of ${d.paymentTxId}`, () =>
+            refundOrExplain(gateway, { idempotencyKey: r.idempotencyKey, chargeId: r.chargeId, reason: DUPLICATE_REFUND_REASON }),
+          );
           ids.push(answer.id);
         }
         return ids;

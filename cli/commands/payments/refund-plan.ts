@@ -65,17 +65,27 @@ export function refundPlan(report: DuplicateReport, chargesOf: Map<string, Payme
     }),
   );
   const orphans: OrphanRefund[] = report.orphanCharges.map((o) => ({
-    chargeId: o.chargeId, paymentTxId: o.paymentTxId, amount: o.amount, currency: o.currency, idempotencyKey: orphanRefundKey(o.chargeId), action: includeOrphans ? 'refund' : 'list-only',
+    chargeId: o.chargeId,
+    paymentTxId: o.paymentTxId,
+    amount: o.amount,
+    currency: o.currency,
+    idempotencyKey: orphanRefundKey(o.chargeId),
+    action: includeOrphans ? 'refund' : 'list-only',
   }));
   const steps: string[] = [];
   for (const d of duplicates) {
     const money = d.refunds.length ? `refund ${d.refunds.map((r) => `charge ${r.chargeId} (${r.amount})`).join(', ')} through the gateway` : 'no charge left to refund at the gateway';
-    steps.push(`payment ${d.paymentTxId} (user ${d.userId}, seat ${d.seatId}, amount ${d.amount}; duplicate of ${d.keptPaymentTxId}): ${money}, then mark it REFUNDED and record PaymentRefunded in the event store`);
+    steps.push(
+      `payment ${d.paymentTxId} (user ${d.userId}, seat ${d.seatId}, amount ${d.amount}; duplicate of ${d.keptPaymentTxId}): ${money}, then mark it REFUNDED and record PaymentRefunded in the event store`,
+    );
   }
   for (const o of orphans.filter((x) => x.action === 'refund')) steps.push(`orphan charge ${o.chargeId} of payment ${o.paymentTxId}: refund ${o.amount} ${o.currency} through the gateway`);
   const notes: string[] = [];
   const listed = orphans.filter((o) => o.action === 'list-only');
-  if (listed.length) notes.push(`${listed.length} orphan charge(s) listed, not refunded (${listed.map((o) => `charge ${o.chargeId}: ${o.amount} ${o.currency}`).join(', ')}); refund them explicitly with \`ticketctl payments refund-duplicates ${argsForRerun}--include-orphans --dry-run\``);
+  if (listed.length)
+    notes.push(
+      `${listed.length} orphan charge(s) listed, not refunded (${listed.map((o) => `charge ${o.chargeId}: ${o.amount} ${o.currency}`).join(', ')}); refund them explicitly with \`ticketctl payments refund-duplicates ${argsForRerun}--include-orphans --dry-run\``,
+    );
   if (duplicates.length) notes.push('the kept (first) payment keeps the seat; seats and holds are not touched');
   if (report.inFlightCharges) notes.push(`${report.inFlightCharges} charge(s) of PENDING payments are not orphans yet; check again when the saga has settled them`);
   const totalRefund = duplicates.reduce((s, d) => s + d.refunds.reduce((t, r) => t + r.amount, 0), 0) + orphans.filter((o) => o.action === 'refund').reduce((s, o) => s + o.amount, 0);

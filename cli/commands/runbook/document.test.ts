@@ -40,7 +40,14 @@ test('steps, their commands and their kind come from the headings and sh blocks'
   const rb = parseRunbook(doc);
   assert.equal(rb.title, 'Broker down');
   assert.deepEqual(rb.sections.get('Symptoms'), ['Lag grows.']);
-  assert.deepEqual(rb.steps.map((s) => [s.number, s.kind, s.commands.length]), [[1, 'step', 1], [2, 'step', 2], [3, 'verify', 1]]);
+  assert.deepEqual(
+    rb.steps.map((s) => [s.number, s.kind, s.commands.length]),
+    [
+      [1, 'step', 1],
+      [2, 'step', 2],
+      [3, 'verify', 1],
+    ],
+  );
   assert.deepEqual(rb.steps[1]!.commands, ['ticketctl kafka restart-broker <id> --dry-run', 'ticketctl kafka restart-broker <id>']);
   assert.ok(rb.steps[0]!.text.includes('  ID  REACHABLE'), 'expected output stays in the prose, indented');
 });

@@ -9,7 +9,10 @@ export async function run(g: Globals, opts: { output?: string }): Promise<void> 
     return { scenario: name, title: rb.title, steps: rb.steps.length, symptom: firstItem(rb.sections.get('Symptoms') ?? []) };
   });
   if (resolveOutput(opts.output, g.ui.isTty) === 'json') return g.ui.json({ runbooks: rows });
-  g.ui.table(['SCENARIO', 'TITLE', 'STEPS'], rows.map((r) => [r.scenario, r.title, String(r.steps)]));
+  g.ui.table(
+    ['SCENARIO', 'TITLE', 'STEPS'],
+    rows.map((r) => [r.scenario, r.title, String(r.steps)]),
+  );
   g.ui.err(g.ui.color.dim('Walk one through: ticketctl runbook run <scenario>   (read it: runbooks/<scenario>.md)'));
 }
 

@@ -14,7 +14,6 @@ import type { Globals } from '../../shared/globals.ts';
 // step keeps its own dry-run/confirmation prompt and audit record: the walk adds guidance,
 // never a way around the safety of the command it runs.
 
-
 interface Ran {
   step: RunbookStep;
   command: string;
@@ -25,7 +24,10 @@ export async function run(g: Globals, name: string): Promise<void> {
   const { ui } = g;
   const rb = loadRunbook(name);
   if (!ui.canPrompt) {
-    throw new UsageError('`ticketctl runbook run` is interactive and needs a terminal.', `Read the steps without one: ticketctl runbook show ${name} (or ${path.relative(process.cwd(), runbookPath(name)) || runbookPath(name)}).`);
+    throw new UsageError(
+      '`ticketctl runbook run` is interactive and needs a terminal.',
+      `Read the steps without one: ticketctl runbook show ${name} (or ${path.relative(process.cwd(), runbookPath(name)) || runbookPath(name)}).`,
+    );
   }
   const globalFlags = g.argv.slice(0, Math.max(0, g.argv.indexOf('runbook')));
   const c = await g.context();
@@ -68,7 +70,10 @@ export async function run(g: Globals, name: string): Promise<void> {
   }
 
   ui.out(`\n${ui.color.bold('Summary')}`);
-  ui.table(['STEP', 'COMMAND', 'RESULT'], ran.map((r) => [`${r.step.number}${r.step.kind === 'verify' ? ' (verify)' : ''}`, r.command, r.exitCode === 'skipped' ? 'skipped' : `exit ${r.exitCode}`]));
+  ui.table(
+    ['STEP', 'COMMAND', 'RESULT'],
+    ran.map((r) => [`${r.step.number}${r.step.kind === 'verify' ? ' (verify)' : ''}`, r.command, r.exitCode === 'skipped' ? 'skipped' : `exit ${r.exitCode}`]),
+  );
   const verify = ran.filter((r) => r.step.kind === 'verify');
   const expected = rb.steps.filter((s) => s.kind === 'verify').reduce((n, s) => n + s.commands.length, 0);
   const passed = verify.filter((r) => r.exitCode === 0).length;

@@ -25,7 +25,11 @@ export async function run(g: Globals, opts: { concerts: string; seats: string; p
     const seeded = await ui.progress.step(`seed ${concerts} x ${seatsPerConcert} seats`, () => seedConcerts(pool, { concerts, seatsPerConcert, price }));
     const rows = seeded.map((c) => ({ concertId: c.concertId, seats: c.seatIds.length, firstSeatId: c.seatIds[0], lastSeatId: c.seatIds.at(-1) }));
     if (resolveOutput(opts.output, ui.isTty) === 'json') ui.json({ concerts: rows });
-    else ui.table(['CONCERT', 'SEATS', 'SEAT IDS'], rows.map((r) => [String(r.concertId), String(r.seats), `${r.firstSeatId}..${r.lastSeatId}`]));
+    else
+      ui.table(
+        ['CONCERT', 'SEATS', 'SEAT IDS'],
+        rows.map((r) => [String(r.concertId), String(r.seats), `${r.firstSeatId}..${r.lastSeatId}`]),
+      );
   } finally {
     await pool.end();
   }

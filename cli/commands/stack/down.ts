@@ -10,7 +10,11 @@ export async function run(g: Globals, opts: { only?: string[]; dryRun?: boolean 
   const { ui } = g;
   const ctx = stackContextOf(await g.context(), '`stack down`');
   const comps = allComponents(ctx.topology, MAX_SERVICE_INSTANCES);
-  if (opts.only) validateNames(opts.only, comps.map((c) => c.name));
+  if (opts.only)
+    validateNames(
+      opts.only,
+      comps.map((c) => c.name),
+    );
   if (opts.dryRun) {
     const running = comps.filter((c) => (!opts.only || opts.only.includes(c.name)) && runningRecord(ctx.paths, c));
     ui.out(running.length ? `Would stop: ${running.map((c) => `${c.name} (pid ${runningRecord(ctx.paths, c)!.pid})`).join(', ')}` : 'Nothing is running; nothing would be stopped.');

@@ -9,7 +9,10 @@ import type { Globals } from '../../shared/globals.ts';
 export async function run(g: Globals, component: string, opts: { lines: string; follow?: boolean }): Promise<void> {
   const { ui, signal } = g;
   const ctx = stackContextOf(await g.context(), '`stack logs`');
-  validateNames([component], allComponents(ctx.topology, MAX_SERVICE_INSTANCES).map((c) => c.name));
+  validateNames(
+    [component],
+    allComponents(ctx.topology, MAX_SERVICE_INSTANCES).map((c) => c.name),
+  );
   const lines = Number(opts.lines);
   if (!Number.isInteger(lines) || lines < 0) throw new UsageError(`--lines "${opts.lines}" is not a whole number.`, 'Pass e.g. --lines 100.');
   const file = ctx.paths.logFile(component);
@@ -25,7 +28,9 @@ export async function run(g: Globals, component: string, opts: { lines: string; 
     if (size < offset) offset = 0; // truncated or replaced
     if (size > offset) {
       await new Promise<void>((resolve) => {
-        createReadStream(file, { start: offset, end: size - 1 }).on('data', (chunk) => process.stdout.write(chunk)).on('end', resolve);
+        createReadStream(file, { start: offset, end: size - 1 })
+          .on('data', (chunk) => process.stdout.write(chunk))
+          .on('end', resolve);
       });
       offset = size;
     }

@@ -23,11 +23,16 @@ export function printStatus(ui: Ui, s: StackStatus): void {
   ui.out();
   const k = s.kafka;
   const topicIssues = k.topics.filter((t) => t.underReplicated || t.offline).map((t) => `${t.name}: ${t.underReplicated} under-replicated, ${t.offline} offline`);
-  ui.out(`Kafka: ${k.brokersLive}/${k.brokersExpected} brokers live, ${k.topics.length} topics` +
-    (k.missingTopics.length ? c.red(`, missing ${k.missingTopics.join(', ')}`) : '') +
-    (topicIssues.length ? c.yellow(`; ${topicIssues.join('; ')}`) : '') + (k.error ? c.red(` (${k.error})`) : ''));
+  ui.out(
+    `Kafka: ${k.brokersLive}/${k.brokersExpected} brokers live, ${k.topics.length} topics` +
+      (k.missingTopics.length ? c.red(`, missing ${k.missingTopics.join(', ')}`) : '') +
+      (topicIssues.length ? c.yellow(`; ${topicIssues.join('; ')}`) : '') +
+      (k.error ? c.red(` (${k.error})`) : ''),
+  );
   const faulted = s.proxies.filter((p) => !p.enabled || p.toxics.length);
-  ui.out(`Proxies: ${s.proxies.length}${faulted.length ? c.yellow(`; faulted: ${faulted.map((p) => `${p.name}${p.enabled ? '' : ' (disabled)'}${p.toxics.length ? ` [${p.toxics.join(',')}]` : ''}`).join(', ')}`) : ', none faulted'}`);
+  ui.out(
+    `Proxies: ${s.proxies.length}${faulted.length ? c.yellow(`; faulted: ${faulted.map((p) => `${p.name}${p.enabled ? '' : ' (disabled)'}${p.toxics.length ? ` [${p.toxics.join(',')}]` : ''}`).join(', ')}`) : ', none faulted'}`,
+  );
   ui.out(`Memory: ${(s.memory.rssBytes / 2 ** 30).toFixed(2)} GiB resident. Stack folder: ${s.stackDir}`);
   ui.out(s.healthy ? c.green('Healthy.') : c.red(`Not healthy. Start what is down with \`ticketctl stack up\`; read a log with \`ticketctl stack logs <component>\`.`));
 }

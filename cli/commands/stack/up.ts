@@ -6,7 +6,11 @@ import type { Globals } from '../../shared/globals.ts';
 export async function run(g: Globals, opts: { only?: string[] }): Promise<UpReport> {
   const { ui, signal } = g;
   const ctx = stackContextOf(await g.context(), '`stack up`');
-  if (opts.only) validateNames(opts.only, allComponents(ctx.topology, readServiceInstances(ctx.paths)).map((c) => c.name));
+  if (opts.only)
+    validateNames(
+      opts.only,
+      allComponents(ctx.topology, readServiceInstances(ctx.paths)).map((c) => c.name),
+    );
   const report = await stackUp(ctx, { progress: ui.progress, signal, only: opts.only });
   const secs = (report.durationMs / 1000).toFixed(1);
   if (report.started.length === 0) {

@@ -28,7 +28,7 @@ export function operationsRoutes(app: FastifyInstance, d: OperationsDeps): void 
     tags: ['health'],
     operationId: 'health',
     summary: 'Check every dependency',
-    description: "What the load balancer probes: 200 when the database, Redis and Kafka (at least 2 live brokers) all answer within 1.5 s, else 503 naming what is DOWN.",
+    description: 'What the load balancer probes: 200 when the database, Redis and Kafka (at least 2 live brokers) all answer within 1.5 s, else 503 naming what is DOWN.',
     response: { 200: { ...healthResponse, description: 'Everything is UP.' }, 503: { ...healthResponse, description: 'At least one check is DOWN.' } },
   } as const;
   app.get('/health', { schema: healthSchema }, async (_req, reply) => {
@@ -68,7 +68,14 @@ export function operationsRoutes(app: FastifyInstance, d: OperationsDeps): void 
   });
   app.get(
     '/admin/state',
-    { schema: { tags: ['admin'], operationId: 'adminState', summary: "This instance's operator switches", response: { 200: { ...adminStateResponse, description: 'Breaker, retry mode and consumer profile.' } } } },
+    {
+      schema: {
+        tags: ['admin'],
+        operationId: 'adminState',
+        summary: "This instance's operator switches",
+        response: { 200: { ...adminStateResponse, description: 'Breaker, retry mode and consumer profile.' } },
+      },
+    },
     async () => state(),
   );
   app.put<{ Body: { emergency: boolean } }>(

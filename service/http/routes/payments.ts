@@ -35,7 +35,11 @@ function finalBody(p: Payment) {
 }
 
 function answerPending(reply: FastifyReply, p: Payment, code: number) {
-  return reply.code(code).header('retry-after', String(POLL_AFTER_MS / 1000)).header('location', `/payments/${p.paymentTxId}`).send(pendingBody(p));
+  return reply
+    .code(code)
+    .header('retry-after', String(POLL_AFTER_MS / 1000))
+    .header('location', `/payments/${p.paymentTxId}`)
+    .send(pendingBody(p));
 }
 
 const requestPaymentSchema = {
@@ -53,7 +57,9 @@ const requestPaymentSchema = {
     },
     400: errorResponse('INVALID_FIELD or INVALID_JSON: a malformed body; AMOUNT_MISMATCH: amount is not the seat price.'),
     404: errorResponse('HOLD_NOT_FOUND.'),
-    409: errorResponse('IDEMPOTENCY_CONFLICT: the paymentTxId was used with a different body; HOLD_NOT_YOURS; HOLD_NOT_ACTIVE: the hold expired or was released; HOLD_ALREADY_PAID: the hold has another payment in progress or completed.'),
+    409: errorResponse(
+      'IDEMPOTENCY_CONFLICT: the paymentTxId was used with a different body; HOLD_NOT_YOURS; HOLD_NOT_ACTIVE: the hold expired or was released; HOLD_ALREADY_PAID: the hold has another payment in progress or completed.',
+    ),
     ...bodyErrors,
     503: unavailableResponse,
   },

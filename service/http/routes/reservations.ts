@@ -64,8 +64,10 @@ export function reservationRoutes(app: FastifyInstance, deps: { reservations: Re
 
   app.get<{ Querystring: { concertId: string; status?: string } }>('/seats', { schema: seatsSchema }, async (req) => {
     const { concertId, status } = req.query;
-    const rows = await withConnection(deps.db, async (conn) =>
-      (await conn.query<RowDataPacket[]>(`SELECT id, label, price, status FROM seats WHERE concert_id = ?${status ? ' AND status = ?' : ''} ORDER BY id`, status ? [concertId, status] : [concertId]))[0],
+    const rows = await withConnection(
+      deps.db,
+      async (conn) =>
+        (await conn.query<RowDataPacket[]>(`SELECT id, label, price, status FROM seats WHERE concert_id = ?${status ? ' AND status = ?' : ''} ORDER BY id`, status ? [concertId, status] : [concertId]))[0],
     );
     return { concertId: Number(concertId), seats: rows.map((r) => ({ seatId: Number(r.id), label: r.label, price: Number(r.price), status: r.status })) };
   });

@@ -57,7 +57,10 @@ const recorded = async (pool: Pool) => (await pool.query<RowDataPacket[]>('SELEC
 const tables = async (pool: Pool) => (await pool.query<RowDataPacket[]>('SHOW TABLES'))[0].map((r) => String(Object.values(r)[0])).sort();
 
 test("the stack's own databases: nothing re-runs, and the rows recorded when they were migrated stay as they are", async () => {
-  for (const [db, dir, lock] of [[DATABASES.service, MIGRATIONS_DIR, 'ticketing_migrations'], [DATABASES.gateway, GATEWAY_MIGRATIONS, 'gateway_migrations']] as const) {
+  for (const [db, dir, lock] of [
+    [DATABASES.service, MIGRATIONS_DIR, 'ticketing_migrations'],
+    [DATABASES.gateway, GATEWAY_MIGRATIONS, 'gateway_migrations'],
+  ] as const) {
     const pool = createPool({ host: ctx.topology.host, port: ctx.topology.mariadb.proxy, ...db, connectionLimit: 2, queueLimit: 10, connectTimeoutMs: 3000 });
     try {
       const before = await recorded(pool);
@@ -71,11 +74,17 @@ test("the stack's own databases: nothing re-runs, and the rows recorded when the
 });
 
 test('a fresh database gets every service (or gateway) migration once; a second run applies nothing', async () => {
-  for (const [dir, expected] of [[MIGRATIONS_DIR, ['concerts', 'event_store', 'holds', 'outbox', 'payment_transactions', 'processed_events', 'seats']], [GATEWAY_MIGRATIONS, ['gateway_charges', 'gateway_refunds']]] as const) {
+  for (const [dir, expected] of [
+    [MIGRATIONS_DIR, ['concerts', 'event_store', 'holds', 'outbox', 'payment_transactions', 'processed_events', 'seats', 'ticketctl_dlq_replays']],
+    [GATEWAY_MIGRATIONS, ['gateway_charges', 'gateway_refunds']],
+  ] as const) {
     const db = await scratchDb();
     const pool = db.pool();
     const all = loadMigrations(dir);
-    assert.deepEqual(await migrate(pool, all), all.map((m) => m.name));
+    assert.deepEqual(
+      await migrate(pool, all),
+      all.map((m) => m.name),
+    );
     assert.deepEqual(await tables(pool), [...expected, 'schema_migrations'].sort());
     assert.deepEqual(await migrate(pool, all), []);
     assert.equal((await recorded(pool)).length, all.length);
@@ -84,7 +93,11 @@ test('a fresh database gets every service (or gateway) migration once; a second 
   const pool = db.pool();
   await migrate(pool, loadMigrations(MIGRATIONS_DIR));
   const [cols] = await pool.query<RowDataPacket[]>("SHOW COLUMNS FROM outbox LIKE 'claimed%'");
-  assert.deepEqual(cols.map((c) => c.Field), ['claimed_by', 'claimed_until'], '007 (one ALTER with two clauses) applied');
+  assert.deepEqual(
+    cols.map((c) => c.Field),
+    ['claimed_by', 'claimed_until'],
+    '007 (one ALTER with two clauses) applied',
+  );
 });
 
 test('a file means what it says in SQL: semicolons in strings and comments, a "--" line inside a string', async () => {
@@ -104,7 +117,13 @@ test('a file means what it says in SQL: semicolons in strings and comments, a "-
   const pool = db.pool();
   assert.deepEqual(await migrate(pool, loadMigrations(dir)), ['001_notes']);
   const [rows] = await pool.query<RowDataPacket[]>('SELECT id, body FROM notes ORDER BY id');
-  assert.deepEqual(rows.map((r) => [r.id, r.body]), [[1, body1], [2, 'a;b']]);
+  assert.deepEqual(
+    rows.map((r) => [r.id, r.body]),
+    [
+      [1, body1],
+      [2, 'a;b'],
+    ],
+  );
 });
 
 test('a failing file stops the run naming the file, is not recorded, and runs once it is fixed', async () => {
@@ -116,7 +135,10 @@ test('a failing file stops the run naming the file, is not recorded, and runs on
   const db = await scratchDb();
   const pool = db.pool();
   await assert.rejects(migrate(pool, loadMigrations(dir)), /migration 002_b failed: .*no_such_table/);
-  assert.deepEqual((await recorded(pool)).map((r) => r.name), ['001_a']);
+  assert.deepEqual(
+    (await recorded(pool)).map((r) => r.name),
+    ['001_a'],
+  );
   assert.deepEqual(await tables(pool), ['a1', 'a2', 'schema_migrations'], "002's first statement stays applied (DDL commits), 003 never ran");
   writeFileSync(path.join(dir, '002_b.sql'), 'CREATE TABLE IF NOT EXISTS a2 (x INT);\n');
   assert.deepEqual(await migrate(pool, loadMigrations(dir)), ['002_b', '003_c']);
