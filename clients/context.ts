@@ -60,7 +60,7 @@ export function selectContext(file: ConfigFile | undefined, flag: string | undef
     const from = flag ? `--context ${flag}` : env.TICKETCTL_CONTEXT ? `TICKETCTL_CONTEXT=${name}` : `defaultContext in ${file?.path}`;
     throw new UsageError(`Unknown context "${name}" (from ${from}).`, `Known contexts: ${known.join(', ')}${file ? ` (from ${file.path})` : ' (no config file; see docs/ticketctl.md, "Contexts")'}.`);
   }
-  const source = entry ? file!.path : 'built-in';
+  const source = entry ? file.path : 'built-in';
   if (name === 'local' || entry?.stack) return localContext(name, source, entry ?? {}, env, file?.path);
   return remoteContext(name, source, entry!, env);
 }

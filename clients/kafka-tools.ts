@@ -38,7 +38,8 @@ export const bootstrapOf = (c: Context) => c.kafka.brokers.map((b) => b.address)
 
 /** The Java exception a failed tool run reported ("TimeoutException: ..."), else its message. */
 export function toolFailure(err: unknown): string {
-  const stderr = String((err as { cause?: { stderr?: unknown } })?.cause?.stderr ?? '');
+  const captured = (err as { cause?: { stderr?: unknown } })?.cause?.stderr; // execa's, a string (utf8 is its default encoding)
+  const stderr = typeof captured === 'string' ? captured : '';
   const line = stderr.split('\n').find((l) => /^(?:Error|Exception|[\w.$]+(?:Exception|Error))\b.*:/.test(l.trim()));
   if (line)
     return line

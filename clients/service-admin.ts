@@ -36,9 +36,9 @@ export async function adminCall(url: string, method: 'GET' | 'PUT' | 'POST', rou
     res = await httpRequest(`${url}${route}`, { method, body, timeoutMs });
   } catch (err) {
     const kind = err instanceof HttpUnreachable ? err.kind : 'network';
-    if (kind === 'refused') throw new Error('not running (connection refused)');
-    if (kind === 'timeout') throw new Error(`no answer within ${timeoutMs / 1000} s`);
-    throw new Error((err as Error).message);
+    if (kind === 'refused') throw new Error('not running (connection refused)', { cause: err });
+    if (kind === 'timeout') throw new Error(`no answer within ${timeoutMs / 1000} s`, { cause: err });
+    throw new Error((err as Error).message, { cause: err });
   }
   if (res.status !== 200) throw new Error(`${method} ${route} answered ${res.status}: ${res.text.slice(0, 200)}`);
   return JSON.parse(res.text) as AdminState;

@@ -61,7 +61,7 @@ export interface Topology {
   mariadb: { port: number; proxy: number };
   gateway: { port: number; proxy: number };
   /** Port of service instance n (1-based). */
-  servicePort(n: number): number;
+  servicePort(this: void, n: number): number;
   proxies: ProxySpec[];
 }
 

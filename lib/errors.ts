@@ -1,3 +1,5 @@
+import { inspect } from 'node:util';
+
 // One error family for the whole project. Every error carries a machine-readable `code`,
 // whether retrying can help (`retriable`), and a `hint` naming the next step for a human.
 // Entry points map these to exit codes (CLI) or HTTP statuses (service) in one place each.
@@ -57,6 +59,10 @@ export class StartupError extends OpsError {
   }
 }
 
+/** What went wrong, as one line of text: an Error's message, else what was thrown as text. */
 export function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+  if (err instanceof Error) return err.message;
+  // A plain object that was thrown prints as util.inspect shows it, not as "[object Object]".
+  if (typeof err === 'object' && err !== null && (err.toString === Object.prototype.toString || typeof err.toString !== 'function')) return inspect(err, { breakLength: Infinity });
+  return String(err);
 }

@@ -15,7 +15,7 @@ export class FieldReader {
   /** An object; with `allowed`, any other key is an error naming it. */
   object(raw: unknown, field: string, allowed?: string[]): Record<string, unknown> {
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) this.fail(field, 'must be an object', raw);
-    const unknown = allowed ? Object.keys(raw as object).filter((k) => !allowed.includes(k)) : [];
+    const unknown = allowed ? Object.keys(raw).filter((k) => !allowed.includes(k)) : [];
     if (unknown.length) throw this.#error(field === '(top level)' ? unknown[0]! : `${field}.${unknown[0]}`, `is not a known key (allowed here: ${allowed!.join(', ')}).`);
     return raw as Record<string, unknown>;
   }
@@ -31,19 +31,19 @@ export class FieldReader {
   }
   string(raw: unknown, field: string): string {
     if (typeof raw !== 'string' || raw.trim() === '') this.fail(field, 'must be a non-empty string', raw);
-    return raw as string;
+    return raw;
   }
   boolean(raw: unknown, field: string): boolean {
     if (typeof raw !== 'boolean') this.fail(field, 'must be true or false', raw);
-    return raw as boolean;
+    return raw;
   }
   integer(raw: unknown, field: string, min: number, max: number): number {
     if (typeof raw !== 'number' || !Number.isInteger(raw) || raw < min || raw > max) this.fail(field, `must be a whole number from ${min} to ${max}`, raw);
-    return raw as number;
+    return raw;
   }
   rate(raw: unknown, field: string): number {
     if (typeof raw !== 'number' || !(raw >= 0 && raw <= 1)) this.fail(field, 'must be a number from 0 to 1', raw);
-    return raw as number;
+    return raw;
   }
   oneOf<T extends string>(raw: unknown, field: string, allowed: readonly T[]): T {
     if (typeof raw !== 'string' || !allowed.includes(raw as T)) this.fail(field, `must be one of ${allowed.join(', ')}`, raw);
@@ -56,7 +56,7 @@ export class FieldReader {
   }
   /** An http(s) URL, without trailing slashes. */
   url(raw: unknown, field: string): string {
-    let ok = false;
+    let ok: boolean;
     try {
       ok = typeof raw === 'string' && ['http:', 'https:'].includes(new URL(raw).protocol);
     } catch {

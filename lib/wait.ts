@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { errorMessage } from './errors.ts';
 
 // Wait for a condition instead of sleeping a guessed time. Polls `probe` until it returns
 // a value other than undefined/false, or the deadline passes; the last error is kept so a
@@ -14,7 +15,7 @@ export interface WaitOptions {
 
 export class WaitTimeoutError extends Error {
   constructor(what: string, timeoutMs: number, lastError: unknown) {
-    const why = lastError === undefined ? '' : `: last attempt said ${lastError instanceof Error ? lastError.message : String(lastError)}`;
+    const why = lastError === undefined ? '' : `: last attempt said ${errorMessage(lastError)}`;
     super(`Timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}${why}`, lastError === undefined ? undefined : { cause: lastError });
     this.name = 'WaitTimeoutError';
   }

@@ -26,7 +26,7 @@ test('tables pad by visible width, ignoring colour codes', () => {
     ],
   );
   assert.deepEqual(
-    lines.map((l) => l.replace(/\x1b\[[0-9;]*m/g, '')),
+    lines.map((l) => l.replace(/\x1b\[[0-9;]*m/g, '')), // eslint-disable-line no-control-regex -- strips colour codes (ESC [ ... m)
     ['NAME       STATE  DETAIL', 'kafka-1    down   x', 'toxiproxy  up     yy'],
   );
 });
@@ -43,11 +43,11 @@ test('tables pad by terminal columns: CJK and emoji are two wide, combining mark
     ],
   );
   assert.deepEqual(
-    lines.map((l) => l.replace(/\x1b\[[0-9;]*m/g, '')),
+    lines.map((l) => l.replace(/\x1b\[[0-9;]*m/g, '')), // eslint-disable-line no-control-regex -- strips colour codes (ESC [ ... m)
     ['USER      SEAT  NOTE', '東京太郎  A1    x', '🎫 ok     B22   y', 'Zoe\u0301       ♥     z', 'plain     C3'],
   );
   const secondColumnAt = (line: string) => {
-    const plain = line.replace(/\x1b\[[0-9;]*m/g, '');
+    const plain = line.replace(/\x1b\[[0-9;]*m/g, ''); // eslint-disable-line no-control-regex -- strips colour codes (ESC [ ... m)
     const [first, second] = plain.split(/(?<=\S) {2,}/);
     return stringWidth(plain.slice(0, plain.indexOf(second!, first!.length)));
   };
@@ -67,7 +67,7 @@ function fakeTerminal(columns: number) {
   const stream = Object.assign(new PassThrough(), { isTTY: true, columns }) as unknown as NodeJS.WriteStream;
   const writes: string[] = [];
   const write = stream.write.bind(stream);
-  stream.write = ((chunk: string) => (writes.push(String(chunk)), write(chunk))) as typeof stream.write;
+  stream.write = (chunk: string) => (writes.push(String(chunk)), write(chunk));
   return { stream, writes };
 }
 

@@ -11,8 +11,9 @@ export interface Ui {
   color: ChalkInstance;
   /** stdout is a terminal. */
   isTty: boolean;
-  out(line?: string): void;
-  err(line?: string): void;
+  // this: void: callers pass them around as print functions (`show(ui.out)`); both are closures.
+  out(this: void, line?: string): void;
+  err(this: void, line?: string): void;
   progress: Progress;
   table(columns: string[], rows: string[][]): void;
   json(value: unknown): void;
@@ -73,7 +74,7 @@ export function createUi(options: UiOptions = {}): Ui {
 // that is not plain ASCII (require() of an ES module, synchronous on Node 24).
 const requireLazily = createRequire(import.meta.url);
 let stringWidth: ((text: string) => number) | undefined;
-const SGR = /\x1b\[[0-9;]*m/g;
+const SGR = /\x1b\[[0-9;]*m/g; // eslint-disable-line no-control-regex -- colour codes start with ESC
 
 /** Terminal columns a text takes: colour codes 0, CJK and emoji 2, combining marks 0 (string-width). */
 export function textWidth(text: string): number {

@@ -4,6 +4,7 @@ import type { StackContext } from '../../stack/index.ts';
 import type { ToxiproxyApi } from '../../clients/index.ts';
 
 /** type -> spec, one entry per kind file (augmented there, empty here). */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- augmented by each fault kind file
 export interface FaultSpecs {}
 
 export type FaultType = keyof FaultSpecs;

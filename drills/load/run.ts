@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { delay } from '../../lib/index.ts';
-import { http, type HttpOutcome } from '../http.ts';
+import { errorCodeOf, http, type HttpOutcome } from '../http.ts';
 import type { PlannedOp } from './plan.ts';
 
 // Runs a planned load against the service's HTTP API, as real clients would: hold a seat,
@@ -31,7 +31,7 @@ export interface LoadTarget {
   price: number;
 }
 
-const answer = (r: HttpOutcome): Answer => ({ status: r.status, ms: Math.round(r.ms), retryAfter: r.retryAfter, code: r.body?.error?.code ?? null, ...(r.error ? { error: r.error } : {}) });
+const answer = (r: HttpOutcome): Answer => ({ status: r.status, ms: Math.round(r.ms), retryAfter: r.retryAfter, code: errorCodeOf(r.body), ...(r.error ? { error: r.error } : {}) });
 
 export async function runLoad(plan: PlannedOp[], target: LoadTarget, concurrency: number, signal?: AbortSignal): Promise<OpResult[]> {
   const start = Date.now();

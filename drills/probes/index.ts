@@ -2,7 +2,7 @@ import type { Admin } from 'kafkajs';
 import { TOPICS } from '../../contracts/index.ts';
 import { consumerLag as sagaLag } from '../../service/index.ts';
 import type { ProbeName } from '../format/types.ts';
-import { http } from '../http.ts';
+import { http, type ServiceAnswer } from '../http.ts';
 
 // Probes: checks that pass in steady state and fail while a fault bites. A drill names the
 // ones its fault must make fail (`detect.probes`): that is how the runner knows the fault
@@ -23,9 +23,9 @@ export interface ProbeResult {
   detail: string;
 }
 
-async function everyInstance(env: ProbeEnv, path: string, ok: (status: number, body: any) => boolean, timeoutMs = 3000): Promise<string[]> {
+async function everyInstance(env: ProbeEnv, path: string, ok: (status: number, body: ServiceAnswer | undefined) => boolean, timeoutMs = 3000): Promise<string[]> {
   const answers = await Promise.all(env.serviceUrls.map(async (u) => ({ u, r: await http('GET', `${u}${path}`, undefined, timeoutMs) })));
-  const why = (b: any) => (b?.error ? ` ${typeof b.error === 'string' ? b.error : JSON.stringify(b.error)}` : b?.detail ? ` ${b.detail}` : '');
+  const why = (b: ServiceAnswer | undefined) => (b?.error ? ` ${typeof b.error === 'string' ? b.error : JSON.stringify(b.error)}` : b?.detail ? ` ${b.detail}` : '');
   return answers.filter(({ r }) => !ok(r.status, r.body)).map(({ u, r }) => `${u}${path}: ${r.status || r.error}${why(r.body)}`);
 }
 

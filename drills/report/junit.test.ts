@@ -70,10 +70,10 @@ test('one testcase per check and per invariant; failures carry the offending row
   assert.equal(xml.match(/<testcase /g)?.length, 5);
   assert.match(
     xml,
-    /<testcase classname="drills.db-pool-starvation" name="invariant: payments-final" time="0.011">\n      <failure message="2 still PENDING">\[\n  \{\n    &quot;payment_tx_id&quot;: &quot;a&lt;b&quot;/,
+    /<testcase classname="drills.db-pool-starvation" name="invariant: payments-final" time="0.011">\n {6}<failure message="2 still PENDING">\[\n {2}\{\n {4}&quot;payment_tx_id&quot;: &quot;a&lt;b&quot;/,
   );
   assert.match(xml, /name="invariant: no-orphan-locks"[^]*?<error message="could not check: ECONNREFUSED">/);
-  assert.match(xml, /name="check: backlog drained after heal" time="90.000">\n      <failure message="PENDING 2">/);
+  assert.match(xml, /name="check: backlog drained after heal" time="90.000">\n {6}<failure message="PENDING 2">/);
   assert.match(xml, /<property name="seed" value="42"\/>/);
   assert.doesNotMatch(xml.replace(/<\?xml[^>]*>/, ''), /[<]([^a-zA-Z/!?])/, 'no stray < in text');
 });
@@ -129,7 +129,7 @@ test('characters XML 1.0 cannot carry are dropped (the file stays readable); eve
 test('a harness error is one more error testcase', () => {
   const xml = renderJunit([journal({ checks: [], invariants: [], error: 'fault never showed' })]);
   assert.match(xml, /tests="1" failures="0" errors="1"/);
-  assert.match(xml, /<testcase classname="drills.db-pool-starvation" name="harness" time="0.000">\n      <error message="fault never showed">/);
+  assert.match(xml, /<testcase classname="drills.db-pool-starvation" name="harness" time="0.000">\n {6}<error message="fault never showed">/);
 });
 
 test('verdict: a broken invariant is "fail", a harness error or unknown is "error"', () => {

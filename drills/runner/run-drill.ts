@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { errorMessage } from '../../lib/index.ts';
 import type { Drill } from '../format/types.ts';
 import { verdictOf, type DrillJournal } from '../report/journal.ts';
 import { recoveryTimes } from '../timing.ts';
@@ -66,7 +67,7 @@ function finish(run: DrillRun): DrillJournal {
   if (run.aborted) {
     const aborted = run.aborted;
     (journal as DrillJournal & { interrupted?: boolean }).interrupted = true;
-    throw Object.assign(aborted instanceof Error ? aborted : new Error(String(aborted)), { journal });
+    throw Object.assign(aborted instanceof Error ? aborted : new Error(errorMessage(aborted)), { journal });
   }
   return journal;
 }

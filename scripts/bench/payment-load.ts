@@ -48,14 +48,21 @@ export interface PaymentLoadResult {
   saga: { meanMs: number; events: number };
 }
 
-async function call(url: string, agent: Agent, method: 'GET' | 'POST', body?: unknown): Promise<{ status: number; body: any }> {
+/** The fields the benchmark reads from the service's answers (a hold, a payment, an error). */
+interface Answer {
+  holdId?: string;
+  status?: string;
+  error?: { code?: string };
+}
+
+async function call(url: string, agent: Agent, method: 'GET' | 'POST', body?: unknown): Promise<{ status: number; body: Answer }> {
   const res = await request(url, {
     dispatcher: agent,
     method,
     headers: body === undefined ? {} : { 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  return { status: res.statusCode, body: await res.body.json().catch(() => ({})) };
+  return { status: res.statusCode, body: (await res.body.json().catch(() => ({}))) as Answer };
 }
 
 /** One user's payment: hold, pay, then poll every pollMs until SUCCESS, a final failure or the deadline. */
@@ -95,7 +102,10 @@ async function sagaHandling(urls: string[], agent: Agent): Promise<{ sumSec: num
     const res = await request(`${url}/metrics`, { dispatcher: agent, method: 'GET' });
     for (const line of (await res.body.text()).split('\n')) {
       const m = /^event_processing_duration_(sum|count)\{[^}]*topic="payment\.try"[^}]*\} (\S+)$/.exec(line);
-      if (m) m[1] === 'sum' ? (out.sumSec += Number(m[2])) : (out.count += Number(m[2]));
+      if (m) {
+        if (m[1] === 'sum') out.sumSec += Number(m[2]);
+        else out.count += Number(m[2]);
+      }
     }
   }
   return out;

@@ -19,7 +19,7 @@ export const DEFAULT_STATEMENT_TIMEOUT_MS = 5000;
 interface Checkout {
   conn: PoolConnection;
   /** Whether any statement on this checkout got an answer from the server. */
-  answered(): boolean;
+  answered: () => boolean;
 }
 
 /** Gives every query on this (per-checkout) connection wrapper mysql2's `timeout` unless it sets one. */

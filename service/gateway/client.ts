@@ -120,7 +120,7 @@ export function createGatewayClient(options: GatewayClientOptions) {
     ledger: (since: Date | string = new Date(0), limit?: number) => {
       const query = new URLSearchParams({ since: typeof since === 'string' ? since : since.toISOString() });
       if (limit !== undefined) query.set('limit', String(limit));
-      return call<LedgerPage>('GET', `/ledger?${query}`);
+      return call<LedgerPage>('GET', `/ledger?${query.toString()}`);
     },
     getKnobs: () => call<Knobs>('GET', '/knobs'),
     setKnobs: (patch: Partial<Knobs>) => call<Knobs>('PUT', '/knobs', patch),

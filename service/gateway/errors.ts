@@ -106,7 +106,7 @@ export function installErrorHandling(app: FastifyInstance): void {
       return reply.code(err.status).send(errorBody(err.code, err.message, err.field, err.extra));
     }
     if (err.validation) {
-      const { message, field } = describeValidation(err.validation as AjvErrorLike[], err.validationContext ?? 'request');
+      const { message, field } = describeValidation(err.validation, err.validationContext ?? 'request');
       return reply.code(400).send(errorBody('VALIDATION_FAILED', message, field));
     }
     const mapped = FASTIFY_CODES[err.code];

@@ -111,24 +111,26 @@ export function createSagaConsumer(o: SagaConsumerOptions): SagaConsumer {
   // eachBatch with manual offset resolution: a message that must be redelivered stays
   // unresolved, its partition pauses for a moment, and kafkajs fetches it again after the
   // resume. The other partitions keep flowing; nothing throws into kafkajs's fetch loop.
-  async function eachBatch({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, pause, isRunning, isStale }: EachBatchPayload): Promise<void> {
+  // Its functions are called on the payload (kafkajs's types declare them as methods).
+  async function eachBatch(b: EachBatchPayload): Promise<void> {
+    const { batch } = b;
     for (const message of batch.messages) {
-      if (!isRunning() || isStale()) break;
+      if (!b.isRunning() || b.isStale()) break;
       const t0 = performance.now();
-      const payload = { topic: batch.topic, partition: batch.partition, message, heartbeat, pause } as EachMessagePayload;
+      const payload = { topic: batch.topic, partition: batch.partition, message, heartbeat: () => b.heartbeat(), pause: () => b.pause() };
       const result = await processOne(payload);
       o.onProcessed?.(batch.topic, (performance.now() - t0) / 1000, result === 'redeliver' ? 'retry' : result);
       if (result === 'redeliver') {
-        const resume = pause();
+        const resume = b.pause();
         setTimeout(resume, pauseMs).unref();
         break;
       }
-      resolveOffset(message.offset);
+      b.resolveOffset(message.offset);
       // Commit as the batch goes (at most every COMMIT_INTERVAL_MS), not only at its end: a
       // backlog batch can take tens of seconds, and a committed offset that does not move
       // looks stalled to lag monitoring (`ticketctl consumers lag`) and is redone after a crash.
-      await commitOffsetsIfNecessary();
-      await heartbeat();
+      await b.commitOffsetsIfNecessary();
+      await b.heartbeat();
     }
   }
 

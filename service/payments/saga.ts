@@ -4,6 +4,7 @@ import { readPayment, recordAttempt, refundAndRelease, settles, wasProcessed, ty
 import type { CircuitBreaker } from './breaker.ts';
 import type { RetryPolicy } from './retry-policy.ts';
 import { UnprocessableEventError } from './consumer-errors.ts';
+import { errorMessage } from '../../lib/index.ts';
 
 // The payment saga (report 1, 2.2.2). payment.try / payment.retry charge the gateway
 // through the circuit breaker and record the outcome: success, a scheduled retry (an
@@ -159,7 +160,7 @@ export function createSaga({ db, gateway, breaker, retry, onOutcome }: SagaDeps)
     return settle(topic, event, {
       move: 'compensate',
       outcome: 'compensated',
-      failureReason: (p) => String(event.data.reason ?? p.failureReason ?? 'failed'),
+      failureReason: (p) => textOf(event.data.reason) ?? p.failureReason ?? 'failed',
       record: (refunded, reason) => ({ type: EVENT_TYPES.paymentFailed, data: { reason, refundedCharges: refunded } }),
       refundReason: 'compensation',
     });
@@ -187,8 +188,14 @@ export function createSaga({ db, gateway, breaker, retry, onOutcome }: SagaDeps)
   };
 }
 
+/** A field of an event as text: a string as it is; anything else (a producer's mistake) as JSON, not "[object Object]". */
+function textOf(value: unknown): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
 function describe(err: unknown): string {
   if (!err) return 'unknown error';
   const e = err as { code?: string; message?: string };
-  return e.code ? `${e.code}: ${e.message ?? ''}` : (e.message ?? String(err));
+  return e.code ? `${e.code}: ${e.message ?? ''}` : (e.message ?? errorMessage(err));
 }

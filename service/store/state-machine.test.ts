@@ -71,7 +71,12 @@ test('every move names transitions that exist, and every state is reachable from
     const reached = new Set<string | null>([null]);
     for (let grew = true; grew;) {
       grew = false;
-      for (const t of machine) if (!reached.has(t.to) && t.from.some((f) => reached.has(f))) (reached.add(t.to), (grew = true));
+      for (const t of machine) {
+        if (!reached.has(t.to) && t.from.some((f) => reached.has(f))) {
+          reached.add(t.to);
+          grew = true;
+        }
+      }
     }
     assert.deepEqual(
       all.filter((s) => !reached.has(s)),

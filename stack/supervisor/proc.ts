@@ -52,7 +52,7 @@ export function processRssBytes(pid: number): number | undefined {
 export function tcpPortOwner(port: number): string | undefined {
   const inodes = new Set<string>();
   for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
-    let text = '';
+    let text: string;
     try {
       text = readFileSync(table, 'utf8');
     } catch {

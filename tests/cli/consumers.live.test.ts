@@ -33,7 +33,7 @@ async function topicWith(count: number): Promise<string> {
   await withAdmin(async (a) => {
     await a.createTopics({ topics: [{ topic, numPartitions: 1, replicationFactor: 3 }], waitForLeaders: false });
     // kafkajs's own waitForLeaders can fail on a metadata answer that is merely early.
-    await waitFor(async () => (await a.fetchTopicMetadata({ topics: [topic] })).topics[0]?.partitions[0]?.leader! >= 0, { timeoutMs: 30_000, intervalMs: 300, what: `a leader for ${topic}` });
+    await waitFor(async () => ((await a.fetchTopicMetadata({ topics: [topic] })).topics[0]?.partitions[0]?.leader ?? -1) >= 0, { timeoutMs: 30_000, intervalMs: 300, what: `a leader for ${topic}` });
   });
   const producer = kafka.producer();
   await producer.connect();

@@ -51,7 +51,7 @@ export function stackContextEntry(extra: Record<string, unknown> = {}) {
 export async function ticketctlOnTty(args: string[], input: string, env: Record<string, string>, timeoutMs = 60_000): Promise<CliResult> {
   const quoted = [TICKETCTL, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
   const r = await execa('script', ['-qec', quoted, '/dev/null'], { input, reject: false, timeout: timeoutMs, env: { NO_COLOR: '1', ...env } });
-  const strip = (s: string) => s.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
+  const strip = (s: string) => s.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, ''); // eslint-disable-line no-control-regex -- strips the terminal's escape sequences (ESC [ ...)
   return { exitCode: r.exitCode ?? -1, stdout: strip(String(r.stdout)), stderr: strip(String(r.stderr)) };
 }
 

@@ -15,11 +15,11 @@ export interface Turn {
 export async function ticketctlDialogue(args: string[], turns: Turn[], env: Record<string, string>, timeoutMs = 120_000): Promise<CliResult & { unanswered: number }> {
   const quoted = [TICKETCTL, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
   const child = execa('script', ['-qec', quoted, '/dev/null'], { reject: false, timeout: timeoutMs, env: { NO_COLOR: '1', ...env }, stdin: 'pipe' });
-  const strip = (s: string) => s.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
+  const strip = (s: string) => s.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, ''); // eslint-disable-line no-control-regex -- strips the terminal's escape sequences (ESC [ ...)
   let output = '';
   let seen = 0; // answers are matched against output after this index
   let next = 0;
-  child.stdout!.on('data', (chunk: Buffer) => {
+  child.stdout.on('data', (chunk: Buffer) => {
     output += strip(chunk.toString());
     const turn = turns[next];
     if (!turn) return;
@@ -28,7 +28,7 @@ export async function ticketctlDialogue(args: string[], turns: Turn[], env: Reco
     if (m) {
       seen += m.index + m[0].length;
       next += 1;
-      child.stdin!.write(`${turn.type}\n`);
+      child.stdin.write(`${turn.type}\n`);
     }
   });
   const r = await child;

@@ -75,7 +75,7 @@ async function runUntilDetected(drill: string, reportDir?: string) {
   const args = ['drill', 'run', drill, '--scenarios', scenarios, '--yes', '--seed', '5', ...(reportDir ? ['--report-dir', reportDir] : [])];
   const child = execa(TICKETCTL, args, { env: { ...s.env, NO_COLOR: '1' }, reject: false, stdin: 'ignore', all: true });
   const seen = { output: '' };
-  child.all!.on('data', (d: Buffer) => (seen.output += d.toString()));
+  child.all.on('data', (d: Buffer) => (seen.output += d.toString()));
   try {
     // Every fault applied and confirmed, and its effect seen: the runner is in its observation window.
     await waitFor(() => /fault detected by a probe/.test(seen.output), { timeoutMs: 240_000, intervalMs: 200, what: `the drill to inject and detect its faults; output so far:\n${seen.output}` });

@@ -1,13 +1,11 @@
 // docker-compose.yml and stack/compose/toxiproxy.json, parsed once, with the small readers the
 // compose tests share.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Ajv } from 'ajv';
 import { parse } from 'yaml';
-import { BROKER_IDS, REDIS_MASTER_NAME, createTopology } from '../../contracts/topology.ts';
-import { DATABASES } from '../../contracts/databases.ts';
+import { createTopology } from '../../contracts/topology.ts';
 
 export const root = fileURLToPath(new URL('../../', import.meta.url));
 export const read = (file: string) => readFileSync(path.join(root, file), 'utf8');

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { BROKER_IDS } from '../../contracts/topology.ts';
 import { ALL_TOPICS, TOPIC_LAYOUT } from '../../contracts/topics.ts';
 
-import { compose, services, toxiproxyJson, topology, envOf, need, listeners, hostPort, dependsOn, kafkaServices } from './compose-file.ts';
+import { services, toxiproxyJson, topology, envOf, need, listeners, hostPort, dependsOn, kafkaServices } from './compose-file.ts';
 
 describe('Kafka in docker-compose.yml', () => {
   const envs = kafkaServices.map((name) => ({ name, env: envOf(name) }));

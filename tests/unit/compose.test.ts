@@ -8,7 +8,6 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Ajv } from 'ajv';
-import { parse } from 'yaml';
 import { REDIS_MASTER_NAME } from '../../contracts/topology.ts';
 import { KAFKA_VERSION } from '../../stack/components/kafka.ts';
 import { SENTINEL_DOWN_AFTER_MS, SENTINEL_FAILOVER_TIMEOUT_MS } from '../../stack/components/sentinel.ts';

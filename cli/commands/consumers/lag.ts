@@ -9,7 +9,7 @@ import { judgeGroup, type GroupLag } from './group-verdict.ts';
 import { printLagReport, type LagReport } from './lag-table.ts';
 
 export type { LagReport };
-import { worstVerdict, type OffsetSample, type Verdict } from './verdict.ts';
+import { worstVerdict, type OffsetSample } from './verdict.ts';
 import type { Globals } from '../../shared/globals.ts';
 
 // Runbook 4.2.1 / report 2.2.1, "is the consumer keeping up?": lag per group, topic and

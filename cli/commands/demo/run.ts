@@ -15,9 +15,14 @@ import type { Globals } from '../../shared/globals.ts';
 /** The drill the demo runs: short (about 15 s), and it shows the report's worst case (2.0.1 B). */
 export const DEMO_DRILL = 'redis-partition';
 
-async function post(url: string, body: unknown): Promise<{ status: number; body: any }> {
+/** The one field the demo reads from the service's answers (the rest is shown as JSON when refused). */
+interface Answer {
+  holdId?: string;
+}
+
+async function post(url: string, body: unknown): Promise<{ status: number; body: Answer }> {
   const res = await httpRequest(url, { method: 'POST', body, timeoutMs: 15_000 });
-  return { status: res.status, body: res.body };
+  return { status: res.status, body: res.body as Answer };
 }
 
 export async function run(globals: Globals): Promise<void> {

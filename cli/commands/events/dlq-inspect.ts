@@ -16,7 +16,7 @@ export async function run(g: Globals, position: string, opts: { output?: string 
   if (!raw) throw new OpsError(`No dead letter at ${position} in ${DLQ_TOPIC}.`, { code: 'NOT_FOUND', hint: 'List them with `ticketctl events dlq list` and use the ID column.' });
   const view = toView(raw, await withServiceDb(c, (pool) => replayedMessages(pool, DLQ_TOPIC)));
   const text = raw.value === null ? null : raw.value.toString('utf8');
-  let payload: unknown = null;
+  let payload: unknown;
   try {
     payload = text === null ? null : JSON.parse(text);
   } catch {

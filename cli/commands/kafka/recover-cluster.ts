@@ -43,7 +43,7 @@ export async function run(g: Globals, opts: RecoverFlags): Promise<void> {
   const brokers = stack.topology.kafka.brokers.map((b) => {
     const component = `kafka-${b.id}`;
     const dataDir = stack.paths.dataDir(component);
-    return { id: b.id as number, component, pid: runningRecord(stack.paths, findComponent(stack.topology, component)!)?.pid ?? null, dataDir, dataBytes: opts.backup ? folderBytes(dataDir) : 0 };
+    return { id: b.id, component, pid: runningRecord(stack.paths, findComponent(stack.topology, component)!)?.pid ?? null, dataDir, dataBytes: opts.backup ? folderBytes(dataDir) : 0 };
   });
   const [missingNow, answering] = await Promise.all([missingTopicsNow(g), Promise.all(c.serviceUrls.map(async (url) => ({ url, answering: (await healthStatus(url)) !== undefined })))]);
   const data: RecoverPlanData = {
@@ -67,8 +67,8 @@ export async function run(g: Globals, opts: RecoverFlags): Promise<void> {
       const t0 = Date.now();
       const { progress } = g.ui;
       let backup: RecoverOutcome['backup'] = null;
-      let createdTopics: string[] = [];
-      let stopped: RecoverOutcome['stopped'] = [];
+      let createdTopics: string[];
+      let stopped: RecoverOutcome['stopped'];
       try {
         stopped = (await stackDown(stack, { only: names, progress })).stopped.map((s) => ({ component: s.name, outcome: s.outcome }));
         if (data.backupFile) {

@@ -59,8 +59,8 @@ export async function openLockRedis(c: Context): Promise<LockRedis> {
       keys.forEach((key, i) => {
         const [getErr, value] = replies[2 * i] ?? [];
         const [, pttl] = replies[2 * i + 1] ?? [];
-        if (getErr || value === null || value === undefined) return; // expired between SCAN and GET
-        out.push({ key, value: String(value), pttlMs: Number(pttl) });
+        if (getErr || typeof value !== 'string') return; // null: expired between SCAN and GET (GET answers a string or null)
+        out.push({ key, value, pttlMs: Number(pttl) });
       });
       return out;
     },
