@@ -1,4 +1,4 @@
-import type { PoolConnection } from 'mysql2/promise';
+import type { PoolConnection, RowDataPacket } from 'mysql2/promise';
 import { withTransaction, type Db } from '../db/connection.ts';
 import { EVENT_TYPES, newEnvelope, TOPICS } from '../../contracts/index.ts';
 import { appendEvent } from './event-store.ts';
@@ -45,12 +45,17 @@ export async function recordPaymentRequested(conn: PoolConnection, r: PaymentRow
 /**
  * A cancellation request of a SUCCESS payment, in the caller's transaction with the payment
  * locked: no status changes here (the saga's payment.cancel does it), only the
- * PaymentCancelRequested record and the payment.cancel outbox row.
+ * PaymentCancelRequested record and the payment.cancel outbox row, once per payment: a
+ * repeated request (a retrying client, a double click) before the saga has cancelled finds
+ * the first one recorded and changes nothing. Returns whether this call recorded it.
  */
-export async function recordCancelRequested(conn: PoolConnection, p: Payment, userId: string): Promise<void> {
+export async function recordCancelRequested(conn: PoolConnection, p: Payment, userId: string): Promise<boolean> {
+  const [earlier] = await conn.query<RowDataPacket[]>('SELECT 1 FROM event_store WHERE aggregate_id = ? AND event_type = ? LIMIT 1', [p.paymentTxId, EVENT_TYPES.paymentCancelRequested]);
+  if (earlier.length > 0) return false;
   const event = newEnvelope(EVENT_TYPES.paymentCancelRequested, p.paymentTxId, p.attempts, { userId });
   await appendEvent(conn, p.paymentTxId, event.type, event.data);
   await enqueue(conn, TOPICS.paymentCancel, event);
+  return true;
 }
 
 /** What one charge attempt came to, as the saga decided it. */

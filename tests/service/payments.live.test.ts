@@ -214,6 +214,24 @@ describe('payments', () => {
     assert.equal(charges[0]!.status, 'CHARGED');
   });
 
+  test('a cancel repeated before the saga has cancelled is one request: one PaymentCancelRequested, one payment.cancel, one refund', { timeout: 300_000 }, async () => {
+    const p = await paidSeat();
+    // A burst of the same request on every instance (a retrying client, a double click):
+    // each answers 202 CANCELLING while the payment is still SUCCESS, or 409 NOT_CANCELLABLE
+    // once the saga has cancelled it; either way only the first one is recorded.
+    const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => call('POST', `${instanceUrl((i % 3) + 1)}/payments/${p.paymentTxId}/cancel`, { userId: p.userId })));
+    for (const a of answers) assert.ok(a.status === 202 || (a.status === 409 && a.body.error.code === 'NOT_CANCELLABLE'), JSON.stringify(a.body));
+    assert.ok(
+      answers.some((a) => a.status === 202),
+      'the first cancel is accepted',
+    );
+    assert.equal((await waitForFinal(p.paymentTxId, 90_000, (s) => s === 'CANCELLED')).status, 'CANCELLED');
+    const requested = (await events(p.paymentTxId)).filter((e) => e.type === 'PaymentCancelRequested');
+    assert.equal(requested.length, 1, 'one PaymentCancelRequested in the event store');
+    assert.equal((await sql("SELECT COUNT(*) AS n FROM outbox WHERE message_key = ? AND topic = 'payment.cancel'", [p.paymentTxId]))[0]!.n, 1, 'one payment.cancel outbox row');
+    assert.equal((await ledgerRows(p.paymentTxId)).refunds.length, 1, 'exactly one refund');
+  });
+
   test('cancel a paid reservation: CANCELLED, the charge refunded, the seat free for someone else', { timeout: 300_000 }, async () => {
     const p = await paidSeat();
 
