@@ -14,6 +14,7 @@ import { register as registerDrill } from './commands/drill/register.ts';
 import { register as registerRunbook } from './commands/runbook/register.ts';
 import { register as registerCompletion } from './commands/completion/register.ts';
 import { register as registerDemo } from './commands/demo/register.ts';
+import { register as registerAudit } from './commands/audit/register.ts';
 import { exitCodeFor } from './shared/exit-code.ts';
 import { createUi } from './shared/ui.ts';
 import type { Context } from '../clients/index.ts';
@@ -36,6 +37,7 @@ const FAMILIES: Array<(program: Command, kit: Kit) => void> = [
   registerBreaker,
   registerDrill,
   registerRunbook,
+  registerAudit,
   registerCompletion,
   registerDemo,
 ];

@@ -1,14 +1,18 @@
-import { appendFileSync, closeSync, mkdirSync, openSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { OpsError } from '../../lib/index.ts';
 import type { Context } from '../../clients/index.ts';
+import { chainedLine } from './audit-chain.ts';
 
-// The audit log: one JSON line per run of a mutating command (who, when, where, what was
-// planned, and how it ended), including runs that were refused, declined or failed. Keys
-// are documented in docs/ticketctl.md ("Audit log") and stable.
+// The audit log: JSON lines for every run of a mutating command (who, when, where, what
+// was planned, and how it ended), including runs that were refused, declined or failed. A
+// run that changes something writes its intent (`started`) before it acts and its outcome
+// after, so a crash in the middle still leaves a record. Lines are hash-chained
+// (audit-chain.ts; `ticketctl audit verify`). Keys are documented in docs/ticketctl.md
+// ("Audit log") and stable.
 
-export type AuditResult = 'ok' | 'failed' | 'refused' | 'aborted' | 'noop';
+export type AuditResult = 'started' | 'ok' | 'failed' | 'refused' | 'aborted' | 'noop';
 
 export interface AuditRecord {
   time: string;
@@ -89,8 +93,60 @@ export function assertAuditWritable(file: string): void {
   }
 }
 
-/** One line per record; O_APPEND keeps concurrent writers' lines whole. */
+/**
+ * One line per record, chained to the line before it. Writers on one machine take a lock
+ * file around "read the last line, append": two runs appending at once would otherwise
+ * chain to the same line and the log would look tampered with.
+ */
 export function appendAudit(file: string, record: AuditRecord): void {
   mkdirSync(path.dirname(file), { recursive: true });
-  appendFileSync(file, `${JSON.stringify(record)}\n`, { mode: 0o640 });
+  withAuditLock(file, () => appendFileSync(file, `${chainedLine(record, lastLine(file))}\n`, { mode: 0o640 }));
+}
+
+function lastLine(file: string): string | undefined {
+  if (!existsSync(file)) return undefined;
+  const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean);
+  return lines.at(-1);
+}
+
+const LOCK_STALE_MS = 10_000;
+const LOCK_WAIT_MS = 5_000;
+
+/** An exclusive lock file beside the log; one left by a crashed writer is taken over once it is stale. */
+function withAuditLock(file: string, fn: () => void): void {
+  const lock = `${file}.lock`;
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
+    try {
+      closeSync(openSync(lock, 'wx', 0o640));
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const age = Date.now() - (statSafe(lock) ?? Date.now());
+      if (age > LOCK_STALE_MS) unlinkQuiet(lock);
+      else if (Date.now() > deadline) throw new Error(`the audit log is locked by another ticketctl (${lock}); remove the file if no ticketctl is running`, { cause: err });
+      else Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20); // a short synchronous pause: appends are synchronous
+    }
+  }
+  try {
+    fn();
+  } finally {
+    unlinkQuiet(lock);
+  }
+}
+
+function statSafe(file: string): number | undefined {
+  try {
+    return statSync(file).mtimeMs;
+  } catch {
+    return undefined;
+  }
+}
+
+function unlinkQuiet(file: string): void {
+  try {
+    unlinkSync(file);
+  } catch {
+    // already gone
+  }
 }

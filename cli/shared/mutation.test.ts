@@ -7,6 +7,7 @@ import { Chalk } from 'chalk';
 import { OpsError } from '../../lib/errors.ts';
 import { silentProgress } from '../../lib/progress.ts';
 import { auditLogPath, auditRecord } from './audit.ts';
+import { verifyChain } from './audit-chain.ts';
 import { selectContext, type Context } from '../../clients/context.ts';
 import { renderPlan, runMutation, type Plan } from './mutation.ts';
 import type { Ui } from './ui.ts';
@@ -117,11 +118,27 @@ test('--yes applies and records ok; a failure is recorded and rethrown', async (
   assert.deepEqual(
     s.records().map((r) => [r.result, r.error]),
     [
+      ['started', null],
       ['ok', null],
+      ['started', null],
       ['failed', 'boom'],
     ],
   );
   assert.equal(s.applied(), 1);
+});
+
+test('the intent is on disk before anything changes, and the log stays a valid hash chain', async () => {
+  const s = setup();
+  let seenDuringApply: string[] = [];
+  await runMutation(s.g, s.context, { yes: true, output: 'table' }, plan, async () => {
+    seenDuringApply = s.records().map((r) => r.result);
+  });
+  assert.deepEqual(seenDuringApply, ['started'], 'a crash inside apply would leave the intent recorded');
+  assert.deepEqual(
+    s.records().map((r) => r.result),
+    ['started', 'ok'],
+  );
+  assert.deepEqual(verifyChain(readFileSync(auditLogPath(s.context, s.g.env), 'utf8')).ok, true);
 });
 
 test('a terminal: confirm decides; declining is a refusal', async () => {
@@ -145,7 +162,7 @@ test('a protected context: --yes is not enough; the name typed back (or --confir
   assert.deepEqual([noTty.applied(), wrong.applied(), right.applied()], [1, 0, 1]);
   assert.deepEqual(
     noTty.records().map((r) => r.result),
-    ['refused', 'refused', 'ok'],
+    ['refused', 'refused', 'started', 'ok'],
   );
 });
 

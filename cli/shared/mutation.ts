@@ -91,6 +91,9 @@ export async function runMutation<D, R>(
     throw new OpsError(refusal.message, { code: 'REFUSED', exitCode: 2, hint: refusal.hint });
   }
 
+  // The intent, before anything changes, so a crash mid-apply still leaves a record. Not
+  // written, not run: unlike the outcome, a failure here stops the command.
+  appendAudit(auditFile, auditRecord({ startedAt, context: context.name, command: g.command, argv: g.argv, plan, result: 'started' }));
   let result: R;
   try {
     result = await apply();

@@ -13,6 +13,15 @@ import { testStack } from '../helpers/stack.ts';
 
 export const ctx = testStack();
 
+function readAudit(file: string): AuditRecord[] {
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as AuditRecord);
+}
+
 export function scratch(prefix: string) {
   const dir = mkdtempSync(path.join(os.tmpdir(), `ticketctl-${prefix}-`));
   const auditLog = path.join(dir, 'audit.log');
@@ -22,14 +31,10 @@ export function scratch(prefix: string) {
     env,
     auditLog,
     run: (args: string[], extra: Record<string, string> = {}, timeoutMs?: number): Promise<CliResult> => ticketctl(args, { ...env, ...extra }, timeoutMs),
-    audit: (): AuditRecord[] =>
-      existsSync(auditLog)
-        ? readFileSync(auditLog, 'utf8')
-            .trim()
-            .split('\n')
-            .filter(Boolean)
-            .map((l) => JSON.parse(l) as AuditRecord)
-        : [],
+    /** One record per run: how it ended (the `started` intent records are in auditAll()). */
+    audit: (): AuditRecord[] => readAudit(auditLog).filter((r) => r.result !== 'started'),
+    /** Every line of the audit log, intents included. */
+    auditAll: (): AuditRecord[] => readAudit(auditLog),
     /** Writes a config file and returns the env that selects it. */
     config: (content: unknown, name = 'config.json'): Record<string, string> => {
       const file = path.join(dir, name);

@@ -36,7 +36,7 @@ test('no terminal and no --yes: exit 2 with the hint, a "refused" audit record, 
   assert.match(r.stderr, /stdin is not a terminal and --yes was not given[\s\S]*next: re-run with --yes after reviewing --dry-run/);
   assert.equal(broker2(), pid);
   const record = s.audit().at(-1)!;
-  assert.deepEqual(Object.keys(record), ['time', 'user', 'host', 'pid', 'context', 'command', 'argv', 'plan', 'result', 'error', 'durationMs']);
+  assert.deepEqual(Object.keys(record), ['time', 'user', 'host', 'pid', 'context', 'command', 'argv', 'plan', 'result', 'error', 'durationMs', 'prev', 'hash']);
   assert.equal(record.result, 'refused');
   assert.equal(record.command, 'kafka restart-broker');
   assert.deepEqual(record.argv, ['kafka', 'restart-broker', '2']);
