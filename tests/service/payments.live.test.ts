@@ -1,75 +1,15 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import type { RowDataPacket } from 'mysql2/promise';
-import { anyInstance, call, freshConcert, gateway, gatewayDb, hold, instanceUrl, serviceDb, sql, waitForFinal, withGatewayKnobs } from '../helpers/service.ts';
+import { assertVersionsInOrder, events, holdStatus, ledgerRows, pay, payBody, paymentRow, PRICE, seatRow, SLOW_GATEWAY_MS, user } from '../helpers/payment-records.ts';
+import { anyInstance, call, freshConcert, gateway, hold, instanceUrl, serviceDb, sql, waitForFinal, withGatewayKnobs } from '../helpers/service.ts';
 import { DEFAULT_SERVICE_INSTANCES } from '../../contracts/topology.ts';
 
-// The payment API against the running instances (issue: pay, poll, repeat, cancel). Every
+// The payment API against the running instances (pay, poll, repeat; cancelling is in
+// cancel.live.test.ts). Every
 // check reads a system of record: the service database (payment row, seat, hold, outbox,
 // event store) and the gateway's ledger (charges, refunds), never the service's own answer
 // alone.
-
-const PRICE = 50_000; // freshConcert's default seat price
-// Longer than the relay + consumer path takes, shorter than the service's 3 s gateway
-// timeout: while the gateway is this slow, a payment is reliably still PENDING.
-const SLOW_GATEWAY_MS = 1500;
-
-const user = () => `u-${randomUUID().slice(0, 8)}`;
-const payBody = (paymentTxId: string, holdId: string, userId: string, amount = PRICE) => ({ paymentTxId, holdId, userId, amount });
-const pay = (body: ReturnType<typeof payBody>, instance = anyInstance()) => call('POST', `${instance}/payments`, body);
-
-async function paymentRow(paymentTxId: string): Promise<RowDataPacket | undefined> {
-  return (await sql('SELECT * FROM payment_transactions WHERE payment_tx_id = ?', [paymentTxId]))[0];
-}
-
-async function seatRow(seatId: number): Promise<{ status: string; holdId: string | null }> {
-  const [r] = await sql('SELECT status, hold_id FROM seats WHERE id = ?', [seatId]);
-  return { status: r!.status, holdId: r!.hold_id };
-}
-
-async function holdStatus(holdId: string): Promise<string> {
-  return (await sql('SELECT status FROM holds WHERE id = ?', [holdId]))[0]!.status;
-}
-
-async function events(paymentTxId: string): Promise<Array<{ version: number; type: string; data: any }>> {
-  const rows = await sql('SELECT version, event_type, event_data FROM event_store WHERE aggregate_id = ? ORDER BY version', [paymentTxId]);
-  return rows.map((r) => ({ version: Number(r.version), type: r.event_type, data: JSON.parse(r.event_data) }));
-}
-
-function assertVersionsInOrder(list: Array<{ version: number }>, paymentTxId: string): void {
-  assert.deepEqual(
-    list.map((e) => e.version),
-    list.map((_, i) => i + 1),
-    `event_store versions of ${paymentTxId} must be 1..n without gaps`,
-  );
-}
-
-/** Charges and refunds for one payment, straight from the gateway's ledger database. */
-async function ledgerRows(paymentTxId: string): Promise<{ charges: RowDataPacket[]; refunds: RowDataPacket[] }> {
-  const db = gatewayDb();
-  try {
-    const [charges] = await db.query<RowDataPacket[]>('SELECT id, status, amount FROM gateway_charges WHERE payment_tx_id = ? ORDER BY id', [paymentTxId]);
-    const [refunds] = await db.query<RowDataPacket[]>('SELECT r.id, r.charge_id, r.amount FROM gateway_refunds r JOIN gateway_charges c ON c.id = r.charge_id WHERE c.payment_tx_id = ? ORDER BY r.id', [
-      paymentTxId,
-    ]);
-    return { charges, refunds };
-  } finally {
-    await db.end();
-  }
-}
-
-/** Holds a fresh seat and pays for it; returns once the payment is SUCCESS. */
-async function paidSeat(): Promise<{ seatId: number; holdId: string; userId: string; paymentTxId: string }> {
-  const { seatIds } = await freshConcert(1);
-  const userId = user();
-  const h = await hold(seatIds[0]!, userId);
-  const paymentTxId = randomUUID();
-  const r = await pay(payBody(paymentTxId, h.holdId, userId));
-  assert.equal(r.status, 202, JSON.stringify(r.body));
-  assert.equal((await waitForFinal(paymentTxId)).status, 'SUCCESS');
-  return { seatId: h.seatId, holdId: h.holdId, userId, paymentTxId };
-}
 
 before(async () => {
   // Tests below rely on the default gateway behaviour: a clean slate even after an aborted run.
@@ -212,71 +152,6 @@ describe('payments', () => {
     const { charges } = await ledgerRows(paymentTxId);
     assert.equal(charges.length, 1, 'exactly one charge');
     assert.equal(charges[0]!.status, 'CHARGED');
-  });
-
-  test('a cancel repeated before the saga has cancelled is one request: one PaymentCancelRequested, one payment.cancel, one refund', { timeout: 300_000 }, async () => {
-    const p = await paidSeat();
-    // A burst of the same request on every instance (a retrying client, a double click):
-    // each answers 202 CANCELLING while the payment is still SUCCESS, or 409 NOT_CANCELLABLE
-    // once the saga has cancelled it; either way only the first one is recorded.
-    const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => call('POST', `${instanceUrl((i % 3) + 1)}/payments/${p.paymentTxId}/cancel`, { userId: p.userId })));
-    for (const a of answers) assert.ok(a.status === 202 || (a.status === 409 && a.body.error.code === 'NOT_CANCELLABLE'), JSON.stringify(a.body));
-    assert.ok(
-      answers.some((a) => a.status === 202),
-      'the first cancel is accepted',
-    );
-    assert.equal((await waitForFinal(p.paymentTxId, 90_000, (s) => s === 'CANCELLED')).status, 'CANCELLED');
-    const requested = (await events(p.paymentTxId)).filter((e) => e.type === 'PaymentCancelRequested');
-    assert.equal(requested.length, 1, 'one PaymentCancelRequested in the event store');
-    assert.equal((await sql("SELECT COUNT(*) AS n FROM outbox WHERE message_key = ? AND topic = 'payment.cancel'", [p.paymentTxId]))[0]!.n, 1, 'one payment.cancel outbox row');
-    assert.equal((await ledgerRows(p.paymentTxId)).refunds.length, 1, 'exactly one refund');
-  });
-
-  test('cancel a paid reservation: CANCELLED, the charge refunded, the seat free for someone else', { timeout: 300_000 }, async () => {
-    const p = await paidSeat();
-
-    const stranger = await call('POST', `${anyInstance()}/payments/${p.paymentTxId}/cancel`, { userId: user() });
-    assert.equal(stranger.status, 409);
-    assert.equal(stranger.body.error.code, 'PAYMENT_NOT_YOURS');
-
-    const r = await call('POST', `${anyInstance()}/payments/${p.paymentTxId}/cancel`, { userId: p.userId });
-    assert.equal(r.status, 202, JSON.stringify(r.body));
-    assert.equal(r.body.status, 'CANCELLING');
-    assert.equal(r.body.pollUrl, `/payments/${p.paymentTxId}`);
-
-    const final = await waitForFinal(p.paymentTxId, 90_000, (s) => s === 'CANCELLED');
-    assert.equal(final.status, 'CANCELLED');
-
-    const { charges, refunds } = await ledgerRows(p.paymentTxId);
-    assert.equal(charges.length, 1);
-    assert.equal(refunds.length, 1, 'exactly one refund');
-    assert.equal(Number(refunds[0]!.charge_id), Number(charges[0]!.id));
-    assert.equal(Number(refunds[0]!.amount), PRICE);
-    const viaApi = await gateway.getCharges(p.paymentTxId);
-    assert.ok(viaApi[0]!.refund, 'the gateway reports the charge as refunded');
-
-    assert.deepEqual(await seatRow(p.seatId), { status: 'AVAILABLE', holdId: null });
-    assert.equal(await holdStatus(p.holdId), 'CANCELLED');
-
-    const list = await events(p.paymentTxId);
-    assertVersionsInOrder(list, p.paymentTxId);
-    assert.deepEqual(
-      list.slice(-3).map((e) => e.type),
-      ['PaymentCancelRequested', 'PaymentCancelled', 'PaymentRefunded'],
-    );
-
-    const again = await call('POST', `${anyInstance()}/payments/${p.paymentTxId}/cancel`, { userId: p.userId });
-    assert.equal(again.status, 409);
-    assert.equal(again.body.error.code, 'NOT_CANCELLABLE');
-
-    // Someone else can now hold and buy the seat.
-    const userB = user();
-    const hB = await hold(p.seatId, userB);
-    const txB = randomUUID();
-    assert.equal((await pay(payBody(txB, hB.holdId, userB))).status, 202);
-    assert.equal((await waitForFinal(txB)).status, 'SUCCESS');
-    assert.deepEqual(await seatRow(p.seatId), { status: 'SOLD', holdId: hB.holdId });
-    assert.equal((await ledgerRows(p.paymentTxId)).refunds.length, 1, 'still one refund for the first payment');
   });
 
   test('a second payment for the same hold with a new paymentTxId is a 409, pending or paid', { timeout: 300_000 }, async () => {
