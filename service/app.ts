@@ -17,6 +17,9 @@ import { createSagaConsumer, type SagaConsumer } from './payments/consumer.ts';
 import { createCircuitBreaker } from './payments/breaker.ts';
 import { createRetryPolicy } from './payments/retry-policy.ts';
 import { chargeGatewayFrom } from './payments/gateway-adapter.ts';
+import { createRefunder } from './payments/refunds.ts';
+import { createDeadlineSweep } from './payments/deadline.ts';
+import { createReconciler, type Reconciler } from './reconcile/reconciler.ts';
 import { createGatewayClient } from './gateway/client.ts';
 import { createHttpServer } from './http/server.ts';
 import { reservationRoutes } from './http/routes/reservations.ts';
@@ -42,6 +45,7 @@ export interface Service {
   http: FastifyInstance;
   metrics: Metrics;
   consumer: SagaConsumer;
+  reconciler: Reconciler;
   start(): Promise<void>;
   /** Graceful: stop taking requests, finish in-flight work, commit offsets, stop loops. */
   stop(): Promise<void>;
@@ -62,7 +66,7 @@ export function createService(config: ServiceConfig, clients: ServiceClients, lo
 
   const locks = createSeatLocks({ redis: clients.redis, owner: config.instanceId, ttlMs: config.lockTtlMs, onError: errorLog('seat lock') });
   const reservations = createReservations({ db, locks, holdTtlMs: config.holdTtlMs, lockWith: config.seatLock, onLockFallback: () => metrics.lockFallback.inc() });
-  const payments = createPayments({ db });
+  const payments = createPayments({ db, deadlineMs: config.paymentDeadlineMs });
   const relay = createOutboxRelay({
     db,
     owner: config.instanceId,
@@ -74,11 +78,13 @@ export function createService(config: ServiceConfig, clients: ServiceClients, lo
     },
   });
   const gateway = chargeGatewayFrom(createGatewayClient({ baseUrl: config.gateway.url, timeoutMs: config.gateway.timeoutMs }));
+  const refunder = createRefunder({ db, gateway, breaker, onRefunded: (reason) => metrics.refunds.inc({ reason }), onError: (err, where) => errorLog(`refund: ${where}`)(err) });
   const saga = createSaga({
     db,
     gateway,
     breaker,
     retry,
+    refunder,
     onOutcome: (_topic, outcome) => {
       if (outcome === 'retry-scheduled') metrics.paymentRetry.inc();
       if (outcome !== 'skipped') relay.nudge();
@@ -96,6 +102,22 @@ export function createService(config: ServiceConfig, clients: ServiceClients, lo
     onError: (err, where) => errorLog(`saga ${where}`)(err),
   });
   const sweeper = createSweeper(() => reservations.releaseExpiredHolds(), config.sweepIntervalMs, errorLog('hold sweeper'));
+  const deadlines = createDeadlineSweep({ db, refunder, onExpired: () => metrics.deadlineExpired.inc() });
+  const deadlineSweeper = createSweeper(() => deadlines.failOverdue(), Math.max(config.sweepIntervalMs, 1000), errorLog('payment deadline sweeper'));
+  const reconciler = createReconciler({
+    db,
+    gateway,
+    breaker,
+    refunder,
+    intervalMs: config.reconcile.intervalMs,
+    orphanGraceMs: config.reconcile.orphanGraceMs,
+    onRefunded: (why) => metrics.reconciled.inc({ why }),
+    onPass: (result, lag) => {
+      metrics.reconcilePasses.inc({ result });
+      if (lag !== undefined) metrics.reconcileLag.set(lag);
+    },
+    onError: errorLog('reconciler'),
+  });
   const health = createHealth({ db, redis: clients.redis, kafkaAdmin: clients.admin, metrics });
 
   const http = createHttpServer({ log, onResponse: (route, status) => metrics.httpRequests.inc({ route, status: String(status) }) });
@@ -116,11 +138,14 @@ export function createService(config: ServiceConfig, clients: ServiceClients, lo
     http,
     metrics,
     consumer,
+    reconciler,
     async start() {
       const applied = await migrate(clients.pool, loadMigrations(MIGRATIONS_DIR), 'ticketing_migrations');
       if (applied.length) log({ level: 'info', msg: 'migrations applied', applied });
       relay.start();
       sweeper.start();
+      deadlineSweeper.start();
+      reconciler.start();
       await http.listen({ port: config.port, host: config.host });
       log({ level: 'info', msg: 'service listening', instanceId: config.instanceId, port: config.port });
       // Joining the group can take a rebalance; HTTP (and payment intake) need not wait.
@@ -130,6 +155,8 @@ export function createService(config: ServiceConfig, clients: ServiceClients, lo
       await http.close(); // stops accepting; waits for in-flight requests
       await consumer.stop(); // finishes the current batch, commits offsets, leaves the group
       await sweeper.stop();
+      await deadlineSweeper.stop();
+      await reconciler.stop();
       await relay.stop();
     },
   };

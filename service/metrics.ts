@@ -18,6 +18,11 @@ export const METRIC_NAMES = {
   outboxPending: 'outbox_pending_events',
   dlq: 'payment_dlq_messages_total',
   httpRequests: 'http_requests_total',
+  refunds: 'payment_refunds_total',
+  reconciled: 'reconciliation_charges_refunded_total',
+  reconcilePasses: 'reconciliation_passes_total',
+  reconcileLag: 'reconciliation_cursor_lag_seconds',
+  deadlineExpired: 'payment_deadline_expired_total',
 } as const;
 
 export type Metrics = ReturnType<typeof createMetrics>;
@@ -49,5 +54,10 @@ export function createMetrics(instanceId: string) {
     outboxPending: new Gauge({ ...r, name: METRIC_NAMES.outboxPending, help: 'Outbox rows not yet published' }),
     dlq: new Counter({ ...r, name: METRIC_NAMES.dlq, help: 'Messages sent to payment.dlq', labelNames: ['topic'] }),
     httpRequests: new Counter({ ...r, name: METRIC_NAMES.httpRequests, help: 'HTTP requests by route and status', labelNames: ['route', 'status'] }),
+    refunds: new Counter({ ...r, name: METRIC_NAMES.refunds, help: 'Refunds this instance completed at the gateway, by reason', labelNames: ['reason'] }),
+    reconciled: new Counter({ ...r, name: METRIC_NAMES.reconciled, help: 'Charges the reconciler refunded, by why', labelNames: ['why'] }),
+    reconcilePasses: new Counter({ ...r, name: METRIC_NAMES.reconcilePasses, help: 'Reconciliation passes by result (busy: another instance held the pass)', labelNames: ['result'] }),
+    reconcileLag: new Gauge({ ...r, name: METRIC_NAMES.reconcileLag, help: 'Seconds between now and the oldest gateway charge not yet decided for good' }),
+    deadlineExpired: new Counter({ ...r, name: METRIC_NAMES.deadlineExpired, help: 'Payments failed by the payment deadline' }),
   };
 }

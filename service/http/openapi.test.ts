@@ -124,6 +124,7 @@ const payment = (over: Partial<Payment> = {}): Payment => ({
   status: 'PENDING',
   attempts: 0,
   failureReason: null,
+  deadlineAt: '2030-01-01T00:03:00.000Z',
   createdAt: '2030-01-01T00:00:00.000Z',
   updatedAt: '2030-01-01T00:00:01.000Z',
   ...over,

@@ -1,7 +1,9 @@
 import { withConnection, type Db } from '../db/connection.ts';
 import { EVENT_TYPES, type Envelope, TOPICS } from '../../contracts/index.ts';
-import { readPayment, recordAttempt, refundAndRelease, settles, wasProcessed, type AttemptOutcome, type EventRecord, type Payment, type SettlementMove } from '../store/index.ts';
+import { readPayment, recordAttempt, refundAndRelease, settles, wasProcessed, type AttemptOutcome, type EventRecord, type Payment, type RefundReason, type SettlementMove } from '../store/index.ts';
 import type { CircuitBreaker } from './breaker.ts';
+import type { ChargeGateway, GatewayCharge } from './charge-gateway.ts';
+import type { Refunder } from './refunds.ts';
 import type { RetryPolicy } from './retry-policy.ts';
 import { UnprocessableEventError } from './consumer-errors.ts';
 import { errorMessage } from '../../lib/index.ts';
@@ -10,26 +12,15 @@ import { errorMessage } from '../../lib/index.ts';
 // through the circuit breaker and record the outcome: success, a scheduled retry (an
 // outbox row due later, so nobody sleeps in a partition loop), or failure.
 // payment.failure compensates: refund whatever the gateway charged, release the seat.
-// payment.cancel refunds and releases a paid seat.
+// payment.cancel refunds and releases a paid seat. Refunds go through the one refund path
+// (refunds.ts); one the gateway cannot take now is left to the reconciler, so settling a
+// payment never waits for (or loops on) an unreachable gateway.
 //
 // Idempotency, three layers deep: the gateway charges once per paymentTxId (idempotency
 // key); every outcome is written under the payment row's lock and only from the state it
 // expects (PENDING, attempt not yet recorded); and each event id is recorded in
 // processed_events with its effect, so a redelivered event changes nothing. The saga
 // decides; the store (service/store/) makes every change and says what it changed.
-
-export interface Charge {
-  id: number;
-  status: 'CHARGED' | 'DECLINED';
-  refunded: boolean;
-}
-
-/** What the saga needs from the payment gateway (service/gateway/client.ts provides it). */
-export interface ChargeGateway {
-  charge(req: { idempotencyKey: string; paymentTxId: string; amount: number }): Promise<Charge>;
-  chargesFor(paymentTxId: string): Promise<Charge[]>;
-  refund(req: { idempotencyKey: string; chargeId: number }): Promise<{ id: number }>;
-}
 
 export type Outcome = 'succeeded' | 'retry-scheduled' | 'failed' | 'compensated' | 'cancelled' | 'skipped';
 
@@ -38,6 +29,7 @@ export interface SagaDeps {
   gateway: ChargeGateway;
   breaker: CircuitBreaker;
   retry: RetryPolicy;
+  refunder: Refunder;
   onOutcome?: (topic: string, outcome: Outcome) => void;
 }
 
@@ -61,7 +53,7 @@ export function chargeKeyOf(event: Envelope): string {
   return typeof k === 'string' && k.startsWith(`${event.paymentTxId}:`) && k.length <= 100 ? k : event.paymentTxId;
 }
 
-export function createSaga({ db, gateway, breaker, retry, onOutcome }: SagaDeps): Saga {
+export function createSaga({ db, gateway, breaker, retry, refunder, onOutcome }: SagaDeps): Saga {
   // A plain read decides whether to call the gateway at all; the outcome is written later
   // under the row lock, re-checked there, so no lock is held across the network call.
   /**
@@ -80,23 +72,26 @@ export function createSaga({ db, gateway, breaker, retry, onOutcome }: SagaDeps)
   async function chargeAttempt(topic: string, event: Envelope): Promise<Outcome> {
     const { payment: before, processed } = await load(event, topic);
     if (before.status !== 'PENDING' || event.attempt <= before.attempts || processed) return 'skipped';
+    // Past its deadline the payment is the deadline sweeper's to fail (deadline.ts): no new charge.
+    if (before.deadlineAt !== null && Date.parse(before.deadlineAt) <= Date.now()) return 'skipped';
     const chargeKey = chargeKeyOf(event);
-    let charge: Charge | undefined;
+    let charge: Pick<GatewayCharge, 'id' | 'status'> | undefined;
     let error: unknown;
     try {
       charge = await breaker.execute(() => gateway.charge({ idempotencyKey: chargeKey, paymentTxId: event.paymentTxId, amount: before.amount }), isGatewayFailure);
     } catch (err) {
       error = err;
     }
-    // Under the row lock, only if still PENDING, this attempt unrecorded, the event new.
-    // Which of the store's counts to act on is issue #10; today they are not read.
+    // Under the row lock, only if still PENDING, this attempt unrecorded, the event new; a
+    // charge whose hold is no longer the payment's is recorded as a failure (HOLD_LOST) and
+    // compensation refunds it (store/payments.ts).
     const r = await recordAttempt(db, { paymentTxId: event.paymentTxId, attempt: event.attempt, marker: { eventId: event.eventId, handler: topic } }, (p) => decideAttempt(p, event, chargeKey, charge, error));
     if (!r.recorded) return 'skipped';
     return r.outcome.kind === 'charged' ? 'succeeded' : r.outcome.kind === 'retry' ? 'retry-scheduled' : 'failed';
   }
 
   /** What a charge attempt came to; runs under the payment's lock (the retry mode is read there). */
-  function decideAttempt(p: Payment, event: Envelope, chargeKey: string, charge: Charge | undefined, error: unknown): AttemptOutcome {
+  function decideAttempt(p: Payment, event: Envelope, chargeKey: string, charge: Pick<GatewayCharge, 'id' | 'status'> | undefined, error: unknown): AttemptOutcome {
     if (charge?.status === 'CHARGED') return { kind: 'charged', chargeId: charge.id };
     const reason = charge?.status === 'DECLINED' ? 'CARD_DECLINED' : describe(error);
     const decision = charge?.status === 'DECLINED' ? ({ action: 'give-up', reason: 'not-retriable' } as const) : retry.decide({ attempt: event.attempt, error });
@@ -108,18 +103,14 @@ export function createSaga({ db, gateway, breaker, retry, onOutcome }: SagaDeps)
   }
 
   /**
-   * Refunds every charge of the payment the gateway still holds; idempotent per charge.
-   * Returns every CHARGED charge now refunded, including those an earlier delivery refunded
-   * without recording it (the refund's answer was lost), so the event store still names them.
+   * Refunds every charge of the payment the gateway still holds, through the refund path.
+   * Returns the charges now refunded (those an earlier delivery refunded included, so the
+   * event store still names them) and whether any is left to the reconciler.
    */
-  async function refundAll(paymentTxId: string): Promise<number[]> {
-    const refunded: number[] = [];
-    for (const c of await gateway.chargesFor(paymentTxId)) {
-      if (c.status !== 'CHARGED') continue;
-      if (!c.refunded) await gateway.refund({ idempotencyKey: `refund-${c.id}`, chargeId: c.id });
-      refunded.push(c.id);
-    }
-    return refunded;
+  async function refundAll(paymentTxId: string, reason: RefundReason, by: string): Promise<{ refunded: number[]; leftToReconcile: boolean }> {
+    const results = await refunder.refundAll(paymentTxId, reason, by);
+    if (!results) return { refunded: [], leftToReconcile: true };
+    return { refunded: results.filter((r) => r.outcome === 'refunded').map((r) => r.chargeId), leftToReconcile: results.some((r) => r.outcome === 'failed') };
   }
 
   interface SagaSettlement {
@@ -127,7 +118,7 @@ export function createSaga({ db, gateway, breaker, retry, onOutcome }: SagaDeps)
     outcome: Outcome;
     /** The event-store record of the change (before the refund record, if any). */
     record: (refunded: number[], failureReason: string | undefined) => EventRecord;
-    refundReason: 'compensation' | 'cancellation';
+    refundReason: Extract<RefundReason, 'compensation' | 'cancellation'>;
     /** Why it failed, from the event or else what the last attempt recorded. */
     failureReason?: (p: Payment) => string;
   }
@@ -141,16 +132,18 @@ export function createSaga({ db, gateway, breaker, retry, onOutcome }: SagaDeps)
     // A redelivered failure event of an earlier round must not refund a reprocessed round's charge.
     const { payment: before, processed } = await load(event, topic);
     if (!settles(s.move, before.status) || processed) return 'skipped';
-    // The counts of what changed (r.result.changed) are not acted on today: issue #10.
     const r = await refundAndRelease(
       db,
-      () => refundAll(event.paymentTxId),
-      (refunded) => ({
+      () => refundAll(event.paymentTxId, s.refundReason, `saga ${topic}`),
+      ({ refunded, leftToReconcile }) => ({
         paymentTxId: event.paymentTxId,
         move: s.move,
         marker: { eventId: event.eventId, handler: topic },
         ...(s.failureReason ? { failureReason: s.failureReason } : {}),
-        records: (_p, reason) => [s.record(refunded, reason), ...(refunded.length ? [{ type: EVENT_TYPES.paymentRefunded, data: { chargeIds: refunded, reason: s.refundReason } }] : [])],
+        records: (_p, reason) => [
+          { ...s.record(refunded, reason), ...(leftToReconcile ? { data: { ...s.record(refunded, reason).data, refundsLeftToReconciliation: true } } : {}) },
+          ...(refunded.length ? [{ type: EVENT_TYPES.paymentRefunded, data: { chargeIds: refunded, reason: s.refundReason } }] : []),
+        ],
       }),
     );
     return r.result.settled ? s.outcome : 'skipped';

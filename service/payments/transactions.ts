@@ -31,7 +31,10 @@ export function requestHash(req: PaymentRequest): string {
     .digest('hex');
 }
 
-export function createPayments({ db }: { db: Db }): Payments {
+/** How long a payment may stay PENDING by default (PAYMENT_DEADLINE_MS): 1 + 3 gateway attempts with backoff fit well inside. */
+export const DEFAULT_PAYMENT_DEADLINE_MS = 180_000;
+
+export function createPayments({ db, deadlineMs = DEFAULT_PAYMENT_DEADLINE_MS }: { db: Db; deadlineMs?: number }): Payments {
   async function attempt(req: PaymentRequest): Promise<{ payment: Payment; replayed: boolean }> {
     return withTransaction(db, async (conn) => {
       // A plain read, not FOR UPDATE: a locking read of a key that does not exist yet takes
@@ -55,7 +58,7 @@ export function createPayments({ db }: { db: Db }): Payments {
         throw conflict(`Hold ${req.holdId} is ${hold.status === 'ACTIVE' ? 'EXPIRED' : hold.status}; hold the seat again.`, 'HOLD_NOT_ACTIVE', 'holdId');
       if (Number(hold.price) !== req.amount) throw badRequest('amount', `amount must be the seat's price, ${hold.price}.`, 'AMOUNT_MISMATCH');
       // Inserts exactly one row or throws (ER_DUP_ENTRY, mapped below), so its count is not read.
-      await recordPaymentRequested(conn, { paymentTxId: req.paymentTxId, userId: req.userId, seatId: Number(hold.seat_id), holdId: req.holdId, amount: req.amount, requestHash: requestHash(req) });
+      await recordPaymentRequested(conn, { paymentTxId: req.paymentTxId, userId: req.userId, seatId: Number(hold.seat_id), holdId: req.holdId, amount: req.amount, requestHash: requestHash(req), deadlineMs });
       return { payment: (await lockPayment(conn, req.paymentTxId))!, replayed: false };
     });
   }

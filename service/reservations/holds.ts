@@ -60,8 +60,7 @@ export function createReservations({ db, locks, holdTtlMs, lockWith = 'redis', o
 
     async releaseExpiredHolds(limit = 500) {
       try {
-        // How many holds were picked, as before; the counts of rows changed (changed.hold,
-        // changed.seat) are not acted on today: issue #10.
+        // How many holds expired (the store rolls back unless it changed exactly those holds).
         return (await expireHolds(db, limit)).expired;
       } catch (err) {
         if (err instanceof DependencyUnavailableError) return 0; // the next sweep tries again

@@ -56,8 +56,17 @@ export async function expireHolds(db: Db, limit: number): Promise<{ expired: num
       [fromStates(hold), limit],
     );
     if (rows.length === 0) return { expired: 0, changed: { payment: 0, hold: 0, seat: 0 } };
-    const ids = rows.map((r) => r.id as string);
+    // The NOT EXISTS above is a consistent read, from a snapshot that may predate a payment
+    // intake committed just before this statement took the hold's lock. Ask again with a
+    // locking read (the newest committed rows, waiting for an intake still in flight), so an
+    // accepted payment never loses its hold to the sweeper.
+    const [live] = await conn.query<RowDataPacket[]>('SELECT live_hold FROM payment_transactions WHERE live_hold IN (?) LOCK IN SHARE MODE', [rows.map((r) => r.id as string)]);
+    const paying = new Set(live.map((r) => String(r.live_hold)));
+    const ids = rows.map((r) => r.id as string).filter((id) => !paying.has(id));
+    if (ids.length === 0) return { expired: 0, changed: { payment: 0, hold: 0, seat: 0 } };
     const holds = await write(conn, 'UPDATE holds SET status = ? WHERE id IN (?) AND status IN (?)', [hold.to, ids, fromStates(hold)]);
+    // Every picked hold is locked and ACTIVE: a different count is a bug, rolled back.
+    if (holds !== ids.length) throw new Error(`expiring ${ids.length} holds changed ${holds}; rolled back`);
     const seats = await write(conn, 'UPDATE seats SET status = ?, hold_id = NULL WHERE hold_id IN (?) AND status IN (?)', [seat.to, ids, fromStates(seat)]);
     return { expired: ids.length, changed: { payment: 0, hold: holds, seat: seats } };
   });

@@ -14,7 +14,7 @@ const STORE = join('service', 'store') + sep;
 const SKIP_DIRS = new Set(['node_modules', 'tests']);
 
 /** Every write to these tables belongs to the store. */
-const OWNED = ['payment_transactions', 'holds', 'seats', 'concerts', 'event_store', 'processed_events'];
+const OWNED = ['payment_transactions', 'holds', 'seats', 'concerts', 'event_store', 'processed_events', 'payment_refunds', 'reconciliation_cursors'];
 /**
  * New outbox rows announce a state change and commit with it, so only the store inserts them;
  * the relay's delivery bookkeeping (claims, published_at: UPDATE) is not a state change.

@@ -18,6 +18,8 @@ export interface PaymentRow {
   holdId: string;
   amount: number;
   requestHash: string;
+  /** How long the payment may stay PENDING before the deadline sweeper fails it. */
+  deadlineMs: number;
 }
 
 /**
@@ -27,15 +29,11 @@ export interface PaymentRow {
  */
 export async function recordPaymentRequested(conn: PoolConnection, r: PaymentRow): Promise<Changed> {
   const t = PAYMENT[MOVES.requestPayment.payment];
-  const payment = await write(conn, 'INSERT INTO payment_transactions (payment_tx_id, user_id, seat_id, hold_id, amount, status, request_hash) VALUES (?, ?, ?, ?, ?, ?, ?)', [
-    r.paymentTxId,
-    r.userId,
-    r.seatId,
-    r.holdId,
-    r.amount,
-    t.to,
-    r.requestHash,
-  ]);
+  const payment = await write(
+    conn,
+    'INSERT INTO payment_transactions (payment_tx_id, user_id, seat_id, hold_id, amount, status, request_hash, deadline_at) VALUES (?, ?, ?, ?, ?, ?, ?, NOW(3) + INTERVAL ? MICROSECOND)',
+    [r.paymentTxId, r.userId, r.seatId, r.holdId, r.amount, t.to, r.requestHash, r.deadlineMs * 1000],
+  );
   const event = newEnvelope(EVENT_TYPES.paymentRequested, r.paymentTxId, 1, { holdId: r.holdId, seatId: r.seatId, userId: r.userId, amount: r.amount });
   await appendEvent(conn, r.paymentTxId, event.type, event.data);
   await enqueue(conn, TOPICS.paymentTry, event);
@@ -86,10 +84,36 @@ export async function recordAttempt(db: Db, a: AttemptRecord, decide: (p: Paymen
     // charged and chargeFailed start from the same state.
     const expected = p !== undefined && applies(PAYMENT[MOVES.charged.payment], p.status) && applies(PAYMENT[MOVES.chargeFailed.payment], p.status);
     if (!p || !expected || a.attempt <= p.attempts || !(await markFirstDelivery(conn, a.marker))) return { recorded: false };
-    const outcome = decide(p);
+    let outcome = decide(p);
+    const lost = outcome.kind === 'charged' ? await holdLost(conn, p) : undefined;
+    // Charged, but the seat is no longer this payment's: never SUCCESS; compensation refunds the charge.
+    if (lost) outcome = { kind: 'give-up', reason: lost, failure: { reason: lost, giveUp: 'hold-lost' } };
     const changed = outcome.kind === 'charged' ? await recordCharged(conn, p, a.attempt, outcome.chargeId) : await recordFailedAttempt(conn, p, a.attempt, outcome);
     return { recorded: true, payment: p, outcome, changed };
   });
+}
+
+/**
+ * Why the payment's hold can no longer be paid (undefined: it can), with the hold and the
+ * seat row locked until the transaction ends, so nothing takes them between this check and
+ * move charged: the hold must be in the state `pay` starts from and the seat HELD by it.
+ */
+async function holdLost(conn: PoolConnection, p: Payment): Promise<string | undefined> {
+  const hold = HOLD[MOVES.charged.hold];
+  const seat = SEAT[MOVES.charged.seat];
+  const [[h]] = await conn.query<RowDataPacket[]>('SELECT status FROM holds WHERE id = ? FOR UPDATE', [p.holdId]);
+  const [[s]] = await conn.query<RowDataPacket[]>('SELECT status, hold_id FROM seats WHERE id = ? FOR UPDATE', [p.seatId]);
+  if (!h || !applies(hold, h.status)) return `HOLD_LOST: hold ${p.holdId} is ${h?.status ?? 'gone'}, so the seat is not this payment's; the charge is refunded`;
+  if (!s || s.hold_id !== p.holdId || !applies(seat, s.status)) return `HOLD_LOST: seat ${p.seatId} is ${s?.status ?? 'gone'} under another hold; the charge is refunded`;
+  return undefined;
+}
+
+/** A change that must touch exactly one row of each table it names touched another count: roll the transaction back. */
+export class UnexpectedChange extends Error {
+  constructor(what: string, changed: Changed) {
+    super(`${what} changed ${JSON.stringify(changed)} rows instead of one of each; rolled back`);
+    this.name = 'UnexpectedChange';
+  }
 }
 
 /** Move charged: SUCCESS, the hold PAID, the seat SOLD, PaymentSucceeded and payment.success. */
@@ -106,6 +130,8 @@ async function recordCharged(conn: PoolConnection, p: Payment, attempt: number, 
   ]);
   const holds = await write(conn, 'UPDATE holds SET status = ? WHERE id = ? AND status IN (?)', [hold.to, p.holdId, fromStates(hold)]);
   const seats = await write(conn, 'UPDATE seats SET status = ? WHERE id = ? AND hold_id = ? AND status IN (?)', [seat.to, p.seatId, p.holdId, fromStates(seat)]);
+  // holdLost() checked and locked both rows, so anything but one of each is a bug: never a SUCCESS without its seat.
+  if (payment !== 1 || holds !== 1 || seats !== 1) throw new UnexpectedChange(`move charged of ${p.paymentTxId}`, { payment, hold: holds, seat: seats });
   const done = newEnvelope(EVENT_TYPES.paymentSucceeded, p.paymentTxId, attempt, { chargeId, seatId: p.seatId, holdId: p.holdId });
   await appendEvent(conn, p.paymentTxId, done.type, done.data);
   await enqueue(conn, TOPICS.paymentSuccess, done);
@@ -121,6 +147,7 @@ async function recordFailedAttempt(conn: PoolConnection, p: Payment, attempt: nu
     p.paymentTxId,
     fromStates(t),
   ]);
+  if (payment !== 1) throw new UnexpectedChange(`move chargeFailed of ${p.paymentTxId}`, { payment, hold: 0, seat: 0 });
   if (o.kind === 'retry') {
     const next = newEnvelope(EVENT_TYPES.paymentRetryScheduled, p.paymentTxId, o.nextAttempt, { delayMs: o.delayMs, lastError: o.reason, ...(o.chargeKey === undefined ? {} : { chargeKey: o.chargeKey }) });
     await appendEvent(conn, p.paymentTxId, next.type, next.data);

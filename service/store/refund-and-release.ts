@@ -65,6 +65,8 @@ async function settle(db: Db, s: Settlement): Promise<Settled> {
       reason === undefined
         ? await write(conn, 'UPDATE payment_transactions SET status = ? WHERE payment_tx_id = ? AND status IN (?)', [pay.to, p.paymentTxId, fromStates(pay)])
         : await write(conn, 'UPDATE payment_transactions SET status = ?, failure_reason = ? WHERE payment_tx_id = ? AND status IN (?)', [pay.to, reason.slice(0, 500), p.paymentTxId, fromStates(pay)]);
+    // The row is locked and its status checked: anything but one row changed is a bug, rolled back.
+    if (payment !== 1) throw new Error(`settling ${p.paymentTxId} (${s.move}) changed ${payment} payment rows instead of one; rolled back`);
     const released = 'hold' in move ? await release(conn, p, move.hold, move.seat) : { hold: 0, seat: 0 };
     for (const r of s.records(p, reason)) await appendEvent(conn, p.paymentTxId, r.type, r.data);
     return { settled: true, payment: p, changed: { payment, ...released } };

@@ -64,7 +64,15 @@ async function reviveIn(conn: PoolConnection, r: Revival): Promise<Changed> {
   // retake: the seat AVAILABLE, or HELD already by this very hold.
   const seats = await write(conn, "UPDATE seats SET status = ?, hold_id = ? WHERE id = ? AND status IN (?) AND (status = 'AVAILABLE' OR hold_id = ?)", [seat.to, r.holdId, r.seatId, fromStates(seat), r.holdId]);
   if (seats !== 1) throw new Skip(`seat ${r.seatId} was taken meanwhile`);
-  const payment = await write(conn, 'UPDATE payment_transactions SET status = ?, attempts = 0, failure_reason = NULL WHERE payment_tx_id = ? AND status IN (?)', [pay.to, r.paymentTxId, fromStates(pay)]);
+  // A new round gets a new deadline, as long as the first one was (180 s for rows older than deadlines).
+  const payment = await write(
+    conn,
+    `UPDATE payment_transactions SET status = ?, attempts = 0, failure_reason = NULL,
+            deadline_at = NOW(3) + INTERVAL TIMESTAMPDIFF(MICROSECOND, created_at, COALESCE(deadline_at, created_at + INTERVAL 180 SECOND)) MICROSECOND
+      WHERE payment_tx_id = ? AND status IN (?)`,
+    [pay.to, r.paymentTxId, fromStates(pay)],
+  );
+  if (payment !== 1) throw new Skip(`its row changed meanwhile (${payment} rows matched)`);
   await appendEvent(conn, r.paymentTxId, EVENT_TYPES.paymentReprocessRequested, {
     round: r.round,
     chargeKey: r.chargeKey,

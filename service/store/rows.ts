@@ -13,6 +13,8 @@ export interface Payment {
   status: PaymentStatus;
   attempts: number;
   failureReason: string | null;
+  /** Past this the deadline sweeper fails the payment if it is still PENDING (null: rows older than the deadline). */
+  deadlineAt: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -43,6 +45,7 @@ export function toPayment(r: RowDataPacket): Payment {
     status: r.status,
     attempts: Number(r.attempts),
     failureReason: r.failure_reason ?? null,
+    deadlineAt: r.deadline_at ? new Date(r.deadline_at).toISOString() : null,
     createdAt: new Date(r.created_at).toISOString(),
     updatedAt: new Date(r.updated_at).toISOString(),
   };

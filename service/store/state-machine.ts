@@ -26,7 +26,7 @@ export const PAYMENT = {
   request: { from: [null], to: 'PENDING', by: 'payment intake (POST /payments): with its payment.try outbox row' },
   attemptFailed: { from: ['PENDING'], to: 'PENDING', by: 'saga: a charge attempt failed; attempts and failure_reason recorded, then a retry or payment.failure' },
   charge: { from: ['PENDING'], to: 'SUCCESS', by: 'saga: the gateway charged' },
-  fail: { from: ['PENDING'], to: 'FAILED', by: 'saga compensation (payment.failure): refunded, hold released' },
+  fail: { from: ['PENDING'], to: 'FAILED', by: 'saga compensation (payment.failure), or the deadline sweeper past deadline_at: refunded, hold released' },
   cancel: { from: ['SUCCESS'], to: 'CANCELLED', by: 'saga payment.cancel: refunded, hold cancelled' },
   refund: { from: ['SUCCESS'], to: 'REFUNDED', by: 'ticketctl payments refund-duplicates: a duplicate refunded; its seat stays with the kept payment' },
   revive: { from: ['FAILED'], to: 'PENDING', by: 'ticketctl events reprocess: attempts reset, payment.try published again' },
@@ -36,7 +36,7 @@ export const HOLD = {
   create: { from: [null], to: 'ACTIVE', by: 'POST /holds' },
   pay: { from: ['ACTIVE'], to: 'PAID', by: 'saga: its payment succeeded' },
   expire: { from: ['ACTIVE'], to: 'EXPIRED', by: 'expiry sweeper: past expires_at and no PENDING or SUCCESS payment uses it' },
-  release: { from: ['ACTIVE', 'PAID'], to: 'RELEASED', by: 'saga compensation' },
+  release: { from: ['ACTIVE', 'PAID'], to: 'RELEASED', by: 'saga compensation and the payment deadline' },
   cancel: { from: ['ACTIVE', 'PAID'], to: 'CANCELLED', by: 'saga payment.cancel' },
   revive: { from: ['RELEASED', 'EXPIRED'], to: 'ACTIVE', by: 'ticketctl events reprocess (an ACTIVE hold is kept as it is)' },
 } as const satisfies Record<string, Transition<HoldStatus>>;

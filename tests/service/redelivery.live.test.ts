@@ -159,7 +159,16 @@ describe('redelivered events have one effect', () => {
     }
     const final = await waitForFinal(p.paymentTxId);
     assert.equal(final.status, 'FAILED');
-    const compensated = await snapshot([p.paymentTxId]);
+    // Compensation refunds through the breaker, which the outage may have opened: then the
+    // refund is left REQUESTED and the reconciler makes it (within its 60 s bound).
+    const paymentTxId = p.paymentTxId;
+    const compensated = await waitFor(
+      async () => {
+        const s = await snapshot([paymentTxId]);
+        return s.refunds.length > 0 ? s : undefined;
+      },
+      { timeoutMs: 90_000, intervalMs: 500, what: `the refund of ${paymentTxId}` },
+    );
     assert.equal(compensated.charges.length, 1);
     assert.equal(compensated.charges[0]!.status, 'CHARGED');
     assert.deepEqual(

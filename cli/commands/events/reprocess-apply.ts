@@ -10,6 +10,6 @@ import type { ReprocessItem } from './reprocess-plan.ts';
 
 export async function revive(pool: Pool, r: ReprocessItem): Promise<{ revived: true } | { revived: false; reason: string }> {
   const result = await revivePayment({ pool, acquireTimeoutMs: 5000 }, { ...r, by: 'ticketctl events reprocess' });
-  // The hold and seat counts were checked by the store (a miss skips); the payment's count is not read today: issue #10.
+  // The store checks every count (hold, seat and payment: a miss rolls back and skips).
   return result.revived ? { revived: true } : { revived: false, reason: result.reason };
 }

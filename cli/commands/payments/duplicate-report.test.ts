@@ -10,6 +10,7 @@ const pay = (id: string, userId: string, seatId: number, createdAt: string, char
   createdAt,
   updatedAt: createdAt,
   gatewayChargeId: chargeId,
+  ownsSeat: false,
 });
 const charge = (id: number, paymentTxId: string, status: 'CHARGED' | 'DECLINED' = 'CHARGED'): LedgerCharge => ({ id, paymentTxId, amount: 100, currency: 'KRW', status, createdAt: '2026-11-25T10:00:00.000Z' });
 
@@ -30,6 +31,16 @@ test('the first payment of a pair is kept, later ones are duplicates; single pay
       ['b', 'duplicate'],
       ['c', 'duplicate'],
     ],
+  );
+});
+
+test('the payment whose hold owns the seat is kept, even when a duplicate came first', () => {
+  const owner = { ...pay('late', 'u', 1, '2026-11-25T10:00:05.000Z'), ownsSeat: true };
+  const g = groupDuplicates([pay('early', 'u', 1, '2026-11-25T10:00:00.000Z'), owner])[0]!;
+  assert.equal(g.kept.paymentTxId, 'late');
+  assert.deepEqual(
+    g.duplicates.map((d) => d.paymentTxId),
+    ['early'],
   );
 });
 

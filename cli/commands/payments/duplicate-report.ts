@@ -1,6 +1,6 @@
 // Report 4.3.1, the pure part: from the SUCCESS payments of (user, seat) pairs that were
 // paid more than once, and from the gateway's ledger, decide which payment each pair keeps
-// (the first), which are later duplicates, and which gateway charges no successful payment
+// (the one whose hold owns the seat; the first when none does), which are the duplicates, and which gateway charges no successful payment
 // accounts for (orphans: money taken, nothing sold). No I/O here, so the rules have unit
 // tests; duplicate-sources.ts reads the rows.
 
@@ -12,6 +12,8 @@ export interface SuccessPayment {
   createdAt: string;
   updatedAt: string;
   gatewayChargeId: number | null;
+  /** Its hold is PAID and the seat SOLD under that hold: this payment is the one the seat belongs to. */
+  ownsSeat: boolean;
 }
 
 export interface LedgerCharge {
@@ -61,6 +63,8 @@ export interface DuplicateReport {
 }
 
 const byTime = (a: SuccessPayment, b: SuccessPayment) => a.createdAt.localeCompare(b.createdAt) || a.paymentTxId.localeCompare(b.paymentTxId);
+/** The payment that owns the seat first, then by time: the one kept is the one the customer has the seat for. */
+const keptFirst = (a: SuccessPayment, b: SuccessPayment) => Number(b.ownsSeat) - Number(a.ownsSeat) || byTime(a, b);
 
 /** Groups SUCCESS payments by (user, seat); a group of one is not a duplicate. */
 export function groupDuplicates(payments: SuccessPayment[]): DuplicateGroup[] {
@@ -72,7 +76,7 @@ export function groupDuplicates(payments: SuccessPayment[]): DuplicateGroup[] {
   const groups: DuplicateGroup[] = [];
   for (const list of pairs.values()) {
     if (list.length < 2) continue;
-    const [first, ...rest] = [...list].sort(byTime);
+    const [first, ...rest] = [...list].sort(keptFirst);
     groups.push({ userId: first!.userId, seatId: first!.seatId, kept: { ...first!, role: 'kept' }, duplicates: rest.map((p) => ({ ...p, role: 'duplicate' })) });
   }
   return groups.sort((a, b) => byTime(a.kept, b.kept));

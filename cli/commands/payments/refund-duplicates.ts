@@ -1,20 +1,20 @@
 import type { Pool } from 'mysql2/promise';
-import { OpsError, errorMessage } from '../../../lib/index.ts';
+import { OpsError } from '../../../lib/index.ts';
 import { EVENT_TYPES } from '../../../contracts/index.ts';
-import type { GatewayClient } from '../../../service/index.ts';
-import { refundAndRelease } from '../../../service/index.ts';
+import type { GatewayClient, Refunder } from '../../../service/index.ts';
+import { refundAndRelease, refunderFor } from '../../../service/index.ts';
 import { runMutation, type MutationFlags } from '../../shared/mutation.ts';
 import { readDuplicateReport } from './duplicate-sources.ts';
 import { DEFAULT_DUPLICATE_WINDOW, windowArgs, type WindowFlags } from './duplicates.ts';
-import { DUPLICATE_REFUND_REASON, ORPHAN_REFUND_REASON, refundPlan, type DuplicateRefund, type PaymentCharge } from './refund-plan.ts';
+import { refundPlan, type DuplicateRefund, type PaymentCharge } from './refund-plan.ts';
 import { withServiceDb, gatewayFor } from '../../../clients/index.ts';
 import { parseWindow, windowJson } from '../../shared/time-window.ts';
 import { type Globals } from '../../shared/globals.ts';
 
 // `ticketctl payments refund-duplicates` (report 4.3.1, the fix). The same refund-and-release
 // steps as the saga's compensation (service/store/refund-and-release.ts, move
-// refundDuplicate): the money first, through the gateway with a key derived from the
-// payment, then, under the payment's row lock and only from SUCCESS, the row marked
+// refundDuplicate): the money first, through the service's refund path (the refund recorded
+// in the service database, then the gateway called with the charge's one key), then, under the payment's row lock and only from SUCCESS, the row marked
 // REFUNDED and PaymentRefunded appended to the event store; the hold and seat stay with the
 // kept payment. A crash in between leaves the row SUCCESS, so a rerun plans it again and
 // the refund replays. The saga publishes no Kafka event for refunds (they live in the event
@@ -69,14 +69,15 @@ async function chargesByPayment(gateway: GatewayClient, paymentTxIds: string[]):
     const charges = await gateway.getCharges(id);
     out.set(
       id,
-      charges.filter((ch) => ch.status === 'CHARGED').map((ch) => ({ chargeId: ch.id, amount: ch.amount, refunded: ch.refund !== null })),
+      charges.filter((ch) => ch.status === 'CHARGED').map((ch) => ({ chargeId: ch.id, amount: ch.amount - ch.refundedAmount, refunded: ch.refundedAmount >= ch.amount })),
     );
   }
   return out;
 }
 
-async function applyRefunds(g: Globals, pool: Pool, gateway: GatewayClient, duplicates: DuplicateRefund[], orphans: Array<{ chargeId: number; idempotencyKey: string }>): Promise<RefundOutcome> {
+async function applyRefunds(g: Globals, pool: Pool, gateway: GatewayClient, duplicates: DuplicateRefund[], orphans: Array<{ chargeId: number; paymentTxId: string; amount: number }>): Promise<RefundOutcome> {
   const db = { pool, acquireTimeoutMs: 5000 };
+  const refunder = refunderFor(db, gateway);
   const outcome: RefundOutcome = { refunded: [], orphansRefunded: [] };
   for (const d of duplicates) {
     const chargeIds = [...d.alreadyRefunded, ...d.refunds.map((r) => r.chargeId)];
@@ -85,10 +86,9 @@ async function applyRefunds(g: Globals, pool: Pool, gateway: GatewayClient, dupl
       async () => {
         const ids: number[] = [];
         for (const r of d.refunds) {
-          const answer = await g.ui.progress.step(`refund charge ${r.chargeId} of ${d.paymentTxId}`, () =>
-            refundOrExplain(gateway, { idempotencyKey: r.idempotencyKey, chargeId: r.chargeId, reason: DUPLICATE_REFUND_REASON }),
-          );
-          ids.push(answer.id);
+          const charge = { id: r.chargeId, paymentTxId: d.paymentTxId, amount: r.amount, refundedAmount: 0, status: 'CHARGED' as const };
+          const answer = await g.ui.progress.step(`refund charge ${r.chargeId} of ${d.paymentTxId}`, () => refundOrExplain(refunder, charge, 'duplicate'));
+          if (answer !== null) ids.push(answer);
         }
         return ids;
       },
@@ -98,26 +98,25 @@ async function applyRefunds(g: Globals, pool: Pool, gateway: GatewayClient, dupl
         records: () => [{ type: EVENT_TYPES.paymentRefunded, data: { chargeIds, refundIds: ids, reason: 'duplicate', keptPaymentTxId: d.keptPaymentTxId, by: 'ticketctl payments refund-duplicates' } }],
       }),
     );
-    // result.changed.payment is not read today (the row is locked and checked first): issue #10.
+    // The store locks the row, checks it is still SUCCESS and rolls back unless exactly one row changed.
     const marked = result.settled ? 'REFUNDED' : (result.status ?? 'missing');
     outcome.refunded.push({ paymentTxId: d.paymentTxId, chargeIds, refundIds, marked: marked === 'REFUNDED', note: marked === 'REFUNDED' ? null : `its status changed to ${marked} meanwhile; left as it is` });
   }
   for (const o of orphans) {
-    const answer = await g.ui.progress.step(`refund orphan charge ${o.chargeId}`, () => refundOrExplain(gateway, { idempotencyKey: o.idempotencyKey, chargeId: o.chargeId, reason: ORPHAN_REFUND_REASON }));
-    outcome.orphansRefunded.push({ chargeId: o.chargeId, refundId: answer.id });
+    const charge = { id: o.chargeId, paymentTxId: o.paymentTxId, amount: o.amount, refundedAmount: 0, status: 'CHARGED' as const };
+    const answer = await g.ui.progress.step(`refund orphan charge ${o.chargeId}`, () => refundOrExplain(refunder, charge, 'reconciliation'));
+    outcome.orphansRefunded.push({ chargeId: o.chargeId, refundId: answer ?? 0 });
   }
   return outcome;
 }
 
-async function refundOrExplain(gateway: GatewayClient, req: { idempotencyKey: string; chargeId: number; reason: string }): Promise<{ id: number }> {
-  try {
-    return await gateway.refund(req);
-  } catch (err) {
-    throw new OpsError(`The gateway refused or did not answer the refund of charge ${req.chargeId}: ${errorMessage(err)}.`, {
-      code: 'REFUND_FAILED',
-      retriable: (err as { retriable?: boolean }).retriable === true,
-      hint: 'Refunds already made stay made and rows already marked stay marked; fix the gateway (`ticketctl health`) and run the same command again: each refund key replays, nothing is refunded twice.',
-      cause: err,
-    });
-  }
+/** The refund id, or null when the gateway held the charge refunded already under another key. */
+async function refundOrExplain(refunder: Refunder, charge: Parameters<Refunder['refund']>[0], reason: 'duplicate' | 'reconciliation'): Promise<number | null> {
+  const r = await refunder.refund(charge, reason, `ticketctl payments refund-duplicates`);
+  if (r.outcome === 'refunded') return r.refundId;
+  throw new OpsError(`The gateway refused or did not answer the refund of charge ${charge.id}: ${r.error}.`, {
+    code: 'REFUND_FAILED',
+    retriable: r.retriable,
+    hint: 'Refunds already made stay made and rows already marked stay marked; the refund is recorded in the service database and the reconciler finishes it once the gateway answers; or fix the gateway (`ticketctl health`) and run the same command again: each charge has one refund key, nothing is refunded twice.',
+  });
 }

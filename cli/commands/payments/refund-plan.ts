@@ -1,3 +1,4 @@
+import { refundKeyOf } from '../../../service/index.ts';
 import type { Plan } from '../../shared/mutation.ts';
 import type { DuplicateReport } from './duplicate-report.ts';
 
@@ -6,13 +7,11 @@ import type { DuplicateReport } from './duplicate-report.ts';
 // charges are refunded only when the operator asks (--include-orphans), since no payment
 // row says whose money it is. Idempotency keys are derived from the payment (or, for an
 // orphan, the charge), so a rerun after a crash replays the same refund and never moves
-// money twice; the gateway also refuses a second refund of one charge whatever the key.
+// money twice: the refund goes through the service's refund path (one record and one key per
+// charge in the service database, whoever refunds it: saga, reconciler or this command).
 
-export const DUPLICATE_REFUND_REASON = 'duplicate payment (ticketctl payments refund-duplicates)';
-export const ORPHAN_REFUND_REASON = 'orphan charge (ticketctl payments refund-duplicates --include-orphans)';
-
-export const duplicateRefundKey = (paymentTxId: string, chargeId: number) => `dup-refund:${paymentTxId}:${chargeId}`;
-export const orphanRefundKey = (chargeId: number) => `orphan-refund:${chargeId}`;
+/** The service's one key per charge (service/store/refunds.ts): whoever refunds a charge, it is refunded under this key once. */
+const refundKey = refundKeyOf;
 
 /** One charge of a duplicate payment, as the gateway lists it. */
 export interface PaymentCharge {
@@ -59,7 +58,7 @@ export function refundPlan(report: DuplicateReport, chargesOf: Map<string, Payme
         seatId: d.seatId,
         amount: d.amount,
         keptPaymentTxId: g.kept.paymentTxId,
-        refunds: charges.filter((c) => !c.refunded).map((c) => ({ chargeId: c.chargeId, amount: c.amount, idempotencyKey: duplicateRefundKey(d.paymentTxId, c.chargeId) })),
+        refunds: charges.filter((c) => !c.refunded).map((c) => ({ chargeId: c.chargeId, amount: c.amount, idempotencyKey: refundKey(c.chargeId) })),
         alreadyRefunded: charges.filter((c) => c.refunded).map((c) => c.chargeId),
       };
     }),
@@ -69,7 +68,7 @@ export function refundPlan(report: DuplicateReport, chargesOf: Map<string, Payme
     paymentTxId: o.paymentTxId,
     amount: o.amount,
     currency: o.currency,
-    idempotencyKey: orphanRefundKey(o.chargeId),
+    idempotencyKey: refundKey(o.chargeId),
     action: includeOrphans ? 'refund' : 'list-only',
   }));
   const steps: string[] = [];
