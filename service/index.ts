@@ -6,7 +6,7 @@
 export { createPool } from './db/pool.ts';
 export { createGatewayClient } from './gateway/client.ts';
 export type { GatewayClient } from './gateway/client.ts';
-export { DEFAULT_KNOBS } from './gateway/knobs.ts';
+export { DEFAULT_KNOBS, REFUND_POLICIES } from './gateway/knobs.ts';
 export { CONSUMER_PROFILES } from './payments/consumer.ts';
 export type { ConsumerProfile } from './payments/consumer.ts';
 export { consumerLag } from './refresh-metrics.ts';

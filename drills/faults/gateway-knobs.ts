@@ -1,15 +1,18 @@
 import { gatewayAt } from '../../clients/index.ts';
+import { REFUND_POLICIES } from '../../service/index.ts';
 import { registerFault } from './registry.ts';
 import { FaultNotInEffect } from './types.ts';
 
 // The payment gateway stand-in's fault knobs (service/gateway/knobs.ts): error rate,
-// latency, declines, late answers. The knobs in force before the drill are recorded in the
+// latency, declines, late answers, and the refund policy ('unchecked': a processor that
+// refunds again under every new key, to prove the service never does). The knobs in force before the drill are recorded in the
 // fault log first, and put back on revert. Talks to the gateway's own port, not its proxy.
 
-const GATEWAY_KNOBS = ['latencyMs', 'errorRate', 'declineRate', 'timeoutAfterChargeRate', 'timeoutAfterChargeMs'];
+const GATEWAY_KNOBS = ['latencyMs', 'errorRate', 'declineRate', 'timeoutAfterChargeRate', 'timeoutAfterChargeMs', 'refundPolicy'];
 
-export type GatewayKnobsSpec = { type: 'gateway-knobs'; knobs: Record<string, number> };
-type KnobsUndo = { type: 'gateway-knobs'; previous: Record<string, number> };
+type KnobValues = Record<string, number | string>;
+export type GatewayKnobsSpec = { type: 'gateway-knobs'; knobs: KnobValues };
+type KnobsUndo = { type: 'gateway-knobs'; previous: KnobValues };
 
 declare module './types.ts' {
   interface FaultSpecs {
@@ -18,7 +21,7 @@ declare module './types.ts' {
 }
 
 /** GET or PUT the knobs through the gateway client (5 s deadline); the knobs in force afterwards. */
-async function knobs(url: string, method: 'GET' | 'PUT', body?: Record<string, number>): Promise<Record<string, number>> {
+async function knobs(url: string, method: 'GET' | 'PUT', body?: KnobValues): Promise<KnobValues> {
   const gateway = gatewayAt(url);
   return { ...(method === 'GET' ? await gateway.getKnobs() : await gateway.setKnobs(body ?? {})) };
 }
@@ -29,8 +32,9 @@ export const gatewayKnobs = registerFault<GatewayKnobsSpec, KnobsUndo>({
   read(o, { v, at }) {
     const k = v.object(o.knobs, `${at}.knobs`, GATEWAY_KNOBS);
     if (Object.keys(k).length === 0) v.fail(`${at}.knobs`, `must set at least one of ${GATEWAY_KNOBS.join(', ')}`, k);
-    // *Ms knobs are durations, the others rates (service/gateway/knobs.ts).
-    const knobs = Object.fromEntries(Object.entries(k).map(([name, x]) => [name, name.endsWith('Ms') ? v.integer(x, `${at}.knobs.${name}`, 0, 120_000) : v.rate(x, `${at}.knobs.${name}`)]));
+    // *Ms knobs are durations, refundPolicy a name, the others rates (service/gateway/knobs.ts).
+    const value = (name: string, x: unknown, where: string) => (name === 'refundPolicy' ? v.oneOf(x, where, REFUND_POLICIES) : name.endsWith('Ms') ? v.integer(x, where, 0, 120_000) : v.rate(x, where));
+    const knobs = Object.fromEntries(Object.entries(k).map(([name, x]) => [name, value(name, x, `${at}.knobs.${name}`)]));
     return { type: 'gateway-knobs', knobs };
   },
   describe: (s) =>

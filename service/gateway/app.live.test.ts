@@ -52,8 +52,9 @@ test('GET /health is 503 DOWN within about a second when the database is unreach
 test('PUT /knobs updates only the knobs given; GET /knobs reads them back', async (t) => {
   t.after(() => gw.client.setKnobs({ ...DEFAULT_KNOBS }));
   assert.deepEqual(await gw.client.getKnobs(), DEFAULT_KNOBS);
-  const updated = await gw.client.setKnobs({ errorRate: 0.25, latencyMs: 40 });
-  assert.deepEqual(updated, { ...DEFAULT_KNOBS, errorRate: 0.25, latencyMs: 40 });
+  assert.equal(DEFAULT_KNOBS.refundPolicy, 'up-to-amount');
+  const updated = await gw.client.setKnobs({ errorRate: 0.25, latencyMs: 40, refundPolicy: 'unchecked' });
+  assert.deepEqual(updated, { ...DEFAULT_KNOBS, errorRate: 0.25, latencyMs: 40, refundPolicy: 'unchecked' });
   assert.deepEqual(await gw.client.getKnobs(), updated);
 });
 
@@ -63,6 +64,7 @@ test('createGatewayApp refuses out-of-range initial knobs when it is built', () 
     (err) => err instanceof OpsError && err.code === 'INVALID_KNOB' && /errorRate/.test(err.message),
   );
   assert.throws(() => createGatewayApp({ pool: gw.pool, knobs: { latencyMs: -1 } }), /latencyMs/);
+  assert.throws(() => createGatewayApp({ pool: gw.pool, knobs: { refundPolicy: 'never' as 'unchecked' } }), /refundPolicy/);
 });
 
 test('the client: a refused connection is a retriable GATEWAY_UNREACHABLE; bad options fail at once', async () => {

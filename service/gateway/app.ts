@@ -65,7 +65,7 @@ export function createGatewayApp(options: GatewayAppOptions): FastifyInstance {
   const ledger = createLedger(options.pool);
   const faults = createFaults(knobs, options.random ?? Math.random, closing.signal);
   registerChargeRoutes(app, { ledger, faults });
-  registerRefundRoutes(app, { ledger, faults });
+  registerRefundRoutes(app, { ledger, faults, knobs });
 
   app.get<{ Querystring: LedgerQuery }>('/ledger', { schema: { querystring: ledgerQuerySchema } }, async (req) => {
     const since = new Date(req.query.since ?? 0);

@@ -22,7 +22,7 @@ test('a new charge is 201 CHARGED, in KRW by default', async () => {
   assert.ok(Number.isInteger(res.body.id));
   assert.ok(!Number.isNaN(Date.parse(res.body.createdAt)));
   const { replayed: _, ...charge } = res.body;
-  assert.deepEqual((await get(gw.baseUrl, `/charges/${res.body.id}`)).body, { ...charge, refund: null });
+  assert.deepEqual((await get(gw.baseUrl, `/charges/${res.body.id}`)).body, { ...charge, refunds: [], refundedAmount: 0, refund: null });
 });
 
 test('the same key and body replays the same charge with 200', async () => {

@@ -1,6 +1,6 @@
 import { OpsError, httpRequest, HttpUnreachable, type HttpAnswer } from '../../lib/index.ts';
 import type { Knobs } from './knobs.ts';
-import type { Charge, ChargeWithRefund, Refund } from './ledger.ts';
+import type { Charge, ChargePage, ChargeView, Refund } from './ledger.ts';
 
 // The gateway's HTTP client, as the service's payment saga uses it. Every failure is a
 // GatewayError whose `retriable` the saga's retry policy reads: network errors, timeouts
@@ -21,10 +21,22 @@ export interface ChargeInput {
   currency?: string;
 }
 
-export type RefundInput = { idempotencyKey: string; reason?: string } & ({ chargeId: number } | { chargeIdempotencyKey: string });
+/** amount: minor units; leave it out to refund what is left of the charge. */
+export type RefundInput = { idempotencyKey: string; amount?: number; reason?: string } & ({ chargeId: number } | { chargeIdempotencyKey: string });
+
+export interface ListChargesInput {
+  /** Charges created at or after this time. */
+  createdFrom: Date;
+  /** The nextCursor of the previous page. */
+  cursor?: string;
+  /** 1..1000, default 100. */
+  limit?: number;
+}
+
+export type { ChargePage };
 
 export type ChargeResult = Charge & { replayed: boolean };
-export type RefundResult = Refund & { replayed: boolean; alreadyRefunded: boolean };
+export type RefundResult = Refund & { replayed: boolean };
 
 export interface LedgerPage {
   since: string;
@@ -115,8 +127,15 @@ export function createGatewayClient(options: GatewayClientOptions) {
   return {
     charge: (input: ChargeInput) => call<ChargeResult>('POST', '/charges', input),
     refund: (input: RefundInput) => call<RefundResult>('POST', '/refunds', input),
-    getCharge: (id: number) => call<ChargeWithRefund>('GET', `/charges/${encodeURIComponent(String(id))}`),
-    getCharges: async (paymentTxId: string) => (await call<{ charges: ChargeWithRefund[] }>('GET', `/charges?paymentTxId=${encodeURIComponent(paymentTxId)}`)).charges,
+    getCharge: (id: number) => call<ChargeView>('GET', `/charges/${encodeURIComponent(String(id))}`),
+    getCharges: async (paymentTxId: string) => (await call<{ charges: ChargeView[] }>('GET', `/charges?paymentTxId=${encodeURIComponent(paymentTxId)}`)).charges,
+    /** One page of every charge by creation time, oldest first; follow nextCursor until hasMore is false. */
+    listCharges: ({ createdFrom, cursor, limit }: ListChargesInput) => {
+      const query = new URLSearchParams({ createdFrom: createdFrom.toISOString() });
+      if (cursor !== undefined) query.set('cursor', cursor);
+      if (limit !== undefined) query.set('limit', String(limit));
+      return call<ChargePage>('GET', `/charges?${query.toString()}`);
+    },
     ledger: (since: Date | string = new Date(0), limit?: number) => {
       const query = new URLSearchParams({ since: typeof since === 'string' ? since : since.toISOString() });
       if (limit !== undefined) query.set('limit', String(limit));

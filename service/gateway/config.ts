@@ -1,5 +1,5 @@
 import { UsageError } from '../../lib/index.ts';
-import { MAX_KNOB_MS, type Knobs } from './knobs.ts';
+import { MAX_KNOB_MS, REFUND_POLICIES, type Knobs, type RefundPolicy } from './knobs.ts';
 
 // The gateway's settings from environment variables. main.ts passes process.env in (it is
 // the only reader of the environment); everything here is a pure function of its input.
@@ -49,6 +49,13 @@ function loopbackHost(env: Env): string {
   return host;
 }
 
+function refundPolicy(env: Env): RefundPolicy | undefined {
+  const v = env.GATEWAY_REFUND_POLICY;
+  if (v === undefined) return undefined;
+  if (!(REFUND_POLICIES as readonly string[]).includes(v)) throw bad('GATEWAY_REFUND_POLICY', v, `one of ${REFUND_POLICIES.join(', ')}`);
+  return v as RefundPolicy;
+}
+
 export function readGatewayConfig(env: Env): GatewayConfig {
   const optionalMs = (name: string) => (env[name] === undefined ? undefined : integer(env, name, 0, 0, MAX_KNOB_MS));
   return {
@@ -68,6 +75,7 @@ export function readGatewayConfig(env: Env): GatewayConfig {
       declineRate: rate(env, 'GATEWAY_DECLINE_RATE'),
       timeoutAfterChargeRate: rate(env, 'GATEWAY_TIMEOUT_AFTER_CHARGE_RATE'),
       timeoutAfterChargeMs: optionalMs('GATEWAY_TIMEOUT_AFTER_CHARGE_MS'),
+      refundPolicy: refundPolicy(env),
     },
   };
 }

@@ -8,6 +8,7 @@ import { ApiError } from './errors.ts';
 // the outcome knobs. declineRate applies to charges only (a refund is never declined);
 // timeoutAfterChargeRate applies to both: the money moved, the answer is late.
 // A replayed key is never declined or delayed again: its outcome was decided the first time.
+// refundPolicy is not a fault rate but the processor's refund rule (see refunds.ts).
 
 export interface Knobs {
   /** Wait this long before doing anything. */
@@ -19,10 +20,20 @@ export interface Knobs {
   /** Probability (0..1) the operation is recorded but the answer waits timeoutAfterChargeMs. */
   timeoutAfterChargeRate: number;
   timeoutAfterChargeMs: number;
+  /**
+   * 'up-to-amount' (real processors): any number of refunds per charge, each under its own
+   * key, never more in total than the charge. 'unchecked': a sloppy processor that refunds
+   * again under every new key, without a cap, so a drill can prove the service itself
+   * never refunds a charge twice.
+   */
+  refundPolicy: RefundPolicy;
 }
 
+export const REFUND_POLICIES = ['up-to-amount', 'unchecked'] as const;
+export type RefundPolicy = (typeof REFUND_POLICIES)[number];
+
 export const MAX_KNOB_MS = 120_000;
-export const DEFAULT_KNOBS: Readonly<Knobs> = { latencyMs: 0, errorRate: 0, declineRate: 0, timeoutAfterChargeRate: 0, timeoutAfterChargeMs: 30_000 };
+export const DEFAULT_KNOBS: Readonly<Knobs> = { latencyMs: 0, errorRate: 0, declineRate: 0, timeoutAfterChargeRate: 0, timeoutAfterChargeMs: 30_000, refundPolicy: 'up-to-amount' };
 
 const RATE_KNOBS = ['errorRate', 'declineRate', 'timeoutAfterChargeRate'] as const;
 const MS_KNOBS = ['latencyMs', 'timeoutAfterChargeMs'] as const;
@@ -40,6 +51,7 @@ export const knobsUpdateSchema = {
     declineRate: rateSchema,
     timeoutAfterChargeRate: rateSchema,
     timeoutAfterChargeMs: msSchema,
+    refundPolicy: { type: 'string', enum: REFUND_POLICIES, description: `one of ${REFUND_POLICIES.join(', ')}` },
   },
 } as const;
 
@@ -56,6 +68,9 @@ export function checkKnobs(k: Knobs): Knobs {
     if (!Number.isInteger(v) || v < 0 || v > MAX_KNOB_MS) {
       throw new OpsError(`gateway knob ${name} = ${String(v)} is out of range`, { code: 'INVALID_KNOB', hint: `${name} is whole milliseconds from 0 to ${MAX_KNOB_MS}` });
     }
+  }
+  if (!(REFUND_POLICIES as readonly unknown[]).includes(k.refundPolicy)) {
+    throw new OpsError(`gateway knob refundPolicy = ${String(k.refundPolicy)} is not a policy`, { code: 'INVALID_KNOB', hint: `refundPolicy is one of ${REFUND_POLICIES.join(', ')}` });
   }
   return k;
 }

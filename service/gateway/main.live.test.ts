@@ -83,6 +83,7 @@ const badEnv: Array<[Record<string, string>, string]> = [
   [{ GATEWAY_PORT: 'eighty' }, 'GATEWAY_PORT'],
   [{ GATEWAY_LATENCY_MS: '-5' }, 'GATEWAY_LATENCY_MS'],
   [{ GATEWAY_HOST: '0.0.0.0' }, 'GATEWAY_HOST'],
+  [{ GATEWAY_REFUND_POLICY: 'sometimes' }, 'GATEWAY_REFUND_POLICY'],
 ];
 
 for (const [env, variable] of badEnv) {

@@ -29,31 +29,44 @@ test('a refund is 201; the same key replays it with 200, by id or by charge key'
   assert.equal(await refundRows(charge.id), 1);
 });
 
-test('the same refund key for another charge or reason is 409 IDEMPOTENCY_CONFLICT', async () => {
+test('the same refund key for another charge, amount or reason is 409 IDEMPOTENCY_CONFLICT', async () => {
   const [a, b] = [await newCharge(), await newCharge()];
   const idempotencyKey = newKey('refund');
-  await gw.client.refund({ idempotencyKey, chargeId: a.id });
-  const other = await post(gw.baseUrl, '/refunds', { idempotencyKey, chargeId: b.id });
+  await gw.client.refund({ idempotencyKey, chargeId: a.id, amount: 100 });
+  const other = await post(gw.baseUrl, '/refunds', { idempotencyKey, chargeId: b.id, amount: 100 });
   assert.equal(other.status, 409);
   assert.equal(other.body.error.code, 'IDEMPOTENCY_CONFLICT');
   assert.equal(other.body.error.field, 'chargeId');
-  const reason = await post(gw.baseUrl, '/refunds', { idempotencyKey, chargeId: a.id, reason: 'changed my mind' });
+  for (const amount of [200, undefined]) {
+    const changed = await post(gw.baseUrl, '/refunds', { idempotencyKey, chargeId: a.id, amount });
+    assert.equal(changed.status, 409, `amount ${amount}`);
+    assert.equal(changed.body.error.field, 'amount');
+  }
+  const reason = await post(gw.baseUrl, '/refunds', { idempotencyKey, chargeId: a.id, amount: 100, reason: 'changed my mind' });
   assert.equal(reason.status, 409);
   assert.equal(reason.body.error.field, 'reason');
+  assert.equal(await refundRows(a.id), 1);
   assert.equal(await refundRows(b.id), 0);
 });
 
-test('20 concurrent refunds of one charge under different keys: one refund, all answers name it', async () => {
+test('20 concurrent full refunds of one charge under different keys: one refund, the rest 409 CHARGE_ALREADY_REFUNDED', async () => {
   const charge = await newCharge();
   const results = await Promise.all(Array.from({ length: 20 }, () => post(gw.baseUrl, '/refunds', { idempotencyKey: newKey('refund'), chargeId: charge.id })));
-  assert.equal(results.filter((r) => r.status === 201).length, 1);
-  assert.ok(results.every((r) => r.status === 201 || (r.status === 200 && r.body.alreadyRefunded === true)));
-  assert.equal(new Set(results.map((r) => r.body.id)).size, 1);
+  assert.equal(results.filter((r) => r.status === 201).length, 1, JSON.stringify(results.map((r) => r.status)));
+  const refused = results.filter((r) => r.status !== 201);
+  assert.ok(refused.every((r) => r.status === 409 && r.body.error.code === 'CHARGE_ALREADY_REFUNDED' && r.body.error.field === 'chargeId'));
+  assert.ok(results.every((r) => !('alreadyRefunded' in r.body)));
   assert.equal(await refundRows(charge.id), 1);
 
-  const later = await gw.client.refund({ idempotencyKey: newKey('refund'), chargeIdempotencyKey: charge.idempotencyKey });
-  assert.equal(later.alreadyRefunded, true);
-  assert.equal(later.id, results[0]?.body.id);
+  await assert.rejects(gw.client.refund({ idempotencyKey: newKey('refund'), chargeIdempotencyKey: charge.idempotencyKey }), (err) => {
+    assert.ok(err instanceof GatewayError);
+    assert.equal(err.status, 409);
+    assert.equal(err.code, 'CHARGE_ALREADY_REFUNDED');
+    assert.equal(err.field, 'chargeIdempotencyKey');
+    assert.equal(err.retriable, false);
+    return true;
+  });
+  assert.equal(await refundRows(charge.id), 1);
 });
 
 test('20 concurrent refunds with one key: one refund, the rest replay it', async () => {
@@ -97,11 +110,13 @@ test('errorRate=1 fails a refund with 503 and records nothing', async (t) => {
   assert.equal(await refundRows(charge.id), 0);
 });
 
-test('the ledger lists charges and refunds since a time; GET /charges shows the refund', async () => {
+test('the ledger lists charges and every refund since a time; GET /charges shows them', async () => {
   const since = new Date(Date.now() - 1000);
   const paymentTxId = newTxId();
   const double = [await gw.client.charge({ idempotencyKey: newKey('charge'), paymentTxId, amount: 500 }), await gw.client.charge({ idempotencyKey: newKey('charge'), paymentTxId, amount: 500 })];
-  const refund = await gw.client.refund({ idempotencyKey: newKey('refund'), chargeId: double[1]!.id, reason: 'double charge' });
+  const first = await gw.client.refund({ idempotencyKey: newKey('refund'), chargeId: double[1]!.id, amount: 200, reason: 'double charge' });
+  const rest = await gw.client.refund({ idempotencyKey: newKey('refund'), chargeId: double[1]!.id, reason: 'the rest' });
+  assert.equal(rest.amount, 300);
 
   const page = await gw.client.ledger(since, 10_000);
   const charged = page.charges.filter((c) => c.paymentTxId === paymentTxId);
@@ -111,14 +126,20 @@ test('the ledger lists charges and refunds since a time; GET /charges shows the 
   );
   const refunds = page.refunds.filter((r) => r.paymentTxId === paymentTxId);
   assert.deepEqual(
-    refunds.map((r) => [r.id, r.chargeId, r.reason]),
-    [[refund.id, double[1]!.id, 'double charge']],
+    refunds.map((r) => [r.id, r.chargeId, r.amount, r.reason]),
+    [
+      [first.id, double[1]!.id, 200, 'double charge'],
+      [rest.id, double[1]!.id, 300, 'the rest'],
+    ],
   );
 
   const listed = await gw.client.getCharges(paymentTxId);
   assert.deepEqual(
-    listed.map((c) => c.refund?.id ?? null),
-    [null, refund.id],
+    listed.map((c) => [c.refund?.id ?? null, c.refunds.map((r) => r.id), c.refundedAmount]),
+    [
+      [null, [], 0],
+      [first.id, [first.id, rest.id], 500],
+    ],
   );
   const future = await gw.client.ledger(new Date(Date.now() + 60_000));
   assert.deepEqual([future.charges, future.refunds], [[], []]);

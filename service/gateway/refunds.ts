@@ -1,81 +1,92 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { ApiError } from './errors.ts';
-import type { Faults } from './knobs.ts';
-import type { Charge, Ledger, Refund } from './ledger.ts';
+import type { Faults, KnobStore } from './knobs.ts';
+import type { Ledger, StoredRefund } from './ledger.ts';
 import { refundBodySchema, type RefundRequest } from './schemas.ts';
 
-// Full refunds. Two fences, both in the database: a refund key is replayed, never applied
-// twice; and a charge has at most one refund whatever keys callers use (compensation may
-// run from two saga instances at once), so a second refund under another key is answered
-// with the existing one, `alreadyRefunded: true`, and moves no money.
+// Refunds, as a real card processor makes them: any number per charge, each under its own
+// idempotency key, full or partial (`amount`, default: what is left). A key is replayed,
+// never applied twice. Under the default refundPolicy 'up-to-amount' the refunds of a
+// charge never add up to more than the charge: one beyond that is 409
+// CHARGE_ALREADY_REFUNDED and records nothing. The processor does NOT fence "one refund
+// per charge": a caller that refunds under a second key gets a second refund (or the 409
+// when nothing is left), so the caller must keep its own records straight. The knob
+// 'unchecked' drops even the cap, so a drill can prove the service never relies on it.
 
 export interface RefundRoutesDeps {
   ledger: Ledger;
   faults: Faults;
+  knobs: KnobStore;
 }
 
-function sameRequest(existing: Refund, req: RefundRequest): string | undefined {
-  if (req.chargeId !== undefined && existing.chargeId !== req.chargeId) return 'chargeId';
-  if (req.chargeIdempotencyKey !== undefined && existing.chargeIdempotencyKey !== req.chargeIdempotencyKey) return 'chargeIdempotencyKey';
-  if (existing.reason !== (req.reason ?? null)) return 'reason';
+/** The field of the request that differs from the refund stored under its key, if any. */
+function differingField(existing: StoredRefund, req: RefundRequest): string | undefined {
+  const { refund } = existing;
+  if (req.chargeId !== undefined && refund.chargeId !== req.chargeId) return 'chargeId';
+  if (req.chargeIdempotencyKey !== undefined && refund.chargeIdempotencyKey !== req.chargeIdempotencyKey) return 'chargeIdempotencyKey';
+  if (existing.requestedAmount !== (req.amount ?? null)) return 'amount';
+  if (refund.reason !== (req.reason ?? null)) return 'reason';
   return undefined;
 }
 
-/** The answer for a request that finds a refund already in the ledger, or undefined. */
-async function existingAnswer(ledger: Ledger, req: RefundRequest, charge: Charge | undefined, reply: FastifyReply) {
-  const byKey = await ledger.refundByKey(req.idempotencyKey);
-  if (byKey) {
-    const differs = sameRequest(byKey, req);
-    if (differs) {
-      throw new ApiError(`idempotencyKey "${req.idempotencyKey}" was already used for a refund with a different ${differs}`, {
-        status: 409,
-        code: 'IDEMPOTENCY_CONFLICT',
-        field: differs,
-        hint: 'use a new idempotencyKey for a different refund',
-      });
-    }
-    return reply.code(200).send({ ...byKey, replayed: true, alreadyRefunded: false });
+/** The answer for a request whose key is already in the ledger (a replay, or a conflict), or undefined. */
+async function replay(ledger: Ledger, req: RefundRequest, reply: FastifyReply) {
+  const existing = await ledger.refundByKey(req.idempotencyKey);
+  if (!existing) return undefined;
+  const differs = differingField(existing, req);
+  if (differs) {
+    throw new ApiError(`idempotencyKey "${req.idempotencyKey}" was already used for a refund with a different ${differs}`, {
+      status: 409,
+      code: 'IDEMPOTENCY_CONFLICT',
+      field: differs,
+      hint: 'use a new idempotencyKey for a different refund',
+    });
   }
-  const byCharge = charge && (await ledger.refundByCharge(charge.id));
-  if (byCharge) return reply.code(200).send({ ...byCharge, replayed: false, alreadyRefunded: true });
-  return undefined;
+  return reply.code(200).send({ ...existing.refund, replayed: true });
 }
 
-export function registerRefundRoutes(app: FastifyInstance, { ledger, faults }: RefundRoutesDeps): void {
+export function registerRefundRoutes(app: FastifyInstance, { ledger, faults, knobs }: RefundRoutesDeps): void {
   app.post<{ Body: RefundRequest }>('/refunds', { schema: { body: refundBodySchema } }, async (req, reply) => {
     const body = req.body;
+    const chargeField = body.chargeId !== undefined ? 'chargeId' : 'chargeIdempotencyKey';
     await faults.beforeWork();
 
     // A replay is answered before the charge is looked at, so it stays a replay even if
     // the caller names the charge differently (by id instead of by key) on the retry.
-    const replayed = await existingAnswer(ledger, body, undefined, reply);
+    const replayed = await replay(ledger, body, reply);
     if (replayed) return replayed;
 
     const charge = body.chargeId !== undefined ? await ledger.chargeById(body.chargeId) : await ledger.chargeByKey(body.chargeIdempotencyKey ?? '');
-    if (!charge) {
-      const field = body.chargeId !== undefined ? 'chargeId' : 'chargeIdempotencyKey';
-      throw new ApiError(`no charge with ${field} ${String(body[field])}`, { status: 404, code: 'CHARGE_NOT_FOUND', field });
-    }
+    if (!charge) throw new ApiError(`no charge with ${chargeField} ${String(body[chargeField])}`, { status: 404, code: 'CHARGE_NOT_FOUND', field: chargeField });
     if (charge.status !== 'CHARGED') {
-      throw new ApiError(`charge ${charge.id} was ${charge.status}; only a CHARGED charge can be refunded`, {
-        status: 409,
-        code: 'NOT_REFUNDABLE',
-        field: body.chargeId !== undefined ? 'chargeId' : 'chargeIdempotencyKey',
-      });
+      throw new ApiError(`charge ${charge.id} was ${charge.status}; only a CHARGED charge can be refunded`, { status: 409, code: 'NOT_REFUNDABLE', field: chargeField });
     }
 
-    const earlier = await existingAnswer(ledger, body, charge, reply);
-    if (earlier) return earlier;
-
-    const refund = await ledger.insertRefund({ idempotencyKey: body.idempotencyKey, charge, reason: body.reason ?? null });
-    if (!refund) {
-      // Lost a race on the key or on the charge: the winner's row is the answer.
-      const winner = await existingAnswer(ledger, body, charge, reply);
+    const capped = knobs.get().refundPolicy === 'up-to-amount';
+    const outcome = await ledger.insertRefund({ idempotencyKey: body.idempotencyKey, chargeId: charge.id, amount: body.amount, reason: body.reason ?? null, capped });
+    if (outcome.kind === 'key-taken') {
+      // A concurrent request with this key got there first: its row is the answer.
+      const winner = await replay(ledger, body, reply);
       if (winner) return winner;
-      throw new Error(`refund of charge ${charge.id} collided but no refund can be read back`);
+      throw new Error(`refund key ${body.idempotencyKey} collided but no refund can be read back`);
+    }
+    if (outcome.kind === 'exceeds') {
+      const nothingLeft = outcome.left === 0;
+      throw new ApiError(
+        nothingLeft
+          ? `charge ${charge.id} is already refunded in full (${charge.amount} ${charge.currency}); nothing was refunded`
+          : `charge ${charge.id} has ${outcome.left} of ${charge.amount} ${charge.currency} left to refund, not ${outcome.asked}; nothing was refunded`,
+        {
+          status: 409,
+          code: 'CHARGE_ALREADY_REFUNDED',
+          field: nothingLeft ? chargeField : 'amount',
+          hint: 'read the charge (GET /charges/:id) for its refunds before refunding again',
+          extra: { refundableAmount: outcome.left },
+        },
+      );
     }
 
     await faults.answerLate();
-    return reply.code(201).send({ ...refund, replayed: false, alreadyRefunded: false });
+    return reply.code(201).send({ ...outcome.refund, replayed: false });
   });
 }

@@ -34,6 +34,8 @@ export interface RefundRequest {
   idempotencyKey: string;
   chargeId?: number;
   chargeIdempotencyKey?: string;
+  /** Minor units; absent: what is left of the charge (or, under refundPolicy 'unchecked', all of it). */
+  amount?: number;
   reason?: string;
 }
 
@@ -45,6 +47,7 @@ export const refundBodySchema = {
     idempotencyKey,
     chargeId: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'the id of a charge (a whole number, at least 1)' },
     chargeIdempotencyKey: idempotencyKey,
+    amount: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'a whole number of minor units to refund, at least 1 (leave it out to refund what is left)' },
     reason: { type: 'string', maxLength: 500, description: 'text of at most 500 characters' },
   },
   oneOf: [{ required: ['chargeId'] }, { required: ['chargeIdempotencyKey'] }],
@@ -56,11 +59,31 @@ export const chargeIdParamsSchema = {
   properties: { id: { type: 'string', pattern: idPattern, description: 'a charge id (a whole number, at least 1)' } },
 } as const;
 
+export const MAX_CHARGES_PAGE = 1000;
+export const DEFAULT_CHARGES_PAGE = 100;
+
+/**
+ * GET /charges takes either paymentTxId (the charges of one payment) or createdFrom with
+ * optional limit and cursor (a page of every charge by creation time). Which combination
+ * is allowed is checked in charges.ts, so the error can name the parameter that does not belong.
+ */
+export interface ChargesQuery {
+  paymentTxId?: string;
+  createdFrom?: string;
+  limit?: string;
+  cursor?: string;
+}
+
 export const chargesQuerySchema = {
   type: 'object',
   additionalProperties: false,
-  required: ['paymentTxId'],
-  properties: { paymentTxId: uuid },
+  properties: {
+    paymentTxId: uuid,
+    createdFrom: { type: 'string', format: 'date-time', description: 'an ISO 8601 time with a zone, such as 2025-01-31T12:00:00Z' },
+    limit: { type: 'string', pattern: '^(?:[1-9][0-9]{0,2}|1000)$', description: `a whole number from 1 to ${MAX_CHARGES_PAGE}` },
+    // The cursor's content is checked when it is decoded (charges.ts); this only bounds it.
+    cursor: { type: 'string', minLength: 1, maxLength: 200, description: 'the nextCursor of an earlier page' },
+  },
 } as const;
 
 export interface LedgerQuery {

@@ -1,5 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { encodeCursor } from './charges.ts';
 import { countRows, get, newKey, newTxId, post, startTestGateway, type TestGateway } from '../../tests/helpers/gateway.ts';
 
 // Bad input always gets a 4xx JSON error naming the field; never a 500, never a row.
@@ -82,6 +83,9 @@ const refundCases: Array<[string, unknown, string]> = [
   ['chargeId as a string', { idempotencyKey: newKey(), chargeId: '1' }, 'chargeId'],
   ['zero chargeId', { idempotencyKey: newKey(), chargeId: 0 }, 'chargeId'],
   ['numeric reason', { idempotencyKey: newKey(), chargeId: 1, reason: 5 }, 'reason'],
+  ['zero amount', { idempotencyKey: newKey(), chargeId: 1, amount: 0 }, 'amount'],
+  ['fractional amount', { idempotencyKey: newKey(), chargeId: 1, amount: 2.5 }, 'amount'],
+  ['amount as a string', { idempotencyKey: newKey(), chargeId: 1, amount: '5' }, 'amount'],
 ];
 
 for (const [name, body, field] of refundCases) {
@@ -93,9 +97,29 @@ for (const [name, body, field] of refundCases) {
   });
 }
 
+const from = '2025-01-31T12:00:00Z';
+const cursor = encodeCursor({ createdAt: '2025-01-31T12:00:00.000Z', id: 7 });
+/** base64url of text that is not "<ISO time>|<id>", or not in its canonical spelling. */
+const forged = (text: string) => Buffer.from(text).toString('base64url');
 const queryCases: Array<[string, number, string | undefined]> = [
   ['/charges', 400, 'paymentTxId'],
   ['/charges?paymentTxId=nope', 400, 'paymentTxId'],
+  [`/charges?paymentTxId=${newTxId()}&createdFrom=${from}`, 400, 'createdFrom'],
+  [`/charges?paymentTxId=${newTxId()}&cursor=${cursor}`, 400, 'cursor'],
+  [`/charges?paymentTxId=${newTxId()}&limit=5`, 400, 'limit'],
+  [`/charges?cursor=${cursor}`, 400, 'createdFrom'],
+  ['/charges?limit=5', 400, 'createdFrom'],
+  ['/charges?createdFrom=yesterday', 400, 'createdFrom'],
+  [`/charges?createdFrom=${from}&limit=0`, 400, 'limit'],
+  [`/charges?createdFrom=${from}&limit=1001`, 400, 'limit'],
+  [`/charges?createdFrom=${from}&limit=ten`, 400, 'limit'],
+  [`/charges?createdFrom=${from}&cursor=not-a-cursor`, 400, 'cursor'],
+  [`/charges?createdFrom=${from}&cursor=${forged('2025-01-31T12:00:00.000Z|0')}`, 400, 'cursor'],
+  [`/charges?createdFrom=${from}&cursor=${forged('2025-02-30T12:00:00.000Z|7')}`, 400, 'cursor'],
+  [`/charges?createdFrom=${from}&cursor=${forged('2025-01-31T12:00:00Z|7')}`, 400, 'cursor'],
+  [`/charges?createdFrom=${from}&cursor=${cursor.slice(0, -3)}`, 400, 'cursor'],
+  [`/charges?createdFrom=${from}&cursor=${cursor}*`, 400, 'cursor'],
+  [`/charges?createdFrom=${from}&colour=red`, 400, 'colour'],
   ['/charges/abc', 400, 'id'],
   ['/charges/0', 400, 'id'],
   ['/ledger?since=yesterday', 400, 'since'],
@@ -121,6 +145,8 @@ const knobCases: Array<[unknown, string]> = [
   [{ timeoutAfterChargeMs: 1.5 }, 'timeoutAfterChargeMs'],
   [{ errorRate: '0.5' }, 'errorRate'],
   [{ errorRatio: 0.5 }, 'errorRatio'],
+  [{ refundPolicy: 'never' }, 'refundPolicy'],
+  [{ refundPolicy: 1 }, 'refundPolicy'],
 ];
 
 for (const [body, field] of knobCases) {
