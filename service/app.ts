@@ -110,7 +110,6 @@ export function createService(config: ServiceConfig, clients: ServiceClients, lo
     breaker,
     refunder,
     intervalMs: config.reconcile.intervalMs,
-    orphanGraceMs: config.reconcile.orphanGraceMs,
     onRefunded: (why) => metrics.reconciled.inc({ why }),
     onPass: (result, lag) => {
       metrics.reconcilePasses.inc({ result });

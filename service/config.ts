@@ -20,7 +20,7 @@ export interface ServiceConfig {
   breaker: { openDurationMs: number };
   /** A payment still PENDING this long after its request is failed and compensated. */
   paymentDeadlineMs: number;
-  reconcile: { intervalMs: number; orphanGraceMs: number };
+  reconcile: { intervalMs: number };
   consumersEnabled: boolean;
   /** `redis`: Redis lock, database lock only when Redis is unreachable; `database`: always SELECT ... FOR UPDATE (the benchmark's baseline). */
   seatLock: SeatLockSetting;
@@ -89,7 +89,7 @@ export function readServiceConfig(env: Env): ServiceConfig {
     retry: { baseDelayMs: int(env, 'RETRY_BASE_DELAY_MS', 1000, 1, 600_000), maxDelayMs: int(env, 'RETRY_MAX_DELAY_MS', 30_000, 1, 3_600_000), emergency: bool(env, 'EMERGENCY_RETRY', false) },
     breaker: { openDurationMs: int(env, 'BREAKER_OPEN_MS', 30_000, 100, 3_600_000) },
     paymentDeadlineMs: int(env, 'PAYMENT_DEADLINE_MS', 180_000, 5000, 86_400_000),
-    reconcile: { intervalMs: int(env, 'RECONCILE_INTERVAL_MS', 10_000, 100, 600_000), orphanGraceMs: int(env, 'RECONCILE_ORPHAN_GRACE_MS', 30_000, 0, 3_600_000) },
+    reconcile: { intervalMs: int(env, 'RECONCILE_INTERVAL_MS', 10_000, 100, 600_000) },
     consumersEnabled: bool(env, 'CONSUMERS_ENABLED', true),
     seatLock: oneOf(env, 'SEAT_LOCK', SEAT_LOCK_SETTINGS, 'redis'),
   };

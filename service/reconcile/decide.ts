@@ -6,22 +6,21 @@ import type { PaymentOfCharge } from '../store/reconciliation.ts';
 // charged only for a SUCCESS payment, and only its own charge (gateway_charge_id).
 
 export type ChargeVerdict =
-  /** Nothing is held (declined, or refunded in full) or the charge is the SUCCESS payment's own. */
+  /** Nothing is held (declined, or refunded in full), the charge is the SUCCESS payment's own, or it names no payment of the service (an orphan: the operator's call). */
   | { action: 'none' }
-  /** The payment is still PENDING (its deadline bounds this), or a charge with no payment is younger than the grace. */
+  /** The payment is still PENDING (its deadline bounds this). */
   | { action: 'wait'; why: string }
   | { action: 'refund'; why: RefundWhy; detail: string };
 
-export type RefundWhy = 'not-success' | 'extra-charge' | 'no-payment';
+export type RefundWhy = 'not-success' | 'extra-charge';
 
-export function decideCharge(c: GatewayCharge, p: PaymentOfCharge | undefined, now: number, orphanGraceMs: number): ChargeVerdict {
+export function decideCharge(c: GatewayCharge, p: PaymentOfCharge | undefined): ChargeVerdict {
   if (unrefunded(c) === 0) return { action: 'none' };
-  if (!p) {
-    // Intake commits the payment before anything charges it, so a charge naming no payment is
-    // not one in flight; the grace only spares another client of the same processor account.
-    if (now - Date.parse(c.createdAt) < orphanGraceMs) return { action: 'wait', why: 'no payment of the service names it yet' };
-    return { action: 'refund', why: 'no-payment', detail: `no payment ${c.paymentTxId} in the service` };
-  }
+  // A charge naming no payment of the service is not known to be ours (a processor account
+  // may serve other clients, an operator may charge by hand): `ticketctl payments duplicates`
+  // lists it as an orphan and `refund-duplicates --include-orphans` refunds it on request.
+  // Intake commits the payment before anything charges it, so it is never one in flight.
+  if (!p) return { action: 'none' };
   if (p.status === 'PENDING') return { action: 'wait', why: `payment ${p.paymentTxId} is PENDING` };
   if (p.status === 'SUCCESS') {
     if (p.gatewayChargeId === c.id) return { action: 'none' };

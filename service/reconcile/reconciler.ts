@@ -21,8 +21,8 @@ import { decideCharge, type RefundWhy } from './decide.ts';
 //   3. the cursor moves to the oldest charge still waiting (a PENDING payment, bounded by the
 //      payment deadline), or past the last charge listed.
 // The bound: a charge whose payment is not SUCCESS is refunded at the first pass after both
-// exist, i.e. within the interval plus one pass while the gateway answers (a charge naming no
-// payment after ORPHAN_GRACE_MS more). Defaults: 10 s + a pass, 30 s grace; documented as 60 s.
+// exist, i.e. within the interval plus one pass while the gateway answers (10 s + a pass by
+// default; documented as 60 s).
 
 export interface ReconcilerOptions {
   db: Db;
@@ -32,7 +32,6 @@ export interface ReconcilerOptions {
   intervalMs: number;
   /** Where a fresh database starts reading the gateway: this long before the first pass. */
   lookbackMs?: number;
-  orphanGraceMs?: number;
   onRefunded?: (why: RefundWhy | 'stalled-refund') => void;
   onPass?: (result: 'ok' | 'error' | 'busy', cursorLagSeconds?: number) => void;
   onError?: (err: unknown) => void;
@@ -67,7 +66,6 @@ const isGatewayFailure = (err: unknown) => (err as { retriable?: boolean } | nul
 
 export function createReconciler(o: ReconcilerOptions): Reconciler {
   const lookbackMs = o.lookbackMs ?? 15 * 60_000;
-  const orphanGraceMs = o.orphanGraceMs ?? 30_000;
   let running = false;
   let loop: Promise<void> | undefined;
   const stopper = new AbortController();
@@ -96,7 +94,7 @@ export function createReconciler(o: ReconcilerOptions): Reconciler {
     const payments = await paymentsOf(o.db, [...new Set(charges.map((c) => c.paymentTxId.toLowerCase()))]);
     let firstWaiting: GatewayCharge | undefined;
     for (const c of charges) {
-      const verdict = decideCharge(c, payments.get(c.paymentTxId.toLowerCase()), Date.now(), orphanGraceMs);
+      const verdict = decideCharge(c, payments.get(c.paymentTxId.toLowerCase()));
       if (verdict.action === 'wait') {
         report.waiting++;
         firstWaiting ??= c;

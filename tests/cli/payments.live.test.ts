@@ -11,15 +11,23 @@ import { parseJson, scratch } from './helpers.ts';
 
 const s = scratch('payments');
 
-async function seedSuccess(userId: string, seatId: number, amount: number, createdAt: Date): Promise<{ paymentTxId: string; chargeId: number }> {
+async function seedSuccess(userId: string, seatId: number, amount: number, createdAt: Date, holdId: string = randomUUID()): Promise<{ paymentTxId: string; chargeId: number }> {
   const paymentTxId = randomUUID();
   const charge = await gateway.charge({ idempotencyKey: paymentTxId, paymentTxId, amount });
   await sql(
     `INSERT INTO payment_transactions (payment_tx_id, user_id, seat_id, hold_id, amount, status, attempts, request_hash, gateway_charge_id, created_at)
      VALUES (?, ?, ?, ?, ?, 'SUCCESS', 1, ?, ?, ?)`,
-    [paymentTxId, userId, seatId, randomUUID(), amount, 'f'.repeat(64), charge.id, createdAt],
+    [paymentTxId, userId, seatId, holdId, amount, 'f'.repeat(64), charge.id, createdAt],
   );
   return { paymentTxId, chargeId: charge.id };
+}
+
+/** A PAID hold with the seat SOLD under it: the seat belongs to the payment made with this hold. */
+async function seedOwnedSeat(userId: string, seatId: number): Promise<string> {
+  const holdId = randomUUID();
+  await sql("INSERT INTO holds (id, seat_id, user_id, status, lock_mode, expires_at) VALUES (?, ?, ?, 'PAID', 'DATABASE', NOW(3) + INTERVAL 5 MINUTE)", [holdId, seatId, userId]);
+  await sql("UPDATE seats SET status = 'SOLD', hold_id = ? WHERE id = ?", [holdId, seatId]);
+  return holdId;
 }
 
 const status = async (id: string) => (await sql('SELECT status FROM payment_transactions WHERE payment_tx_id = ?', [id]))[0]!.status;
@@ -49,7 +57,7 @@ test('duplicates: detect, dry-run, refuse without --yes, refund through the gate
     group.duplicates.map((d: any) => [d.paymentTxId, d.role, d.amount, d.gatewayChargeId]),
     [[second.paymentTxId, 'duplicate', 42_000, second.chargeId]],
   );
-  assert.deepEqual(Object.keys(group.kept), ['paymentTxId', 'userId', 'seatId', 'amount', 'createdAt', 'updatedAt', 'gatewayChargeId', 'role']);
+  assert.deepEqual(Object.keys(group.kept), ['paymentTxId', 'userId', 'seatId', 'amount', 'createdAt', 'updatedAt', 'gatewayChargeId', 'ownsSeat', 'role']);
   const o = report.orphanCharges.find((x: any) => x.chargeId === orphan.id);
   assert.ok(o, JSON.stringify(report.orphanCharges));
   assert.deepEqual([o.paymentTxId, o.amount, o.paymentStatus], [ghost, 1234, null]);
@@ -60,7 +68,7 @@ test('duplicates: detect, dry-run, refuse without --yes, refund through the gate
   assert.equal(dry.exitCode, 0, dry.stderr);
   const plan = parseJson(dry).plan;
   const planned = plan.data.duplicates.find((d: any) => d.paymentTxId === second.paymentTxId);
-  assert.deepEqual(planned.refunds, [{ chargeId: second.chargeId, amount: 42_000, idempotencyKey: `dup-refund:${second.paymentTxId}:${second.chargeId}` }]);
+  assert.deepEqual(planned.refunds, [{ chargeId: second.chargeId, amount: 42_000, idempotencyKey: `refund-${second.chargeId}` }]);
   assert.equal(planned.keptPaymentTxId, first.paymentTxId);
   assert.ok(!plan.data.duplicates.some((d: any) => d.paymentTxId === first.paymentTxId), 'the kept payment is never refunded');
   assert.equal(plan.data.orphans.find((x: any) => x.chargeId === orphan.id).action, 'refund');
@@ -82,7 +90,7 @@ test('duplicates: detect, dry-run, refuse without --yes, refund through the gate
   assert.equal(await status(second.paymentTxId), 'REFUNDED');
   assert.equal(await status(first.paymentTxId), 'SUCCESS', 'the first payment is kept');
   const refund = (await gateway.getCharge(second.chargeId)).refund;
-  assert.equal(refund?.idempotencyKey, `dup-refund:${second.paymentTxId}:${second.chargeId}`);
+  assert.equal(refund?.idempotencyKey, `refund-${second.chargeId}`, 'the one key the service ever refunds this charge with');
   assert.equal(refund?.amount, 42_000);
   assert.equal((await gateway.getCharge(first.chargeId)).refund, null);
   assert.notEqual((await gateway.getCharge(orphan.id)).refund, null, 'orphan refunded with --include-orphans');
@@ -102,6 +110,20 @@ test('duplicates: detect, dry-run, refuse without --yes, refund through the gate
   assert.equal(clean.exitCode, 0, clean.stdout + clean.stderr);
   const refunds = (await gateway.getCharges(second.paymentTxId)).filter((c) => c.refund);
   assert.equal(refunds.length, 1, 'refunded exactly once');
+});
+
+test('refund-duplicates keeps the payment whose hold owns the seat, even when it came second', { timeout: 180_000 }, async () => {
+  const since = new Date(Date.now() - 5000).toISOString();
+  const seatId = (await freshConcert(1, 42_000)).seatIds[0]!;
+  const userId = `dup-${randomUUID().slice(0, 8)}`;
+  const first = await seedSuccess(userId, seatId, 42_000, new Date(Date.now() - 3000));
+  const owner = await seedSuccess(userId, seatId, 42_000, new Date(Date.now() - 2000), await seedOwnedSeat(userId, seatId));
+  const applied = await s.run(['payments', 'refund-duplicates', '--since', since, '--yes', '-o', 'json'], {}, 120_000);
+  assert.equal(applied.exitCode, 0, applied.stderr);
+  assert.equal(await status(owner.paymentTxId), 'SUCCESS', 'the seat owner is kept');
+  assert.equal(await status(first.paymentTxId), 'REFUNDED', 'the earlier payment without the seat is the duplicate');
+  assert.equal((await gateway.getCharge(owner.chargeId)).refund, null);
+  assert.notEqual((await gateway.getCharge(first.chargeId)).refund, null);
 });
 
 test('duplicates: bad times and unknown flags exit 2 with a hint; a clean window exits 0 and says so', { timeout: 60_000 }, async () => {

@@ -34,6 +34,9 @@ test('intake sets a deadline; past it a PENDING payment is FAILED (DEADLINE_EXCE
     const row = (await paymentRow(paymentTxId))!;
     const allowance = new Date(row.deadline_at).getTime() - new Date(row.created_at).getTime();
     assert.ok(Math.abs(allowance - 180_000) < 1000, `deadline_at is 180 s after the request by default, not ${allowance} ms`);
+    // The first attempt has timed out (3 s) while the gateway still holds its request (20 s):
+    // a charge is in flight. Now the deadline passes.
+    await waitFor(async () => (Number((await paymentRow(paymentTxId))!.attempts) >= 1 ? true : undefined), { timeoutMs: 30_000, intervalMs: 100, what: 'the first attempt to time out' });
     await sql('UPDATE payment_transactions SET deadline_at = NOW(3) - INTERVAL 1 SECOND WHERE payment_tx_id = ?', [paymentTxId]);
     const final = await waitForFinal(paymentTxId, 30_000);
     assert.equal(final.status, 'FAILED', JSON.stringify(final));
