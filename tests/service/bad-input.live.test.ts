@@ -154,7 +154,7 @@ function matrix(ids: Ids): Case[] {
       name: "payments: the stored hash (a database reader's copy) as holdSecret",
       method: 'POST',
       path: '/payments',
-      json: pay({ holdSecret: createHash('sha256').update(holdSecret).digest('hex') }),
+      json: pay({ holdSecret: createHash('sha256').update(String(holdSecret)).digest('hex') }),
       ...secretError,
     },
     { name: 'payments: a repeat of a paid paymentTxId, no holdSecret', method: 'POST', path: '/payments', json: replay, ...secretError },
