@@ -5,13 +5,15 @@ import { httpRequest } from '../lib/index.ts';
 
 /**
  * The fields drills read from the service's JSON answers: `{error: {code, ...}}` from a
- * refused request, `{status, error?: string, detail?}` from /health/*, `holdId` from a hold,
+ * refused request, `{status, error?: string, detail?}` from /health/*, `holdId` and `holdSecret` from a hold,
  * `breaker` from /admin/state. Untrusted: every reader checks the field it uses.
  */
 export interface ServiceAnswer {
   error?: string | { code?: string; message?: string };
   detail?: string;
   holdId?: string;
+  /** Proof of owning the hold, sent with its payment; never recorded in a drill's results. */
+  holdSecret?: string;
   breaker?: { state?: string };
 }
 

@@ -51,7 +51,7 @@ export async function runLoad(plan: PlannedOp[], target: LoadTarget, concurrency
       const r: OpResult = { i: op.i, seatId, userId: op.userId, instance: op.instance, startedAt, hold: answer(h) };
       if (h.status === 201 && op.pay) {
         const paymentTxId = randomUUID();
-        const p = await http('POST', `${url}/payments`, { paymentTxId, holdId: h.body.holdId, userId: op.userId, amount: target.price });
+        const p = await http('POST', `${url}/payments`, { paymentTxId, holdId: h.body.holdId, holdSecret: h.body.holdSecret, userId: op.userId, amount: target.price });
         r.payment = { paymentTxId, ...answer(p) };
       }
       results.push(r);

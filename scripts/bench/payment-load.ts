@@ -51,6 +51,7 @@ export interface PaymentLoadResult {
 /** The fields the benchmark reads from the service's answers (a hold, a payment, an error). */
 interface Answer {
   holdId?: string;
+  holdSecret?: string;
   status?: string;
   error?: { code?: string };
 }
@@ -73,7 +74,7 @@ export async function onePayment(urls: string[], agent: Agent, seatId: number, k
     const hold = await call(`${at(0)}/holds`, agent, 'POST', { seatId, userId });
     if (hold.status !== 201) return { kind: 'failed', why: `hold ${hold.status} ${hold.body?.error?.code ?? ''}`.trim() };
     const paymentTxId = randomUUID();
-    const pay = await call(`${at(1)}/payments`, agent, 'POST', { paymentTxId, holdId: hold.body.holdId, userId, amount: PRICE });
+    const pay = await call(`${at(1)}/payments`, agent, 'POST', { paymentTxId, holdId: hold.body.holdId, holdSecret: hold.body.holdSecret, userId, amount: PRICE });
     const accepted = performance.now();
     if (pay.status !== 202) return { kind: 'failed', why: `pay ${pay.status} ${pay.body?.error?.code ?? pay.body?.status ?? ''}`.trim() };
     for (let next = accepted; performance.now() - accepted < o.finishWithinMs;) {

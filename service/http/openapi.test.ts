@@ -9,8 +9,8 @@ import { reservationRoutes } from './routes/reservations.ts';
 import { paymentRoutes } from './routes/payments.ts';
 import { operationsRoutes } from './routes/operations.ts';
 import { cancelBody, holdBody, holdParams, paymentBody, paymentParams, seatsQuery } from './schemas.ts';
-import { conflict, DependencyUnavailableError, notFound, SeatTakenError, badRequest } from '../errors.ts';
-import type { Hold, Reservations } from '../reservations/holds.ts';
+import { conflict, DependencyUnavailableError, notFound, SeatTakenError, ServiceError, badRequest } from '../errors.ts';
+import type { CreatedHold, Hold, Reservations } from '../reservations/holds.ts';
 import type { Payment, Payments } from '../payments/transactions.ts';
 import type { CheckResult, DependencyName, Health } from '../health.ts';
 import type { Metrics } from '../metrics.ts';
@@ -100,7 +100,8 @@ test('the document is a valid OpenAPI 3 document listing every route with its re
 
   const responses = (path: string, method: string) => Object.keys(doc.paths[path]![method]!.responses).toSorted();
   assert.deepEqual(responses('/holds', 'post'), ['201', '400', '404', '409', '413', '415', '503']);
-  assert.deepEqual(responses('/payments', 'post'), ['200', '202', '400', '404', '409', '413', '415', '503']);
+  assert.deepEqual(responses('/payments', 'post'), ['200', '202', '400', '403', '404', '409', '413', '415', '503']);
+  assert.deepEqual(responses('/payments/{paymentTxId}/cancel', 'post'), ['202', '400', '403', '404', '409', '413', '415', '503']);
   assert.deepEqual(responses('/payments/{paymentTxId}', 'get'), ['200', '400', '404', '503']);
 });
 
@@ -115,6 +116,7 @@ test('generating the document leaves the request schemas as they were', async ()
 const HOLD_ID = '0b7e2a4c-1d2f-4a3b-9c8d-7e6f5a4b3c2d';
 const TX_ID = '5f0c9a1e-8b7d-4c6a-9e5f-4d3c2b1a0f9e';
 const HOLD: Hold = { holdId: HOLD_ID, seatId: 7, userId: 'alice', status: 'ACTIVE', lockMode: 'REDIS', expiresAt: '2030-01-01T00:05:00.000Z' };
+const CREATED_HOLD: CreatedHold = { ...HOLD, holdSecret: 'c2VjcmV0LW9mLXRoZS1ob2xkLWluLWEtdGVzdC1vbmx5' };
 const payment = (over: Partial<Payment> = {}): Payment => ({
   paymentTxId: TX_ID,
   userId: 'alice',
@@ -136,7 +138,8 @@ const OPEN: BreakerSnapshot = { state: 'OPEN', failureRate: 0.6, calls: 10, fail
 
 /** What the fakes answer; each case sets what it needs. */
 interface Script {
-  hold: () => Promise<Hold>;
+  hold: () => Promise<CreatedHold>;
+  getHold: () => Promise<Hold>;
   payment: () => Promise<{ payment: Payment; replayed: boolean }>;
   getPayment: () => Promise<Payment>;
   cancel: () => Promise<Payment>;
@@ -145,7 +148,8 @@ interface Script {
   breaker: BreakerSnapshot;
 }
 const defaults = (): Script => ({
-  hold: async () => HOLD,
+  hold: async () => CREATED_HOLD,
+  getHold: async () => HOLD,
   payment: async () => ({ payment: payment(), replayed: false }),
   getPayment: async () => payment(),
   cancel: async () => payment({ status: 'SUCCESS' }),
@@ -162,7 +166,7 @@ function buildApp(jsonStringifyOnly: boolean): FastifyInstance {
   const app = createHttpServer();
   // What the routes sent before they had response schemas: every body through JSON.stringify.
   if (jsonStringifyOnly) app.setSerializerCompiler(() => (data: unknown) => JSON.stringify(data));
-  const reservations: Reservations = { holdSeat: () => script.hold(), getHold: () => script.hold(), releaseExpiredHolds: async () => 0 };
+  const reservations: Reservations = { holdSeat: () => script.hold(), getHold: () => script.getHold(), releaseExpiredHolds: async () => 0 };
   const conn = { query: async () => [script.seats], release() {}, destroy() {} };
   const db = { pool: { getConnection: async () => conn }, acquireTimeoutMs: 1000 } as unknown as Db;
   const metrics = {
@@ -192,7 +196,8 @@ function buildApp(jsonStringifyOnly: boolean): FastifyInstance {
 
 const json = (method: 'POST' | 'PUT', url: string, payload: unknown): InjectOptions => ({ method, url, payload: payload as Record<string, unknown> });
 const holdReq = json('POST', '/holds', { seatId: 7, userId: 'alice' });
-const payReq = json('POST', '/payments', { paymentTxId: TX_ID, holdId: HOLD_ID, userId: 'alice', amount: 15000 });
+const payReq = json('POST', '/payments', { paymentTxId: TX_ID, holdId: HOLD_ID, userId: 'alice', amount: 15000, holdSecret: CREATED_HOLD.holdSecret });
+const secretInvalid = new ServiceError('holdSecret does not match hold.', { status: 403, code: 'HOLD_SECRET_INVALID', field: 'holdSecret' });
 const fail = (err: Error) => async (): Promise<never> => {
   throw err;
 };
@@ -211,7 +216,7 @@ const CASES: Array<{ name: string; req: InjectOptions; status: number; set?: (s:
   { name: 'hold: too large', req: json('POST', '/holds', { seatId: 7, userId: 'x'.repeat(20_000) }), status: 413 },
   { name: 'get hold', req: { method: 'GET', url: `/holds/${HOLD_ID}` }, status: 200 },
   { name: 'get hold: bad id', req: { method: 'GET', url: '/holds/nope' }, status: 400 },
-  { name: 'get hold: none', req: { method: 'GET', url: `/holds/${HOLD_ID}` }, status: 404, set: (s) => (s.hold = fail(notFound('Hold', HOLD_ID, 'HOLD_NOT_FOUND'))) },
+  { name: 'get hold: none', req: { method: 'GET', url: `/holds/${HOLD_ID}` }, status: 404, set: (s) => (s.getHold = fail(notFound('Hold', HOLD_ID, 'HOLD_NOT_FOUND'))) },
   { name: 'seats', req: { method: 'GET', url: '/seats?concertId=1' }, status: 200 },
   { name: 'seats: by status', req: { method: 'GET', url: '/seats?concertId=1&status=SOLD' }, status: 200, set: (s) => (s.seats = []) },
   { name: 'seats: unknown parameter', req: { method: 'GET', url: '/seats?concertId=1&x=2' }, status: 400 },
@@ -225,6 +230,7 @@ const CASES: Array<{ name: string; req: InjectOptions; status: number; set?: (s:
   },
   { name: 'pay: already cancelled', req: payReq, status: 200, set: (s) => (s.payment = async () => ({ payment: payment({ status: 'CANCELLED', attempts: 1 }), replayed: true })) },
   { name: 'pay: conflict', req: payReq, status: 409, set: (s) => (s.payment = fail(conflict('used', 'IDEMPOTENCY_CONFLICT', 'paymentTxId'))) },
+  { name: 'pay: wrong hold secret', req: payReq, status: 403, set: (s) => (s.payment = fail(secretInvalid)) },
   { name: 'pay: amount', req: payReq, status: 400, set: (s) => (s.payment = fail(badRequest('amount', 'amount must be the seat price, 100.', 'AMOUNT_MISMATCH'))) },
   { name: 'poll: pending', req: { method: 'GET', url: `/payments/${TX_ID}` }, status: 200 },
   { name: 'poll: success', req: { method: 'GET', url: `/payments/${TX_ID}` }, status: 200, set: (s) => (s.getPayment = async () => payment({ status: 'SUCCESS', attempts: 1 })) },
@@ -237,6 +243,7 @@ const CASES: Array<{ name: string; req: InjectOptions; status: number; set?: (s:
   { name: 'poll: refunded', req: { method: 'GET', url: `/payments/${TX_ID}` }, status: 200, set: (s) => (s.getPayment = async () => payment({ status: 'REFUNDED', attempts: 1 })) },
   { name: 'poll: none', req: { method: 'GET', url: `/payments/${TX_ID}` }, status: 404, set: (s) => (s.getPayment = fail(notFound('Payment', TX_ID, 'PAYMENT_NOT_FOUND'))) },
   { name: 'cancel', req: json('POST', `/payments/${TX_ID}/cancel`, { userId: 'alice' }), status: 202 },
+  { name: 'cancel: wrong hold secret', req: json('POST', `/payments/${TX_ID}/cancel`, { userId: 'alice', holdSecret: 'nope' }), status: 403, set: (s) => (s.cancel = fail(secretInvalid)) },
   { name: 'cancel: not cancellable', req: json('POST', `/payments/${TX_ID}/cancel`, { userId: 'alice' }), status: 409, set: (s) => (s.cancel = fail(conflict('no', 'NOT_CANCELLABLE'))) },
   { name: 'health: up', req: { method: 'GET', url: '/health' }, status: 200 },
   { name: 'health: down', req: { method: 'GET', url: '/health' }, status: 503, set: (s) => (s.checks = { db: UP, redis: DOWN, kafka: UP }) },

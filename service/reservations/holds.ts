@@ -1,6 +1,6 @@
 import { withConnection, withTransaction, type Db } from '../db/connection.ts';
 import { notFound, SeatTakenError, DependencyUnavailableError } from '../errors.ts';
-import { createHold, expireHolds, readHold, type Hold } from '../store/index.ts';
+import { createHold, expireHolds, readHold, type CreatedHold, type Hold } from '../store/index.ts';
 import { SeatLockBusy, type SeatLocks } from './seat-lock.ts';
 
 // Seat holds. The Redis lock serialises contenders cheaply; the database decides: the seat
@@ -9,10 +9,12 @@ import { SeatLockBusy, type SeatLocks } from './seat-lock.ts';
 // sell a seat twice. Without Redis, a SELECT ... FOR UPDATE on the seat row is the lock.
 // The locks are here; the rows are changed by the store (service/store/holds.ts).
 
-export type { Hold } from '../store/index.ts';
+export type { CreatedHold, Hold } from '../store/index.ts';
 
 export interface Reservations {
-  holdSeat(input: { seatId: number; userId: string }): Promise<Hold>;
+  /** The new hold with its secret: the only time the secret leaves the service. */
+  holdSeat(input: { seatId: number; userId: string }): Promise<CreatedHold>;
+  /** The hold without its secret (the database has only the secret's hash). */
   getHold(holdId: string): Promise<Hold>;
   /** Expires ACTIVE holds past their time that no payment is using; returns how many. */
   releaseExpiredHolds(limit?: number): Promise<number>;
@@ -28,7 +30,7 @@ export interface ReservationsDeps {
 }
 
 export function createReservations({ db, locks, holdTtlMs, lockWith = 'redis', onLockFallback }: ReservationsDeps): Reservations {
-  function inTransaction(seatId: number, userId: string, mode: Hold['lockMode']): Promise<Hold> {
+  function inTransaction(seatId: number, userId: string, mode: Hold['lockMode']): Promise<CreatedHold> {
     return withTransaction(db, (conn) => createHold(conn, { seatId, userId, lockMode: mode, ttlMs: holdTtlMs })).catch((err: { code?: string; errno?: number }) => {
       // Lost a race to the database fence, or waited too long on the row lock.
       if (err.code === 'ER_DUP_ENTRY' || err.code === 'ER_LOCK_DEADLOCK') throw new SeatTakenError(seatId);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { PoolConnection, RowDataPacket } from 'mysql2/promise';
 import { withTransaction, type Db } from '../db/connection.ts';
 import { notFound, SeatTakenError } from '../errors.ts';
+import { newHoldSecret } from './hold-secret.ts';
 import { write, type Changed, type Hold } from './rows.ts';
 import { HOLD, MOVES, SEAT, fromStates } from './state-machine.ts';
 
@@ -18,13 +19,17 @@ export interface NewHold {
   ttlMs: number;
 }
 
+/** A hold as POST /holds answers it: with its secret, which exists only in this answer. */
+export type CreatedHold = Hold & { holdSecret: string };
+
 /**
  * Move holdSeat, in the caller's transaction: the seat AVAILABLE -> HELD, then the ACTIVE
  * hold. With lockMode DATABASE the seat row is read FOR UPDATE (3 s lock wait): no Redis
  * lock serialises contenders then. Throws SeatTakenError when the seat is not AVAILABLE or
  * the conditional UPDATE changed nothing; a lost race to the UNIQUE key is ER_DUP_ENTRY.
+ * The hold row keeps only the hash of its secret (hold-secret.ts); the secret is returned.
  */
-export async function createHold(conn: PoolConnection, h: NewHold): Promise<Hold> {
+export async function createHold(conn: PoolConnection, h: NewHold): Promise<CreatedHold> {
   const sql = h.lockMode === 'DATABASE' ? `SET STATEMENT innodb_lock_wait_timeout = ${DB_LOCK_WAIT_SEC} FOR SELECT id, status FROM seats WHERE id = ? FOR UPDATE` : 'SELECT id, status FROM seats WHERE id = ?';
   const [seats] = await conn.query<RowDataPacket[]>(sql, [h.seatId]);
   if (seats.length === 0) throw notFound('Seat', h.seatId, 'SEAT_NOT_FOUND', 'seatId');
@@ -35,8 +40,9 @@ export async function createHold(conn: PoolConnection, h: NewHold): Promise<Hold
   const taken = await write(conn, 'UPDATE seats SET status = ?, hold_id = ? WHERE id = ? AND status IN (?)', [seat.to, holdId, h.seatId, fromStates(seat)]);
   if (taken !== 1) throw new SeatTakenError(h.seatId);
   const hold = HOLD[MOVES.holdSeat.hold];
-  await write(conn, 'INSERT INTO holds (id, seat_id, user_id, status, lock_mode, expires_at) VALUES (?, ?, ?, ?, ?, ?)', [holdId, h.seatId, h.userId, hold.to, h.lockMode, expiresAt]);
-  return { holdId, seatId: h.seatId, userId: h.userId, status: hold.to, lockMode: h.lockMode, expiresAt: expiresAt.toISOString() };
+  const { secret, hash } = newHoldSecret();
+  await write(conn, 'INSERT INTO holds (id, seat_id, user_id, status, lock_mode, expires_at, secret_hash) VALUES (?, ?, ?, ?, ?, ?, ?)', [holdId, h.seatId, h.userId, hold.to, h.lockMode, expiresAt, hash]);
+  return { holdId, seatId: h.seatId, userId: h.userId, status: hold.to, lockMode: h.lockMode, expiresAt: expiresAt.toISOString(), holdSecret: secret };
 }
 
 /**

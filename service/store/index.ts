@@ -25,7 +25,8 @@ export {
 } from './state-machine.ts';
 export { readPayment, lockPayment, readHold, toPayment, toHold, type Payment, type Hold, type Changed } from './rows.ts';
 export { wasProcessed, type ProcessedMarker } from './processed-events.ts';
-export { createHold, expireHolds, type NewHold } from './holds.ts';
+export { createHold, expireHolds, type NewHold, type CreatedHold } from './holds.ts';
+export { hashHoldSecret, holdSecretMatches } from './hold-secret.ts';
 export { recordPaymentRequested, recordCancelRequested, recordAttempt, type PaymentRow, type AttemptOutcome, type AttemptRecord, type AttemptRecorded } from './payments.ts';
 export { refundAndRelease, settles, type Settlement, type SettlementMove, type Settled, type EventRecord } from './refund-and-release.ts';
 export { claimRefund, markRefunded, noteRefundFailed, stalledRefunds, refundRecordsFor, refundKeyOf, REFUND_REASONS, type RefundReason, type RefundRecord, type RefundClaim } from './refunds.ts';

@@ -60,7 +60,7 @@ test('lag: the real group is OK after a payment drained; JSON has every partitio
   const userId = `u-${randomUUID().slice(0, 8)}`;
   const h = await hold(seatIds[0]!, userId, instanceUrl(1));
   const paymentTxId = randomUUID();
-  assert.equal((await call('POST', `${instanceUrl(2)}/payments`, { paymentTxId, holdId: h.holdId, userId, amount: PRICE })).status, 202);
+  assert.equal((await call('POST', `${instanceUrl(2)}/payments`, { paymentTxId, holdId: h.holdId, holdSecret: h.holdSecret, userId, amount: PRICE })).status, 202);
   assert.equal((await waitForFinal(paymentTxId)).status, 'SUCCESS');
 
   // The saga's commit may trail the database by a moment: judge once it has landed.

@@ -21,7 +21,7 @@ async function pay(seatId: number): Promise<{ paymentTxId: string; userId: strin
   const userId = `rep-${randomUUID().slice(0, 8)}`;
   const h = await hold(seatId, userId);
   const paymentTxId = randomUUID();
-  const r = await call('POST', `${anyInstance()}/payments`, { paymentTxId, holdId: h.holdId, userId, amount: PRICE });
+  const r = await call('POST', `${anyInstance()}/payments`, { paymentTxId, holdId: h.holdId, holdSecret: h.holdSecret, userId, amount: PRICE });
   assert.equal(r.status, 202, JSON.stringify(r.body));
   return { paymentTxId, userId, holdId: h.holdId };
 }

@@ -132,7 +132,7 @@ test('kafka recover-cluster --backup: a killed broker and a deleted topic; all 3
   const userId = `u-${randomUUID().slice(0, 8)}`;
   const h = await hold(seatIds[0]!, userId);
   const paymentTxId = randomUUID();
-  const pay = await call('POST', `${instanceUrl(1)}/payments`, { paymentTxId, holdId: h.holdId, userId, amount: 50_000 });
+  const pay = await call('POST', `${instanceUrl(1)}/payments`, { paymentTxId, holdId: h.holdId, holdSecret: h.holdSecret, userId, amount: 50_000 });
   assert.equal(pay.status, 202, JSON.stringify(pay.body));
   assert.equal((await waitForFinal(paymentTxId, 180_000)).status, 'SUCCESS');
 });

@@ -13,7 +13,8 @@ export const PRICE = 50_000; // freshConcert's default seat price
 export const SLOW_GATEWAY_MS = 1500;
 
 export const user = () => `u-${randomUUID().slice(0, 8)}`;
-export const payBody = (paymentTxId: string, holdId: string, userId: string, amount = PRICE) => ({ paymentTxId, holdId, userId, amount });
+/** A POST /payments body for hold `h`, with the holdSecret POST /holds answered for it. */
+export const payBody = (paymentTxId: string, h: { holdId: string; holdSecret: string }, userId: string, amount = PRICE) => ({ paymentTxId, holdId: h.holdId, userId, amount, holdSecret: h.holdSecret });
 export const pay = (body: ReturnType<typeof payBody>, instance = anyInstance()) => call('POST', `${instance}/payments`, body);
 
 export async function paymentRow(paymentTxId: string): Promise<RowDataPacket | undefined> {
@@ -57,13 +58,13 @@ export async function ledgerRows(paymentTxId: string): Promise<{ charges: RowDat
 }
 
 /** Holds a fresh seat and pays for it; returns once the payment is SUCCESS. */
-export async function paidSeat(): Promise<{ seatId: number; holdId: string; userId: string; paymentTxId: string }> {
+export async function paidSeat(): Promise<{ seatId: number; holdId: string; holdSecret: string; userId: string; paymentTxId: string }> {
   const { seatIds } = await freshConcert(1);
   const userId = user();
   const h = await hold(seatIds[0]!, userId);
   const paymentTxId = randomUUID();
-  const r = await pay(payBody(paymentTxId, h.holdId, userId));
+  const r = await pay(payBody(paymentTxId, h, userId));
   assert.equal(r.status, 202, JSON.stringify(r.body));
   assert.equal((await waitForFinal(paymentTxId)).status, 'SUCCESS');
-  return { seatId: h.seatId, holdId: h.holdId, userId, paymentTxId };
+  return { seatId: h.seatId, holdId: h.holdId, holdSecret: h.holdSecret, userId, paymentTxId };
 }

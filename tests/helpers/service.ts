@@ -93,6 +93,8 @@ export interface HoldResult {
   holdId: string;
   seatId: number;
   userId: string;
+  /** POST /holds answers it once; paying and cancelling need it. */
+  holdSecret: string;
 }
 
 export async function hold(seatId: number, userId: string, instance = anyInstance()): Promise<HoldResult> {

@@ -1,12 +1,17 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { anyInstance, freshConcert, hold, serviceDb, sql } from '../helpers/service.ts';
+import { paidSeat } from '../helpers/payment-records.ts';
 
 // Bad input never reaches the database unchecked: every malformed request answers a 4xx
 // JSON error `{error: {code, message, field?}}` naming the field at fault, fast, and never
 // a 500. The matrix is plain data; each row runs as its own subtest against a rotating
 // instance, and afterwards SQL shows none of it wrote a row.
+//
+// Paying and cancelling need the hold's secret (issue #10, item 6): a missing, wrong or
+// another hold's secret is 403 HOLD_SECRET_INVALID naming holdSecret, also on a repeat of
+// a paymentTxId that exists, and a SUCCESS payment stays SUCCESS with no cancel recorded.
 
 after(async () => {
   await (await serviceDb()).end();
@@ -32,6 +37,8 @@ interface Case {
   code: string;
   /** The field the error must name; omitted when no single field is at fault. */
   field?: string;
+  /** What the message must say, when the fix is the point. */
+  message?: RegExp;
 }
 
 async function send(c: Case, base: string): Promise<Sent> {
@@ -61,14 +68,33 @@ async function send(c: Case, base: string): Promise<Sent> {
 // 20 KiB of valid JSON: refused for its size, not its content.
 const oversized = JSON.stringify({ seatId: 1, userId: 'big', padding: 'x'.repeat(20 * 1024) });
 
-function matrix(ids: { freeSeat: number; heldSeat: number; holdId: string; concertId: number; txIds: string[] }): Case[] {
-  const { freeSeat, heldSeat, holdId, concertId } = ids;
+interface Ids {
+  freeSeat: number;
+  heldSeat: number;
+  holdId: string;
+  holdSecret: string;
+  concertId: number;
+  txIds: string[];
+  /** A SUCCESS payment of another user's hold: a cancel target, and "another hold's secret". */
+  paid: { paymentTxId: string; holdId: string; holdSecret: string; userId: string };
+  /** A hold whose secret_hash is NULL, as one made before migration 009. */
+  oldHold: { holdId: string; holdSecret: string; userId: string };
+}
+
+function matrix(ids: Ids): Case[] {
+  const { freeSeat, heldSeat, holdId, holdSecret, concertId, paid, oldHold } = ids;
   const tx = () => {
     const id = randomUUID();
     ids.txIds.push(id);
     return id;
   };
-  const pay = (patch: Record<string, unknown>) => ({ paymentTxId: tx(), holdId, userId: 'holder', amount: 50_000, ...patch });
+  const pay = (patch: Record<string, unknown>) => ({ paymentTxId: tx(), holdId, userId: 'holder', amount: 50_000, holdSecret, ...patch });
+  const payNoSecret: Record<string, unknown> = pay({});
+  delete payNoSecret.holdSecret;
+  const replay = { paymentTxId: paid.paymentTxId, holdId: paid.holdId, userId: paid.userId, amount: 50_000 };
+  const cancelPaid = `/payments/${paid.paymentTxId}/cancel`;
+  const wrongSecret = Buffer.alloc(32, 7).toString('base64url');
+  const secretError = { status: 403, code: 'HOLD_SECRET_INVALID', field: 'holdSecret' } as const;
   const unknownUuid = randomUUID();
   return [
     // POST /holds
@@ -119,6 +145,28 @@ function matrix(ids: { freeSeat: number; heldSeat: number; holdId: string; conce
     { name: 'payments: empty body', method: 'POST', path: '/payments', raw: '', status: 400, code: 'INVALID_JSON' },
     { name: 'payments: 20 KiB body', method: 'POST', path: '/payments', raw: oversized, status: 413, code: 'BODY_TOO_LARGE' },
     { name: 'payments: text/plain', method: 'POST', path: '/payments', raw: JSON.stringify(pay({})), contentType: 'text/plain', status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
+    { name: 'payments: holdSecret a number', method: 'POST', path: '/payments', json: pay({ holdSecret: 42 }), status: 400, code: 'INVALID_FIELD', field: 'holdSecret' },
+    { name: 'payments: holdSecret missing', method: 'POST', path: '/payments', json: payNoSecret, ...secretError, message: /holdSecret is required.*POST \/holds/ },
+    { name: 'payments: holdSecret empty', method: 'POST', path: '/payments', json: pay({ holdSecret: '' }), ...secretError },
+    { name: 'payments: holdSecret wrong', method: 'POST', path: '/payments', json: pay({ holdSecret: wrongSecret }), ...secretError, message: /does not match/ },
+    { name: "payments: another hold's holdSecret", method: 'POST', path: '/payments', json: pay({ holdSecret: paid.holdSecret }), ...secretError },
+    {
+      name: "payments: the stored hash (a database reader's copy) as holdSecret",
+      method: 'POST',
+      path: '/payments',
+      json: pay({ holdSecret: createHash('sha256').update(String(holdSecret)).digest('hex') }),
+      ...secretError,
+    },
+    { name: 'payments: a repeat of a paid paymentTxId, no holdSecret', method: 'POST', path: '/payments', json: replay, ...secretError },
+    { name: "payments: a repeat of a paid paymentTxId, another hold's holdSecret", method: 'POST', path: '/payments', json: { ...replay, holdSecret }, ...secretError },
+    {
+      name: 'payments: a hold made before hold secrets',
+      method: 'POST',
+      path: '/payments',
+      json: pay({ holdId: oldHold.holdId, userId: oldHold.userId, holdSecret: oldHold.holdSecret }),
+      ...secretError,
+      message: /hold the seat again/,
+    },
 
     // GET /payments/:id and /holds/:id
     { name: 'get payment: id not a UUID', method: 'GET', path: '/payments/not-a-uuid', status: 400, code: 'INVALID_FIELD', field: 'paymentTxId' },
@@ -135,7 +183,11 @@ function matrix(ids: { freeSeat: number; heldSeat: number; holdId: string; conce
     { name: 'cancel: unknown extra field', method: 'POST', path: `/payments/${unknownUuid}/cancel`, json: { userId: 'holder', refund: 'all' }, status: 400, code: 'INVALID_FIELD', field: 'refund' },
     { name: 'cancel: malformed JSON', method: 'POST', path: `/payments/${unknownUuid}/cancel`, raw: '{userId: holder}', status: 400, code: 'INVALID_JSON' },
     { name: 'cancel: 20 KiB body', method: 'POST', path: `/payments/${unknownUuid}/cancel`, raw: oversized, status: 413, code: 'BODY_TOO_LARGE' },
-    { name: 'cancel: unknown payment', method: 'POST', path: `/payments/${unknownUuid}/cancel`, json: { userId: 'holder' }, status: 404, code: 'PAYMENT_NOT_FOUND' },
+    { name: 'cancel: unknown payment', method: 'POST', path: `/payments/${unknownUuid}/cancel`, json: { userId: 'holder', holdSecret }, status: 404, code: 'PAYMENT_NOT_FOUND' },
+    { name: 'cancel: holdSecret a number', method: 'POST', path: cancelPaid, json: { userId: paid.userId, holdSecret: 42 }, status: 400, code: 'INVALID_FIELD', field: 'holdSecret' },
+    { name: 'cancel: holdSecret missing', method: 'POST', path: cancelPaid, json: { userId: paid.userId }, ...secretError, message: /holdSecret is required.*POST \/holds/ },
+    { name: 'cancel: holdSecret wrong', method: 'POST', path: cancelPaid, json: { userId: paid.userId, holdSecret: wrongSecret }, ...secretError, message: /does not match/ },
+    { name: "cancel: another hold's holdSecret", method: 'POST', path: cancelPaid, json: { userId: paid.userId, holdSecret }, ...secretError },
 
     // GET /seats
     { name: 'seats: concertId missing', method: 'GET', path: '/seats', status: 400, code: 'INVALID_FIELD', field: 'concertId' },
@@ -152,8 +204,13 @@ test('bad input: every malformed request answers a fast 4xx JSON error naming th
   const { concertId, seatIds } = await freshConcert(2);
   const [freeSeat, heldSeat] = seatIds as [number, number];
   const held = await hold(heldSeat, 'holder');
-  const ids = { freeSeat, heldSeat, holdId: held.holdId, concertId, txIds: [] as string[] };
+  const paid = await paidSeat();
+  const old = await freshConcert(1);
+  const oldHold = await hold(old.seatIds[0]!, 'old-holder');
+  await sql('UPDATE holds SET secret_hash = NULL WHERE id = ?', [oldHold.holdId]); // as made before migration 009
+  const ids: Ids = { freeSeat, heldSeat, holdId: held.holdId, holdSecret: held.holdSecret, concertId, txIds: [], paid, oldHold };
   const cases = matrix(ids);
+  const sentSecrets = [held.holdSecret, paid.holdSecret, oldHold.holdSecret];
 
   for (const [i, c] of cases.entries()) {
     await t.test(c.name, async () => {
@@ -166,6 +223,8 @@ test('bad input: every malformed request answers a fast 4xx JSON error naming th
       assert.ok(r.body.error.message.length > 0, where);
       assert.equal(r.body.error.code, c.code, where);
       if (c.field !== undefined) assert.equal(r.body.error.field, c.field, where);
+      if (c.message !== undefined) assert.match(r.body.error.message, c.message, where);
+      for (const secret of sentSecrets) assert.ok(!JSON.stringify(r.body).includes(secret), `no error echoes a hold secret: ${where}`);
       const extraKeys = Object.keys(r.body).filter((k) => k !== 'error');
       assert.deepEqual(extraKeys, [], `only {error} in the body: ${where}`);
       assert.ok(r.ms < 2000, `answered in ${Math.round(r.ms)} ms: ${where}`);
@@ -194,4 +253,14 @@ test('bad input: every malformed request answers a fast 4xx JSON error naming th
   assert.equal(Number(outbox[0]!.n), 0, 'no outbox row was written');
   const events = await sql('SELECT COUNT(*) AS n FROM event_store WHERE aggregate_id IN (?)', [ids.txIds]);
   assert.equal(Number(events[0]!.n), 0, 'no event was stored');
+
+  // The refused cancels and repeats changed nothing of the paid seat, nor of the old hold.
+  const [paidRow] = await sql('SELECT status FROM payment_transactions WHERE payment_tx_id = ?', [paid.paymentTxId]);
+  assert.equal(paidRow!.status, 'SUCCESS', 'the paid payment is still SUCCESS');
+  const cancelEvents = await sql("SELECT COUNT(*) AS n FROM event_store WHERE aggregate_id = ? AND event_type = 'PaymentCancelRequested'", [paid.paymentTxId]);
+  assert.equal(Number(cancelEvents[0]!.n), 0, 'no PaymentCancelRequested was recorded');
+  const cancelOutbox = await sql("SELECT COUNT(*) AS n FROM outbox WHERE message_key = ? AND topic = 'payment.cancel'", [paid.paymentTxId]);
+  assert.equal(Number(cancelOutbox[0]!.n), 0, 'no payment.cancel outbox row');
+  assert.equal(Number((await sql('SELECT COUNT(*) AS n FROM payment_transactions WHERE hold_id = ?', [oldHold.holdId]))[0]!.n), 0, 'the old hold has no payment');
+  assert.equal((await sql('SELECT status FROM holds WHERE id = ?', [oldHold.holdId]))[0]!.status, 'ACTIVE');
 });

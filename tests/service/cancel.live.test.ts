@@ -25,7 +25,7 @@ describe('cancel', () => {
     // A burst of the same request on every instance (a retrying client, a double click):
     // each answers 202 CANCELLING while the payment is still SUCCESS, or 409 NOT_CANCELLABLE
     // once the saga has cancelled it; either way only the first one is recorded.
-    const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => call('POST', `${instanceUrl((i % 3) + 1)}/payments/${p.paymentTxId}/cancel`, { userId: p.userId })));
+    const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => call('POST', `${instanceUrl((i % 3) + 1)}/payments/${p.paymentTxId}/cancel`, { userId: p.userId, holdSecret: p.holdSecret })));
     for (const a of answers) assert.ok(a.status === 202 || (a.status === 409 && a.body.error.code === 'NOT_CANCELLABLE'), JSON.stringify(a.body));
     assert.ok(
       answers.some((a) => a.status === 202),
@@ -38,14 +38,37 @@ describe('cancel', () => {
     assert.equal((await ledgerRows(p.paymentTxId)).refunds.length, 1, 'exactly one refund');
   });
 
+  test("a stranger who knows the paymentTxId and the owner's userId, but not the hold secret, cannot cancel: 403, and the seat stays sold", { timeout: 300_000 }, async () => {
+    const p = await paidSeat();
+    // paymentTxId travels in URLs (pollUrl, redirectUrl) and userId is no secret: before
+    // hold secrets, these two were all a cancel needed.
+    for (const body of [{ userId: p.userId }, { userId: p.userId, holdSecret: Buffer.alloc(32).toString('base64url') }]) {
+      const r = await call('POST', `${anyInstance()}/payments/${p.paymentTxId}/cancel`, body);
+      assert.equal(r.status, 403, JSON.stringify(r.body));
+      assert.equal(r.body.error.code, 'HOLD_SECRET_INVALID');
+      assert.equal(r.body.error.field, 'holdSecret');
+    }
+    assert.equal((await call('GET', `${anyInstance()}/payments/${p.paymentTxId}`)).body.status, 'SUCCESS');
+    assert.equal(
+      (await events(p.paymentTxId)).some((e) => e.type === 'PaymentCancelRequested'),
+      false,
+      'no PaymentCancelRequested',
+    );
+    assert.equal((await sql("SELECT COUNT(*) AS n FROM outbox WHERE message_key = ? AND topic = 'payment.cancel'", [p.paymentTxId]))[0]!.n, 0, 'no payment.cancel outbox row');
+    assert.deepEqual(await seatRow(p.seatId), { status: 'SOLD', holdId: p.holdId });
+    assert.equal(await holdStatus(p.holdId), 'PAID');
+    assert.equal((await ledgerRows(p.paymentTxId)).refunds.length, 0, 'no refund');
+  });
+
   test('cancel a paid reservation: CANCELLED, the charge refunded, the seat free for someone else', { timeout: 300_000 }, async () => {
     const p = await paidSeat();
 
-    const stranger = await call('POST', `${anyInstance()}/payments/${p.paymentTxId}/cancel`, { userId: user() });
+    // The userId check stays behind the secret: the right secret with another userId is refused too.
+    const stranger = await call('POST', `${anyInstance()}/payments/${p.paymentTxId}/cancel`, { userId: user(), holdSecret: p.holdSecret });
     assert.equal(stranger.status, 409);
     assert.equal(stranger.body.error.code, 'PAYMENT_NOT_YOURS');
 
-    const r = await call('POST', `${anyInstance()}/payments/${p.paymentTxId}/cancel`, { userId: p.userId });
+    const r = await call('POST', `${anyInstance()}/payments/${p.paymentTxId}/cancel`, { userId: p.userId, holdSecret: p.holdSecret });
     assert.equal(r.status, 202, JSON.stringify(r.body));
     assert.equal(r.body.status, 'CANCELLING');
     assert.equal(r.body.pollUrl, `/payments/${p.paymentTxId}`);
@@ -71,7 +94,7 @@ describe('cancel', () => {
       ['PaymentCancelRequested', 'PaymentCancelled', 'PaymentRefunded'],
     );
 
-    const again = await call('POST', `${anyInstance()}/payments/${p.paymentTxId}/cancel`, { userId: p.userId });
+    const again = await call('POST', `${anyInstance()}/payments/${p.paymentTxId}/cancel`, { userId: p.userId, holdSecret: p.holdSecret });
     assert.equal(again.status, 409);
     assert.equal(again.body.error.code, 'NOT_CANCELLABLE');
 
@@ -79,7 +102,7 @@ describe('cancel', () => {
     const userB = user();
     const hB = await hold(p.seatId, userB);
     const txB = randomUUID();
-    assert.equal((await pay(payBody(txB, hB.holdId, userB))).status, 202);
+    assert.equal((await pay(payBody(txB, hB, userB))).status, 202);
     assert.equal((await waitForFinal(txB)).status, 'SUCCESS');
     assert.deepEqual(await seatRow(p.seatId), { status: 'SOLD', holdId: hB.holdId });
     assert.equal((await ledgerRows(p.paymentTxId)).refunds.length, 1, 'still one refund for the first payment');

@@ -206,7 +206,7 @@ test('/metrics is Prometheus text with the report names, samples after a hold an
   } = await freshConcert(1);
   const h = await hold(seatId!, 'metrics-user');
   const paymentTxId = randomUUID();
-  const p = await call('POST', `${instanceUrl(1)}/payments`, { paymentTxId, holdId: h.holdId, userId: h.userId, amount: 50_000 });
+  const p = await call('POST', `${instanceUrl(1)}/payments`, { paymentTxId, holdId: h.holdId, holdSecret: h.holdSecret, userId: h.userId, amount: 50_000 });
   assert.equal(p.status, 202, JSON.stringify(p.body));
   assert.equal((await waitForFinal(paymentTxId)).status, 'SUCCESS');
 

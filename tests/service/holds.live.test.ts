@@ -200,7 +200,7 @@ test('sweeper: a hold with a PENDING payment is not expired', { timeout: 300_000
   // The gateway answers after 10 s while the service gives up after 3 s and retries: the
   // payment stays PENDING for longer than the two sweeps this test waits for.
   await withGatewayKnobs({ latencyMs: 10_000 }, async () => {
-    const p = await call('POST', `${anyInstance()}/payments`, { paymentTxId, holdId: h.holdId, userId: h.userId, amount: 50_000 });
+    const p = await call('POST', `${anyInstance()}/payments`, { paymentTxId, holdId: h.holdId, holdSecret: h.holdSecret, userId: h.userId, amount: 50_000 });
     assert.equal(p.status, 202, JSON.stringify(p.body));
     await sql('UPDATE holds SET expires_at = NOW(3) - INTERVAL 2 SECOND WHERE id = ?', [h.holdId]);
     // "Stays unchanged" has no event to wait for, so this waits for two later sweeps to have

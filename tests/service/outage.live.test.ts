@@ -23,7 +23,7 @@ test('Kafka unreachable: payments accepted and PENDING; on recovery all complete
     for (const [i, seatId] of concert.seatIds.entries()) {
       const h = await hold(seatId, `outage-${i}`);
       const paymentTxId = randomUUID();
-      const r = await call('POST', `${anyInstance(i)}/payments`, { paymentTxId, holdId: h.holdId, userId: h.userId, amount: 50_000 });
+      const r = await call('POST', `${anyInstance(i)}/payments`, { paymentTxId, holdId: h.holdId, holdSecret: h.holdSecret, userId: h.userId, amount: 50_000 });
       assert.equal(r.status, 202, JSON.stringify(r.body));
       assert.ok(r.ms < 5000, `accepted in ${Math.round(r.ms)} ms: intake must not wait for Kafka`);
       txIds.push(paymentTxId);

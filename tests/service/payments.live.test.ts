@@ -28,7 +28,7 @@ describe('payments', () => {
     const h = await hold(seatIds[0]!, userId);
     const paymentTxId = randomUUID();
 
-    const r = await pay(payBody(paymentTxId, h.holdId, userId), instanceUrl(1));
+    const r = await pay(payBody(paymentTxId, h, userId), instanceUrl(1));
     assert.equal(r.status, 202, JSON.stringify(r.body));
     assert.equal(r.body.paymentTxId, paymentTxId);
     assert.equal(r.body.status, 'PENDING');
@@ -86,7 +86,7 @@ describe('payments', () => {
     const h = await hold(seatIds[0]!, userId);
     const other = await hold(seatIds[1]!, userId);
     const paymentTxId = randomUUID();
-    const body = payBody(paymentTxId, h.holdId, userId);
+    const body = payBody(paymentTxId, h, userId);
 
     await withGatewayKnobs({ latencyMs: SLOW_GATEWAY_MS }, async () => {
       const first = await pay(body, instanceUrl(1));
@@ -111,7 +111,7 @@ describe('payments', () => {
     assert.equal(typeof done.body.redirectUrl, 'string');
     assert.ok(done.body.redirectUrl.includes(paymentTxId), done.body.redirectUrl);
 
-    for (const changed of [payBody(paymentTxId, h.holdId, userId, PRICE + 1), payBody(paymentTxId, other.holdId, userId)]) {
+    for (const changed of [payBody(paymentTxId, h, userId, PRICE + 1), payBody(paymentTxId, other, userId)]) {
       const r = await pay(changed);
       assert.equal(r.status, 409, JSON.stringify(r.body));
       assert.equal(r.body.error.code, 'IDEMPOTENCY_CONFLICT');
@@ -130,7 +130,7 @@ describe('payments', () => {
     const userId = user();
     const h = await hold(seatIds[0]!, userId);
     const paymentTxId = randomUUID();
-    const body = payBody(paymentTxId, h.holdId, userId);
+    const body = payBody(paymentTxId, h, userId);
 
     // The slow gateway keeps the payment PENDING while all 20 are answered.
     await withGatewayKnobs({ latencyMs: SLOW_GATEWAY_MS }, async () => {
@@ -161,15 +161,15 @@ describe('payments', () => {
     const paymentTxId = randomUUID();
 
     await withGatewayKnobs({ latencyMs: SLOW_GATEWAY_MS }, async () => {
-      assert.equal((await pay(payBody(paymentTxId, h.holdId, userId))).status, 202);
-      const second = await pay(payBody(randomUUID(), h.holdId, userId));
+      assert.equal((await pay(payBody(paymentTxId, h, userId))).status, 202);
+      const second = await pay(payBody(randomUUID(), h, userId));
       assert.equal(second.status, 409, JSON.stringify(second.body));
       assert.equal(second.body.error.code, 'HOLD_ALREADY_PAID');
       assert.equal((await waitForFinal(paymentTxId)).status, 'SUCCESS');
     });
 
     const late = randomUUID();
-    const third = await pay(payBody(late, h.holdId, userId));
+    const third = await pay(payBody(late, h, userId));
     assert.equal(third.status, 409, JSON.stringify(third.body));
     assert.equal(third.body.error.code, 'HOLD_NOT_ACTIVE');
 

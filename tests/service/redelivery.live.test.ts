@@ -94,11 +94,11 @@ async function seat(seatId: number): Promise<{ status: string; holdId: string | 
   return { status: r!.status, holdId: r!.hold_id };
 }
 
-async function pay(seatId: number, userId = user(), paymentTxId: string = randomUUID()): Promise<{ paymentTxId: string; holdId: string; userId: string }> {
+async function pay(seatId: number, userId = user(), paymentTxId: string = randomUUID()): Promise<{ paymentTxId: string; holdId: string; holdSecret: string; userId: string }> {
   const h = await hold(seatId, userId);
-  const r = await call('POST', `${instanceUrl(1 + Math.floor(Math.random() * DEFAULT_SERVICE_INSTANCES))}/payments`, { paymentTxId, holdId: h.holdId, userId, amount: PRICE });
+  const r = await call('POST', `${instanceUrl(1 + Math.floor(Math.random() * DEFAULT_SERVICE_INSTANCES))}/payments`, { paymentTxId, holdId: h.holdId, holdSecret: h.holdSecret, userId, amount: PRICE });
   assert.equal(r.status, 202, JSON.stringify(r.body));
-  return { paymentTxId, holdId: h.holdId, userId };
+  return { paymentTxId, holdId: h.holdId, holdSecret: h.holdSecret, userId };
 }
 
 /** Re-publishes the payment's `topic` event, waits until it was consumed, and checks it changed nothing. */
@@ -190,7 +190,7 @@ describe('redelivered events have one effect', () => {
     const seatId = seatIds[0]!;
     const first = await pay(seatId);
     assert.equal((await waitForFinal(first.paymentTxId)).status, 'SUCCESS');
-    const c = await call('POST', `${instanceUrl(2)}/payments/${first.paymentTxId}/cancel`, { userId: first.userId });
+    const c = await call('POST', `${instanceUrl(2)}/payments/${first.paymentTxId}/cancel`, { userId: first.userId, holdSecret: first.holdSecret });
     assert.equal(c.status, 202, JSON.stringify(c.body));
     assert.equal((await waitForFinal(first.paymentTxId, 90_000, (s) => s === 'CANCELLED')).status, 'CANCELLED');
 

@@ -36,6 +36,7 @@ interface Started {
   paymentTxId: string;
   seatId: number;
   holdId: string;
+  holdSecret: string;
 }
 
 /** Holds a fresh seat and asks to pay for it (202); does not wait for the outcome. */
@@ -43,9 +44,9 @@ async function startPayment(seatId: number, i?: number): Promise<Started> {
   const userId = user();
   const h = await hold(seatId, userId, anyInstance(i));
   const paymentTxId = randomUUID();
-  const r = await call('POST', `${anyInstance(i)}/payments`, { paymentTxId, holdId: h.holdId, userId, amount: PRICE });
+  const r = await call('POST', `${anyInstance(i)}/payments`, { paymentTxId, holdId: h.holdId, holdSecret: h.holdSecret, userId, amount: PRICE });
   assert.equal(r.status, 202, JSON.stringify(r.body));
-  return { paymentTxId, seatId, holdId: h.holdId };
+  return { paymentTxId, seatId, holdId: h.holdId, holdSecret: h.holdSecret };
 }
 
 async function row(paymentTxId: string): Promise<RowDataPacket> {
@@ -208,7 +209,7 @@ describe('saga failures', () => {
     const userId = (await row(p.paymentTxId)).user_id;
 
     await withGatewayKnobs({ timeoutAfterChargeRate: 1 }, async () => {
-      const r = await call('POST', `${anyInstance()}/payments/${p.paymentTxId}/cancel`, { userId });
+      const r = await call('POST', `${anyInstance()}/payments/${p.paymentTxId}/cancel`, { userId, holdSecret: p.holdSecret });
       assert.equal(r.status, 202, JSON.stringify(r.body));
       assert.equal((await waitForFinal(p.paymentTxId, 90_000, (s) => s === 'CANCELLED')).status, 'CANCELLED');
     });

@@ -15,9 +15,11 @@ import type { Globals } from '../../shared/globals.ts';
 /** The drill the demo runs: short (about 15 s), and it shows the report's worst case (2.0.1 B). */
 export const DEMO_DRILL = 'redis-partition';
 
-/** The one field the demo reads from the service's answers (the rest is shown as JSON when refused). */
+/** The fields the demo reads from the service's answers (the rest is shown as JSON when refused). */
 interface Answer {
   holdId?: string;
+  /** Proof of owning the hold, needed to pay; never printed. */
+  holdSecret?: string;
 }
 
 async function post(url: string, body: unknown): Promise<{ status: number; body: Answer }> {
@@ -42,7 +44,9 @@ export async function run(globals: Globals): Promise<void> {
   if (held.status !== 201)
     throw new OpsError(`The hold was refused (${held.status}: ${JSON.stringify(held.body)}).`, { code: 'DEMO_FAILED', hint: 'Check `ticketctl stack status` and `ticketctl stack logs service-1`.' });
   const paymentTxId = randomUUID();
-  const paid = await ui.progress.step('pay on service-2 (202 Accepted)', () => post(`${svc(2)}/payments`, { paymentTxId, holdId: held.body.holdId, userId: 'demo-user', amount: 50_000 }));
+  const paid = await ui.progress.step('pay on service-2 (202 Accepted)', () =>
+    post(`${svc(2)}/payments`, { paymentTxId, holdId: held.body.holdId, holdSecret: held.body.holdSecret, userId: 'demo-user', amount: 50_000 }),
+  );
   if (paid.status !== 202) throw new OpsError(`The payment was refused (${paid.status}: ${JSON.stringify(paid.body)}).`, { code: 'DEMO_FAILED', hint: 'Check `ticketctl stack logs service-2`.' });
   const final = await ui.progress.step('poll service-3 until the saga finishes', () =>
     waitFor(

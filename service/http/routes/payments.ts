@@ -47,7 +47,7 @@ const requestPaymentSchema = {
   operationId: 'requestPayment',
   summary: 'Pay for a held seat',
   description:
-    'Accepted at once (202) and processed by the saga: poll pollUrl. paymentTxId is the idempotency key chosen by the client: repeating the same request answers the same 202 while pending, ALREADY_COMPLETED after success, the final state after failure; never a second charge.',
+    'Accepted at once (202) and processed by the saga: poll pollUrl. paymentTxId is the idempotency key chosen by the client: repeating the same request answers the same 202 while pending, ALREADY_COMPLETED after success, the final state after failure; never a second charge. holdSecret (from POST /holds) is required, also on a repeat; it is not part of what makes two requests the same.',
   body: paymentBody,
   response: {
     202: { ...pendingPayment, description: 'Accepted (or the same request repeated while pending): poll pollUrl after retryAfter ms.', headers: pollHeaders },
@@ -56,6 +56,9 @@ const requestPaymentSchema = {
       anyOf: [alreadyCompletedPayment, endedPayment],
     },
     400: errorResponse('INVALID_FIELD or INVALID_JSON: a malformed body; AMOUNT_MISMATCH: amount is not the seat price.'),
+    403: errorResponse(
+      'HOLD_SECRET_INVALID (field holdSecret): holdSecret is missing or is not the one POST /holds answered for this hold (also on a repeat of a paymentTxId); a hold made before hold secrets existed cannot be paid: hold the seat again. Nothing changed.',
+    ),
     404: errorResponse('HOLD_NOT_FOUND.'),
     409: errorResponse(
       'IDEMPOTENCY_CONFLICT: the paymentTxId was used with a different body; HOLD_NOT_YOURS; HOLD_NOT_ACTIVE: the hold expired or was released; HOLD_ALREADY_PAID: the hold has another payment in progress or completed.',
@@ -83,12 +86,13 @@ const cancelPaymentSchema = {
   tags: ['payments'],
   operationId: 'cancelPayment',
   summary: 'Cancel a successful payment',
-  description: 'Accepted at once: the saga refunds the charge, marks the payment CANCELLED and frees the seat. Poll pollUrl.',
+  description: "Accepted at once: the saga refunds the charge, marks the payment CANCELLED and frees the seat. Poll pollUrl. Needs the holdSecret POST /holds answered for the payment's hold.",
   params: paymentParams,
   body: cancelBody,
   response: {
     202: { ...cancellingPayment, description: 'Cancellation accepted.' },
     400: errorResponse('INVALID_FIELD or INVALID_JSON.'),
+    403: errorResponse("HOLD_SECRET_INVALID (field holdSecret): holdSecret is missing or is not the one POST /holds answered for the payment's hold. Nothing changed."),
     404: errorResponse('PAYMENT_NOT_FOUND.'),
     409: errorResponse('PAYMENT_NOT_YOURS; NOT_CANCELLABLE: only a SUCCESS payment can be cancelled.'),
     ...bodyErrors,
@@ -112,8 +116,8 @@ export function paymentRoutes(app: FastifyInstance, deps: { payments: Payments; 
     return p.status === 'PENDING' ? answerPending(reply, p, 200) : reply.send(finalBody(p));
   });
 
-  app.post<{ Params: { paymentTxId: string }; Body: { userId: string } }>('/payments/:paymentTxId/cancel', { schema: cancelPaymentSchema }, async (req, reply) => {
-    const p = await deps.payments.requestCancel(req.params.paymentTxId, req.body.userId);
+  app.post<{ Params: { paymentTxId: string }; Body: { userId: string; holdSecret?: string } }>('/payments/:paymentTxId/cancel', { schema: cancelPaymentSchema }, async (req, reply) => {
+    const p = await deps.payments.requestCancel(req.params.paymentTxId, req.body.userId, req.body.holdSecret);
     deps.onAccepted?.();
     return reply.code(202).send({ paymentTxId: p.paymentTxId, status: 'CANCELLING', pollUrl: `/payments/${p.paymentTxId}`, retryAfter: POLL_AFTER_MS });
   });

@@ -3,17 +3,17 @@ import type { RowDataPacket } from 'mysql2/promise';
 import { withConnection, type Db } from '../../db/connection.ts';
 import type { Reservations } from '../../reservations/holds.ts';
 import type { Metrics } from '../../metrics.ts';
-import { bodyErrors, errorResponse, holdBody, holdParams, holdResponse, seatsQuery, seatsResponse, unavailableResponse } from '../schemas.ts';
+import { bodyErrors, createdHoldResponse, errorResponse, holdBody, holdParams, holdResponse, seatsQuery, seatsResponse, unavailableResponse } from '../schemas.ts';
 
 const holdSchema = {
   tags: ['holds'],
   operationId: 'holdSeat',
   summary: 'Hold a seat',
   description:
-    'Takes the seat for userId until expiresAt (HOLD_TTL_MS, 5 min by default) under a Redis lock per seat, or the database row lock when Redis is unreachable; the database is the fence, so a seat is never held twice. Contenders get 409 at once instead of queueing.',
+    'Takes the seat for userId until expiresAt (HOLD_TTL_MS, 5 min by default) under a Redis lock per seat, or the database row lock when Redis is unreachable; the database is the fence, so a seat is never held twice. Contenders get 409 at once instead of queueing. The answer carries holdSecret, needed to pay and to cancel; it is shown only here.',
   body: holdBody,
   response: {
-    201: { ...holdResponse, description: 'Held; Location names the hold.', headers: { location: { type: 'string', description: '/holds/{holdId}' } } },
+    201: { ...createdHoldResponse, description: 'Held; Location names the hold. Keep holdSecret: it is never shown again.', headers: { location: { type: 'string', description: '/holds/{holdId}' } } },
     400: errorResponse('INVALID_FIELD or INVALID_JSON: the body is not {seatId: integer, userId: string}.'),
     404: errorResponse('SEAT_NOT_FOUND.'),
     409: errorResponse('SEAT_TAKEN: the seat is held or sold, or another request holds its lock.'),
@@ -28,7 +28,7 @@ const getHoldSchema = {
   summary: 'Read a hold',
   params: holdParams,
   response: {
-    200: { ...holdResponse, description: 'The hold.' },
+    200: { ...holdResponse, description: 'The hold (never its secret).' },
     400: errorResponse('INVALID_FIELD: holdId is not a UUID.'),
     404: errorResponse('HOLD_NOT_FOUND.'),
     503: unavailableResponse,
