@@ -53,8 +53,15 @@ test('errors name the file and the field, and what is accepted', () => {
   rejects((d) => (d.load.payRatio = 2), /load\.payRatio must be a number from 0 to 1/);
   rejects((d) => (d.extra = 1), /^f\.json: extra is not a known key/);
   rejects((d) => (d.faults = [{ type: 'gateway-knobs', knobs: { errorRat: 1 } }]), /faults\[0\]\.knobs\.errorRat is not a known key/);
+  rejects((d) => (d.faults = [{ type: 'gateway-knobs', knobs: { refundPolicy: 'sometimes' } }]), /faults\[0\]\.knobs\.refundPolicy must be one of up-to-amount, unchecked/);
   rejects((d) => (d.afterHeal = [['kafka', 3]]), /afterHeal\[0\]\[1\] must be a non-empty string/);
   rejects((d) => (d.name = 'Bad Name'), /name must be lower-case/);
+});
+
+test("a gateway-knobs fault may switch the gateway's refundPolicy, beside the rates and durations", () => {
+  const d = minimal();
+  d.faults = [{ type: 'gateway-knobs', knobs: { refundPolicy: 'unchecked', errorRate: 0.5 } }] as any;
+  assert.deepEqual(validateDrill(d, 'f.json', targets).faults[0], { type: 'gateway-knobs', knobs: { refundPolicy: 'unchecked', errorRate: 0.5 } });
 });
 
 test('every drill in drills/scenarios/ is valid and named after its file', () => {
