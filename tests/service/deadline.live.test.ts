@@ -30,7 +30,7 @@ test('intake sets a deadline; past it a PENDING payment is FAILED (DEADLINE_EXCE
   // Every gateway call waits 20 s, so the payment stays PENDING with a charge in flight.
   await gateway.setKnobs({ latencyMs: 20_000 });
   try {
-    assert.equal((await pay(payBody(paymentTxId, h.holdId, userId))).status, 202);
+    assert.equal((await pay(payBody(paymentTxId, h, userId))).status, 202);
     const row = (await paymentRow(paymentTxId))!;
     const allowance = new Date(row.deadline_at).getTime() - new Date(row.created_at).getTime();
     assert.ok(Math.abs(allowance - 180_000) < 1000, `deadline_at is 180 s after the request by default, not ${allowance} ms`);

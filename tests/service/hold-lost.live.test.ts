@@ -31,7 +31,7 @@ test('a charge that lands after the hold was lost is refunded and the payment FA
   await gateway.setKnobs({ latencyMs: 2000 });
   let rival;
   try {
-    assert.equal((await pay(payBody(paymentTxId, h.holdId, userId))).status, 202);
+    assert.equal((await pay(payBody(paymentTxId, h, userId))).status, 202);
     // The saga charges without looking at the hold (its check is under the row locks when the
     // outcome is recorded), so taking the hold away now means it is lost while the charge is in flight.
     await sql("UPDATE holds SET status = 'EXPIRED' WHERE id = ?", [h.holdId]);

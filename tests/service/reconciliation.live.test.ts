@@ -42,7 +42,7 @@ describe('reconciliation', () => {
     // gives up and compensates before the gateway has recorded anything.
     await gateway.setKnobs({ latencyMs: 40_000 });
     try {
-      assert.equal((await pay(payBody(paymentTxId, h.holdId, userId))).status, 202);
+      assert.equal((await pay(payBody(paymentTxId, h, userId))).status, 202);
       const final = await waitForFinal(paymentTxId, 120_000);
       assert.equal(final.status, 'FAILED', JSON.stringify(final));
       assert.equal((await ledgerRows(paymentTxId)).charges.length, 0, 'nothing charged yet when the service gave up');
@@ -76,9 +76,9 @@ describe('reconciliation', () => {
     const userId = user();
     const h = await hold(seatIds[0]!, userId);
     const paymentTxId = randomUUID();
-    assert.equal((await pay(payBody(paymentTxId, h.holdId, userId))).status, 202);
+    assert.equal((await pay(payBody(paymentTxId, h, userId))).status, 202);
     assert.equal((await waitForFinal(paymentTxId)).status, 'SUCCESS');
-    assert.equal((await call('POST', `${instanceUrl(1)}/payments/${paymentTxId}/cancel`, { userId })).status, 202);
+    assert.equal((await call('POST', `${instanceUrl(1)}/payments/${paymentTxId}/cancel`, { userId, holdSecret: h.holdSecret })).status, 202);
     assert.equal((await waitForFinal(paymentTxId, 90_000, (s) => s === 'CANCELLED')).status, 'CANCELLED');
     const [charge] = (await ledgerRows(paymentTxId)).charges;
     // The other callers of the refund path ask again, concurrently: ticketctl's refund of a
