@@ -23,6 +23,8 @@ import { reservationRoutes } from './http/routes/reservations.ts';
 import { paymentRoutes } from './http/routes/payments.ts';
 import { operationsRoutes } from './http/routes/operations.ts';
 import { refreshMetrics } from './refresh-metrics.ts';
+import { createStatusView } from './status-view/status-view.ts';
+import { createStatusViewTail } from './status-view/tail.ts';
 import type { ServiceConfig } from './config.ts';
 
 // Wires one service instance from clients built by main.ts (or a test). No env, no
@@ -95,12 +97,21 @@ export function createService(config: ServiceConfig, clients: ServiceClients, lo
     },
     onError: (err, where) => errorLog(`saga ${where}`)(err),
   });
+  // Report 2.0.1 #3: polls answer from the event log while the database cannot be read.
+  const statusView = createStatusView();
+  const statusTail = createStatusViewTail({
+    kafka: clients.kafka,
+    view: statusView,
+    instanceId: config.instanceId,
+    onApplied: () => metrics.statusViewEntries.set(statusView.size()),
+    onError: errorLog('status view'),
+  });
   const sweeper = createSweeper(() => reservations.releaseExpiredHolds(), config.sweepIntervalMs, errorLog('hold sweeper'));
   const health = createHealth({ db, redis: clients.redis, kafkaAdmin: clients.admin, metrics });
 
   const http = createHttpServer({ log, onResponse: (route, status) => metrics.httpRequests.inc({ route, status: String(status) }) });
   reservationRoutes(http, { reservations, db, metrics });
-  paymentRoutes(http, { payments, onAccepted: () => relay.nudge() });
+  paymentRoutes(http, { payments, onAccepted: () => relay.nudge(), statusView, onFallback: (status) => metrics.pollFallback.inc({ status }) });
   operationsRoutes(http, {
     instanceId: config.instanceId,
     health,
@@ -121,6 +132,7 @@ export function createService(config: ServiceConfig, clients: ServiceClients, lo
       if (applied.length) log({ level: 'info', msg: 'migrations applied', applied });
       relay.start();
       sweeper.start();
+      statusTail.start(); // connects in the background; Kafka being down must not stop start-up
       await http.listen({ port: config.port, host: config.host });
       log({ level: 'info', msg: 'service listening', instanceId: config.instanceId, port: config.port });
       // Joining the group can take a rebalance; HTTP (and payment intake) need not wait.
@@ -131,6 +143,7 @@ export function createService(config: ServiceConfig, clients: ServiceClients, lo
       await consumer.stop(); // finishes the current batch, commits offsets, leaves the group
       await sweeper.stop();
       await relay.stop();
+      await statusTail.stop();
     },
   };
 }

@@ -18,6 +18,8 @@ export const METRIC_NAMES = {
   outboxPending: 'outbox_pending_events',
   dlq: 'payment_dlq_messages_total',
   httpRequests: 'http_requests_total',
+  pollFallback: 'payment_poll_fallback_total',
+  statusViewEntries: 'payment_status_view_entries',
 } as const;
 
 export type Metrics = ReturnType<typeof createMetrics>;
@@ -49,5 +51,12 @@ export function createMetrics(instanceId: string) {
     outboxPending: new Gauge({ ...r, name: METRIC_NAMES.outboxPending, help: 'Outbox rows not yet published' }),
     dlq: new Counter({ ...r, name: METRIC_NAMES.dlq, help: 'Messages sent to payment.dlq', labelNames: ['topic'] }),
     httpRequests: new Counter({ ...r, name: METRIC_NAMES.httpRequests, help: 'HTTP requests by route and status', labelNames: ['route', 'status'] }),
+    pollFallback: new Counter({
+      ...r,
+      name: METRIC_NAMES.pollFallback,
+      help: 'Payment polls answered from the event-log status view because the database failed, by the status answered (UNKNOWN: the view did not know it, 503)',
+      labelNames: ['status'],
+    }),
+    statusViewEntries: new Gauge({ ...r, name: METRIC_NAMES.statusViewEntries, help: 'Payments the event-log status view knows' }),
   };
 }
