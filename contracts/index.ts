@@ -9,7 +9,7 @@ export type { Envelope, EventType } from './envelope.ts';
 export { DEFAULT_STACK_DIR, REPO_ROOT, TICKETCTL_BIN } from './repo.ts';
 export { SEAT_LOCK_PREFIX, parseLockValue, seatLockKey } from './seat-lock.ts';
 export type { LockValue } from './seat-lock.ts';
-export { ALL_TOPICS, CONSUMER_GROUP, TOPICS, TOPIC_LAYOUT } from './topics.ts';
+export { ALL_TOPICS, CONSUMER_GROUP, STATUS_VIEW_GROUP_PREFIX, TOPICS, TOPIC_LAYOUT } from './topics.ts';
 export type { TopicName } from './topics.ts';
 export { BROKER_IDS, DEFAULT_SERVICE_INSTANCES, MAX_SERVICE_INSTANCES, REDIS_MASTER_NAME, SENTINEL_IDS, createTopology } from './topology.ts';
 export type { BrokerId, SentinelId, Topology } from './topology.ts';

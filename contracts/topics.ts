@@ -17,3 +17,11 @@ export const ALL_TOPICS: readonly TopicName[] = Object.values(TOPICS);
 export const TOPIC_LAYOUT = { partitions: 3, replicationFactor: 3, minInsyncReplicas: 2 } as const;
 
 export const CONSUMER_GROUP = 'ticketing-consumer-group';
+
+/**
+ * Each service instance's payment status view (service/status-view/) reads the saga's
+ * topics in its own group, `<prefix><instanceId>`, from the beginning on every start and
+ * never commits: its lag is no backlog, so `ticketctl consumers lag --all-groups` leaves
+ * these groups out.
+ */
+export const STATUS_VIEW_GROUP_PREFIX = 'ticketing-status-view-';

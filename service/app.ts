@@ -26,6 +26,8 @@ import { reservationRoutes } from './http/routes/reservations.ts';
 import { paymentRoutes } from './http/routes/payments.ts';
 import { operationsRoutes } from './http/routes/operations.ts';
 import { refreshMetrics } from './refresh-metrics.ts';
+import { createStatusView } from './status-view/status-view.ts';
+import { createStatusViewTail } from './status-view/tail.ts';
 import type { ServiceConfig } from './config.ts';
 
 // Wires one service instance from clients built by main.ts (or a test). No env, no
@@ -101,6 +103,15 @@ export function createService(config: ServiceConfig, clients: ServiceClients, lo
     },
     onError: (err, where) => errorLog(`saga ${where}`)(err),
   });
+  // Report 2.0.1 #3: polls answer from the event log while the database cannot be read.
+  const statusView = createStatusView();
+  const statusTail = createStatusViewTail({
+    kafka: clients.kafka,
+    view: statusView,
+    instanceId: config.instanceId,
+    onApplied: () => metrics.statusViewEntries.set(statusView.size()),
+    onError: errorLog('status view'),
+  });
   const sweeper = createSweeper(() => reservations.releaseExpiredHolds(), config.sweepIntervalMs, errorLog('hold sweeper'));
   const deadlines = createDeadlineSweep({ db, refunder, onExpired: () => metrics.deadlineExpired.inc() });
   const deadlineSweeper = createSweeper(() => deadlines.failOverdue(), Math.max(config.sweepIntervalMs, 1000), errorLog('payment deadline sweeper'));
@@ -121,7 +132,7 @@ export function createService(config: ServiceConfig, clients: ServiceClients, lo
 
   const http = createHttpServer({ log, onResponse: (route, status) => metrics.httpRequests.inc({ route, status: String(status) }) });
   reservationRoutes(http, { reservations, db, metrics });
-  paymentRoutes(http, { payments, onAccepted: () => relay.nudge() });
+  paymentRoutes(http, { payments, onAccepted: () => relay.nudge(), statusView, onFallback: (status) => metrics.pollFallback.inc({ status }) });
   operationsRoutes(http, {
     instanceId: config.instanceId,
     health,
@@ -145,6 +156,7 @@ export function createService(config: ServiceConfig, clients: ServiceClients, lo
       sweeper.start();
       deadlineSweeper.start();
       reconciler.start();
+      statusTail.start(); // connects in the background; Kafka being down must not stop start-up
       await http.listen({ port: config.port, host: config.host });
       log({ level: 'info', msg: 'service listening', instanceId: config.instanceId, port: config.port });
       // Joining the group can take a rebalance; HTTP (and payment intake) need not wait.
@@ -157,6 +169,7 @@ export function createService(config: ServiceConfig, clients: ServiceClients, lo
       await deadlineSweeper.stop();
       await reconciler.stop();
       await relay.stop();
+      await statusTail.stop();
     },
   };
 }

@@ -23,6 +23,8 @@ export const METRIC_NAMES = {
   reconcilePasses: 'reconciliation_passes_total',
   reconcileLag: 'reconciliation_cursor_lag_seconds',
   deadlineExpired: 'payment_deadline_expired_total',
+  pollFallback: 'payment_poll_fallback_total',
+  statusViewEntries: 'payment_status_view_entries',
 } as const;
 
 export type Metrics = ReturnType<typeof createMetrics>;
@@ -59,5 +61,12 @@ export function createMetrics(instanceId: string) {
     reconcilePasses: new Counter({ ...r, name: METRIC_NAMES.reconcilePasses, help: 'Reconciliation passes by result (busy: another instance held the pass)', labelNames: ['result'] }),
     reconcileLag: new Gauge({ ...r, name: METRIC_NAMES.reconcileLag, help: 'Seconds between now and the oldest gateway charge not yet decided for good' }),
     deadlineExpired: new Counter({ ...r, name: METRIC_NAMES.deadlineExpired, help: 'Payments failed by the payment deadline' }),
+    pollFallback: new Counter({
+      ...r,
+      name: METRIC_NAMES.pollFallback,
+      help: 'Payment polls answered from the event-log status view because the database failed, by the status answered (UNKNOWN: the view did not know it, 503)',
+      labelNames: ['status'],
+    }),
+    statusViewEntries: new Gauge({ ...r, name: METRIC_NAMES.statusViewEntries, help: 'Payments the event-log status view knows' }),
   };
 }

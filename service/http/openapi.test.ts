@@ -17,6 +17,8 @@ import type { Metrics } from '../metrics.ts';
 import type { BreakerSnapshot, CircuitBreaker } from '../payments/breaker.ts';
 import type { RetryPolicy } from '../payments/retry-policy.ts';
 import type { Db } from '../db/connection.ts';
+import { createStatusView, type StatusView } from '../status-view/status-view.ts';
+import { newEnvelope } from '../../contracts/index.ts';
 
 // docs/openapi.json is generated from the route schemas; this keeps it from drifting,
 // checks it is a valid OpenAPI 3 document, and checks that the response schemas (which
@@ -146,6 +148,7 @@ interface Script {
   seats: Array<Record<string, unknown>>;
   checks: Record<DependencyName, CheckResult>;
   breaker: BreakerSnapshot;
+  viewStatus?: 'PENDING' | 'SUCCESS';
 }
 const defaults = (): Script => ({
   hold: async () => CREATED_HOLD,
@@ -162,6 +165,17 @@ const defaults = (): Script => ({
 });
 let script = defaults();
 
+function viewOf(s: Script): StatusView {
+  const view = createStatusView();
+  const success = s.viewStatus === 'SUCCESS';
+  if (s.viewStatus)
+    view.apply(success ? 'payment.success' : 'payment.try', {
+      ...newEnvelope(success ? 'PaymentSucceeded' : 'PaymentRequested', TX_ID, 1, { seatId: 7, holdId: HOLD_ID }),
+      occurredAt: '2030-01-01T00:00:02.000Z',
+    });
+  return view;
+}
+
 function buildApp(jsonStringifyOnly: boolean): FastifyInstance {
   const app = createHttpServer();
   // What the routes sent before they had response schemas: every body through JSON.stringify.
@@ -175,7 +189,9 @@ function buildApp(jsonStringifyOnly: boolean): FastifyInstance {
   } as unknown as Metrics;
   reservationRoutes(app, { reservations, db, metrics });
   const payments = { requestPayment: () => script.payment(), getPayment: () => script.getPayment(), requestCancel: () => script.cancel() } as unknown as Payments;
-  paymentRoutes(app, { payments });
+  // The event-log view of the case: TX_ID pending or succeeded (script.viewStatus), or nothing.
+  const statusView: StatusView = { apply: () => false, size: () => 0, get: (id) => viewOf(script).get(id) };
+  paymentRoutes(app, { payments, statusView });
   let emergency = false;
   const health: Health = {
     check: async (name) => script.checks[name],
@@ -242,6 +258,19 @@ const CASES: Array<{ name: string; req: InjectOptions; status: number; set?: (s:
   },
   { name: 'poll: refunded', req: { method: 'GET', url: `/payments/${TX_ID}` }, status: 200, set: (s) => (s.getPayment = async () => payment({ status: 'REFUNDED', attempts: 1 })) },
   { name: 'poll: none', req: { method: 'GET', url: `/payments/${TX_ID}` }, status: 404, set: (s) => (s.getPayment = fail(notFound('Payment', TX_ID, 'PAYMENT_NOT_FOUND'))) },
+  {
+    name: 'poll: database down, view knows success',
+    req: { method: 'GET', url: `/payments/${TX_ID}` },
+    status: 200,
+    set: (s) => ((s.getPayment = fail(new DependencyUnavailableError('db'))), (s.viewStatus = 'SUCCESS')),
+  },
+  {
+    name: 'poll: database down, view knows pending',
+    req: { method: 'GET', url: `/payments/${TX_ID}` },
+    status: 200,
+    set: (s) => ((s.getPayment = fail(new DependencyUnavailableError('db'))), (s.viewStatus = 'PENDING')),
+  },
+  { name: 'poll: database down, view does not know', req: { method: 'GET', url: `/payments/${TX_ID}` }, status: 503, set: (s) => (s.getPayment = fail(new DependencyUnavailableError('db'))) },
   { name: 'cancel', req: json('POST', `/payments/${TX_ID}/cancel`, { userId: 'alice' }), status: 202 },
   { name: 'cancel: wrong hold secret', req: json('POST', `/payments/${TX_ID}/cancel`, { userId: 'alice', holdSecret: 'nope' }), status: 403, set: (s) => (s.cancel = fail(secretInvalid)) },
   { name: 'cancel: not cancellable', req: json('POST', `/payments/${TX_ID}/cancel`, { userId: 'alice' }), status: 409, set: (s) => (s.cancel = fail(conflict('no', 'NOT_CANCELLABLE'))) },
@@ -279,6 +308,37 @@ test('response schemas change nothing the routes send (same status, headers and 
     assert.equal(got.status, c.status, `${c.name}: status (${got.body})`);
     assert.deepEqual(got, want, c.name);
   }
+});
+
+test('a poll while the database is down answers from the event log, marked; 503 only for a payment it does not know', async (t) => {
+  const app = buildApp(false);
+  t.after(() => app.close());
+  const poll = () => app.inject({ method: 'GET', url: `/payments/${TX_ID}` });
+  script = { ...defaults(), getPayment: fail(new DependencyUnavailableError('db')), viewStatus: 'SUCCESS' };
+  let r = await poll();
+  assert.equal(r.statusCode, 200);
+  assert.equal(r.headers['retry-after'], '2');
+  const { message, ...rest } = r.json();
+  assert.deepEqual(rest, { paymentTxId: TX_ID, status: 'SUCCESS', fallback: true, source: 'event-log', asOf: '2030-01-01T00:00:02.000Z', seatId: 7, holdId: HOLD_ID });
+  assert.match(message, /event log/);
+  script.viewStatus = 'PENDING';
+  r = await poll();
+  assert.equal(r.statusCode, 200);
+  assert.deepEqual(
+    { ...r.json<Record<string, unknown>>(), message: undefined },
+    { paymentTxId: TX_ID, status: 'PENDING', retryAfter: 3000, message: undefined, pollUrl: `/payments/${TX_ID}`, fallback: true, source: 'event-log', asOf: '2030-01-01T00:00:02.000Z' },
+  );
+  assert.equal(r.headers.location, `/payments/${TX_ID}`);
+  script.viewStatus = undefined;
+  r = await poll();
+  assert.equal(r.statusCode, 503);
+  assert.equal(r.headers['retry-after'], '2');
+  assert.equal(r.json().error.code, 'DB_UNAVAILABLE');
+  // Another failure than the database's is not papered over.
+  script = { ...defaults(), getPayment: fail(new TypeError('a bug')), viewStatus: 'SUCCESS' };
+  assert.equal((await poll()).statusCode, 500);
+  script = defaults();
+  assert.equal((await poll()).json().fallback, undefined, 'a normal answer has no fallback mark');
 });
 
 test('GET /openapi.json serves the document', async (t) => {

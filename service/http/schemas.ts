@@ -179,6 +179,34 @@ export const endedPayment = {
   properties: { ...finalPaymentProperties, status: { type: 'string', enum: ['FAILED', 'CANCELLED', 'REFUNDED'] }, message: { type: 'string' } },
 } as const;
 
+/** What marks a poll answered from the event log (routes/poll-fallback.ts). */
+const fallbackMarks = {
+  fallback: { type: 'boolean', enum: [true], description: 'Present only when the database could not be read and the event log answered.' },
+  source: { type: 'string', enum: ['event-log'] },
+  asOf: { ...dateTime, description: 'When the event this status comes from happened; the database may already be further along.' },
+} as const;
+
+/** A pending poll answered from the event log: the pending answer plus the marks. */
+export const fallbackPendingPayment = {
+  type: 'object',
+  required: [...pendingPayment.required, 'fallback', 'source', 'asOf'],
+  properties: { ...pendingPayment.properties, ...fallbackMarks },
+} as const;
+
+/** A poll of a payment past PENDING answered from the event log. */
+export const fallbackPayment = {
+  type: 'object',
+  required: ['paymentTxId', 'status', 'fallback', 'source', 'asOf', 'message'],
+  properties: {
+    paymentTxId: uuidOut,
+    status: { type: 'string', enum: ['SUCCESS', 'FAILED', 'CANCELLING'], description: 'FAILED: the saga gave up (refunds may still run); CANCELLING: a cancel was requested.' },
+    ...fallbackMarks,
+    message: { type: 'string' },
+    seatId: { type: 'integer' },
+    holdId: uuidOut,
+  },
+} as const;
+
 export const cancellingPayment = {
   type: 'object',
   additionalProperties: false,

@@ -1,6 +1,6 @@
 import type { Admin } from 'kafkajs';
 import { UsageError, delay } from '../../../lib/index.ts';
-import { CONSUMER_GROUP } from '../../../contracts/index.ts';
+import { CONSUMER_GROUP, STATUS_VIEW_GROUP_PREFIX } from '../../../contracts/index.ts';
 import { withAdmin } from '../../../clients/index.ts';
 import { ExitError } from '../../shared/exit-code.ts';
 import { resolveOutput } from '../../shared/ui.ts';
@@ -39,7 +39,13 @@ export async function run(g: Globals, opts: LagFlags): Promise<void> {
 }
 
 async function measure(g: Globals, admin: Admin, opts: LagFlags, samples: number): Promise<GroupLag[]> {
-  const groups = opts.allGroups ? (await admin.listGroups()).groups.map((x) => x.groupId).sort() : [opts.group ?? CONSUMER_GROUP];
+  // The service's status views read from the beginning and never commit by design: their "lag" is no backlog.
+  const groups = opts.allGroups
+    ? (await admin.listGroups()).groups
+        .map((x) => x.groupId)
+        .filter((id) => !id.startsWith(STATUS_VIEW_GROUP_PREFIX))
+        .sort()
+    : [opts.group ?? CONSUMER_GROUP];
   if (opts.topic) {
     const known = await admin.listTopics();
     const unknown = opts.topic.filter((t) => !known.includes(t));

@@ -1,5 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Payment, PaymentRequest, Payments } from '../../payments/transactions.ts';
+import { DependencyUnavailableError } from '../../errors.ts';
+import { answerFromEventLog, type PollFallbackDeps } from './poll-fallback.ts';
 import {
   alreadyCompletedPayment,
   bodyErrors,
@@ -7,6 +9,8 @@ import {
   cancellingPayment,
   endedPayment,
   errorResponse,
+  fallbackPayment,
+  fallbackPendingPayment,
   finalPayment,
   paymentBody,
   paymentParams,
@@ -20,7 +24,7 @@ import {
 
 export const POLL_AFTER_MS = 3000;
 
-function pendingBody(p: Payment) {
+function pendingBody(p: { paymentTxId: string }) {
   return {
     paymentTxId: p.paymentTxId,
     status: 'PENDING' as const,
@@ -72,13 +76,19 @@ const getPaymentSchema = {
   tags: ['payments'],
   operationId: 'getPayment',
   summary: 'Poll a payment',
-  description: 'While PENDING: how long to wait (with Location and Retry-After headers); after: the final state.',
+  description:
+    'While PENDING: how long to wait (with Location and Retry-After headers); after: the final state. While the database cannot be read: the last status the event log showed, marked fallback: true (see docs/service.md, "Poll fallback").',
   params: paymentParams,
   response: {
-    200: { description: 'The pending answer, or the final state.', headers: pollHeaders, anyOf: [pendingPayment, finalPayment] },
+    // The fallbacks first: the serializer writes a body with the first schema it matches, and only they require `fallback`.
+    200: {
+      description: 'The pending answer, or the final state; or, while the database is unavailable, either from the event log.',
+      headers: pollHeaders,
+      anyOf: [fallbackPendingPayment, fallbackPayment, pendingPayment, finalPayment],
+    },
     400: errorResponse('INVALID_FIELD: paymentTxId is not a UUID.'),
     404: errorResponse('PAYMENT_NOT_FOUND.'),
-    503: unavailableResponse,
+    503: { ...unavailableResponse, description: 'The database is unavailable and the event log does not know this payment (DB_UNAVAILABLE); try again after Retry-After seconds.' },
   },
 } as const;
 
@@ -100,7 +110,7 @@ const cancelPaymentSchema = {
   },
 } as const;
 
-export function paymentRoutes(app: FastifyInstance, deps: { payments: Payments; onAccepted?: () => void }): void {
+export function paymentRoutes(app: FastifyInstance, deps: { payments: Payments; onAccepted?: () => void } & PollFallbackDeps): void {
   app.post<{ Body: PaymentRequest }>('/payments', { schema: requestPaymentSchema }, async (req, reply) => {
     const { payment, replayed } = await deps.payments.requestPayment(req.body);
     if (!replayed) deps.onAccepted?.();
@@ -112,7 +122,13 @@ export function paymentRoutes(app: FastifyInstance, deps: { payments: Payments; 
   });
 
   app.get<{ Params: { paymentTxId: string } }>('/payments/:paymentTxId', { schema: getPaymentSchema }, async (req, reply) => {
-    const p = await deps.payments.getPayment(req.params.paymentTxId);
+    let p: Payment;
+    try {
+      p = await deps.payments.getPayment(req.params.paymentTxId);
+    } catch (err) {
+      if (err instanceof DependencyUnavailableError && err.code === 'DB_UNAVAILABLE') return answerFromEventLog(reply, req.params.paymentTxId, err, deps, pendingBody, POLL_AFTER_MS / 1000);
+      throw err;
+    }
     return p.status === 'PENDING' ? answerPending(reply, p, 200) : reply.send(finalBody(p));
   });
 
