@@ -27,7 +27,7 @@ test('database cut: every instance answers a paid payment SUCCESS from the event
   const userId = user();
   const h = await hold(seatIds[0]!, userId);
   const paymentTxId = randomUUID();
-  const accepted = await pay(payBody(paymentTxId, h.holdId, userId), instanceUrl(1));
+  const accepted = await pay(payBody(paymentTxId, h, userId), instanceUrl(1));
   assert.equal(accepted.status, 202, JSON.stringify(accepted.body));
   assert.equal((await waitForFinal(paymentTxId)).status, 'SUCCESS');
   // The view lags the database: payment.success reaches Kafka only once the relay published
