@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { RowDataPacket } from 'mysql2/promise';
-import { withConnection, withTransaction, type Db } from '../db/connection.ts';
+import { requestDeadline, withConnection, withTransaction, type Db } from '../db/connection.ts';
 import { badRequest, conflict, notFound, ServiceError } from '../errors.ts';
 import { lockPayment, readPayment, recordCancelRequested, recordPaymentRequested, type Payment } from '../store/index.ts';
 
@@ -33,31 +33,35 @@ export function requestHash(req: PaymentRequest): string {
 
 export function createPayments({ db }: { db: Db }): Payments {
   async function attempt(req: PaymentRequest): Promise<{ payment: Payment; replayed: boolean }> {
-    return withTransaction(db, async (conn) => {
-      // A plain read, not FOR UPDATE: a locking read of a key that does not exist yet takes
-      // a gap lock, and concurrent requests holding that gap deadlock on their INSERTs (20
-      // identical requests got 500s). A racer that loses the INSERT retries and replays.
-      const [[found]] = await conn.query<RowDataPacket[]>('SELECT request_hash FROM payment_transactions WHERE payment_tx_id = ?', [req.paymentTxId]);
-      if (found) {
-        if (found.request_hash !== requestHash(req)) {
-          throw conflict(`paymentTxId ${req.paymentTxId} was already used for a different request.`, 'IDEMPOTENCY_CONFLICT', 'paymentTxId');
+    return withTransaction(
+      db,
+      async (conn) => {
+        // A plain read, not FOR UPDATE: a locking read of a key that does not exist yet takes
+        // a gap lock, and concurrent requests holding that gap deadlock on their INSERTs (20
+        // identical requests got 500s). A racer that loses the INSERT retries and replays.
+        const [[found]] = await conn.query<RowDataPacket[]>('SELECT request_hash FROM payment_transactions WHERE payment_tx_id = ?', [req.paymentTxId]);
+        if (found) {
+          if (found.request_hash !== requestHash(req)) {
+            throw conflict(`paymentTxId ${req.paymentTxId} was already used for a different request.`, 'IDEMPOTENCY_CONFLICT', 'paymentTxId');
+          }
+          return { payment: (await lockPayment(conn, req.paymentTxId))!, replayed: true };
         }
-        return { payment: (await lockPayment(conn, req.paymentTxId))!, replayed: true };
-      }
-      const [holds] = await conn.query<RowDataPacket[]>(
-        'SELECT h.id, h.seat_id, h.user_id, h.status, h.expires_at < NOW(3) AS expired, s.price FROM holds h JOIN seats s ON s.id = h.seat_id WHERE h.id = ? FOR UPDATE',
-        [req.holdId],
-      );
-      const hold = holds[0];
-      if (!hold) throw new ServiceError(`Hold ${req.holdId} does not exist.`, { status: 404, code: 'HOLD_NOT_FOUND', field: 'holdId' });
-      if (hold.user_id !== req.userId) throw conflict(`Hold ${req.holdId} belongs to another user.`, 'HOLD_NOT_YOURS', 'userId');
-      if (hold.status !== 'ACTIVE' || Number(hold.expired) === 1)
-        throw conflict(`Hold ${req.holdId} is ${hold.status === 'ACTIVE' ? 'EXPIRED' : hold.status}; hold the seat again.`, 'HOLD_NOT_ACTIVE', 'holdId');
-      if (Number(hold.price) !== req.amount) throw badRequest('amount', `amount must be the seat's price, ${hold.price}.`, 'AMOUNT_MISMATCH');
-      // Inserts exactly one row or throws (ER_DUP_ENTRY, mapped below), so its count is not read.
-      await recordPaymentRequested(conn, { paymentTxId: req.paymentTxId, userId: req.userId, seatId: Number(hold.seat_id), holdId: req.holdId, amount: req.amount, requestHash: requestHash(req) });
-      return { payment: (await lockPayment(conn, req.paymentTxId))!, replayed: false };
-    });
+        const [holds] = await conn.query<RowDataPacket[]>(
+          'SELECT h.id, h.seat_id, h.user_id, h.status, h.expires_at < NOW(3) AS expired, s.price FROM holds h JOIN seats s ON s.id = h.seat_id WHERE h.id = ? FOR UPDATE',
+          [req.holdId],
+        );
+        const hold = holds[0];
+        if (!hold) throw new ServiceError(`Hold ${req.holdId} does not exist.`, { status: 404, code: 'HOLD_NOT_FOUND', field: 'holdId' });
+        if (hold.user_id !== req.userId) throw conflict(`Hold ${req.holdId} belongs to another user.`, 'HOLD_NOT_YOURS', 'userId');
+        if (hold.status !== 'ACTIVE' || Number(hold.expired) === 1)
+          throw conflict(`Hold ${req.holdId} is ${hold.status === 'ACTIVE' ? 'EXPIRED' : hold.status}; hold the seat again.`, 'HOLD_NOT_ACTIVE', 'holdId');
+        if (Number(hold.price) !== req.amount) throw badRequest('amount', `amount must be the seat's price, ${hold.price}.`, 'AMOUNT_MISMATCH');
+        // Inserts exactly one row or throws (ER_DUP_ENTRY, mapped below), so its count is not read.
+        await recordPaymentRequested(conn, { paymentTxId: req.paymentTxId, userId: req.userId, seatId: Number(hold.seat_id), holdId: req.holdId, amount: req.amount, requestHash: requestHash(req) });
+        return { payment: (await lockPayment(conn, req.paymentTxId))!, replayed: false };
+      },
+      requestDeadline(db),
+    ); // all of intake within DB_REQUEST_DEADLINE_MS, else a prompt 503
   }
 
   return {
