@@ -85,9 +85,10 @@ test('SIGTERM: requests in flight finish with their real answer (201 hold, 202 p
     }
   } finally {
     await release();
+    // Also when an assertion failed: restoreStack must not find the exiting process still "running".
+    await waitFor(() => !isAlive(rec), { timeoutMs: 30_000, what: 'service-3 to exit after SIGTERM' });
   }
 
-  await waitFor(() => !isAlive(rec), { timeoutMs: 30_000, what: 'service-3 to exit after SIGTERM' });
   const log = readFileSync(ctx.paths.logFile('service-3'), 'utf8');
   assert.match(log.slice(log.lastIndexOf('"shutting down"')), /"stopped cleanly"/);
   await restoreStack(ctx);
