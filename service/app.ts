@@ -54,7 +54,7 @@ export interface Service {
 }
 
 export function createService(config: ServiceConfig, clients: ServiceClients, log: Log): Service {
-  const db: Db = { pool: clients.pool, acquireTimeoutMs: config.db.acquireTimeoutMs, statementTimeoutMs: config.db.statementTimeoutMs };
+  const db: Db = { pool: clients.pool, acquireTimeoutMs: config.db.acquireTimeoutMs, statementTimeoutMs: config.db.statementTimeoutMs, requestDeadlineMs: config.db.requestDeadlineMs };
   const metrics = createMetrics(config.instanceId);
   const errorLog = (where: string) => (err: unknown) => log({ level: 'warn', msg: where, error: (err as Error)?.message ?? String(err) });
 

@@ -9,7 +9,7 @@ export interface ServiceConfig {
   port: number;
   host: string;
   instanceId: string;
-  db: { host: string; port: number; user: string; password: string; database: string; poolSize: number; queueLimit: number; acquireTimeoutMs: number; statementTimeoutMs: number };
+  db: { host: string; port: number; user: string; password: string; database: string; poolSize: number; queueLimit: number; acquireTimeoutMs: number; statementTimeoutMs: number; requestDeadlineMs: number };
   redis: { host: string; port: number };
   kafka: { brokers: string[]; clientId: string };
   gateway: { url: string; timeoutMs: number };
@@ -79,6 +79,8 @@ export function readServiceConfig(env: Env): ServiceConfig {
       queueLimit: int(env, 'DB_QUEUE_LIMIT', 200, 0, 100_000),
       acquireTimeoutMs: int(env, 'DB_ACQUIRE_TIMEOUT_MS', 2000, 50, 60_000),
       statementTimeoutMs: int(env, 'DB_STATEMENT_TIMEOUT_MS', 5000, 100, 600_000),
+      // The whole database part of payment intake and of a hold (connection + statements), else 503 (service/db/connection.ts).
+      requestDeadlineMs: int(env, 'DB_REQUEST_DEADLINE_MS', 3000, 100, 600_000),
     },
     redis: { host: env.REDIS_HOST ?? t.host, port: int(env, 'REDIS_PORT', t.redis.masterProxy, 1, 65535) },
     kafka: { brokers, clientId: `ticketing-${instanceId}` },

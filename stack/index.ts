@@ -6,7 +6,7 @@
 export { allComponents, findComponent } from './components/index.ts';
 export { TOOLS_LOG4J } from './components/kafka.ts';
 export { NODE_ARGS } from './components/node-http.ts';
-export { createServiceComponent } from './components/service.ts';
+export { createServiceComponent, SERVICE_ENV_PREFIX } from './components/service.ts';
 export type { StackContext } from './components/types.ts';
 export { createStackContext } from './context.ts';
 export { stackDown } from './down.ts';

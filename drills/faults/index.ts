@@ -9,5 +9,6 @@ import './process.ts';
 import './gateway-knobs.ts';
 import './poison-messages.ts';
 import './redis-master-crash.ts';
+import './service-settings.ts';
 
 export { blastRadius, describeFault, faultKind, faultTypes, readFaultSpec, type FaultSpec, type FaultType } from './registry.ts';

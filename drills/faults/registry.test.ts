@@ -20,7 +20,7 @@ test('every kind file in drills/faults/ is imported by index.ts, and each kind i
   const kindFiles = readdirSync(dir).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && !['index.ts', 'registry.ts', 'types.ts'].includes(f));
   assert.ok(kindFiles.length >= 6, kindFiles.join(', '));
   for (const f of kindFiles) assert.match(index, new RegExp(`^import '\\./${f.replace('.', '\\.')}';$`, 'm'), `index.ts does not import ${f}`);
-  assert.deepEqual(faultTypes(), ['toxic', 'proxy-down', 'kill', 'pause', 'gateway-knobs', 'poison-messages', 'redis-master-crash']);
+  assert.deepEqual(faultTypes(), ['toxic', 'proxy-down', 'kill', 'pause', 'gateway-knobs', 'poison-messages', 'redis-master-crash', 'service-settings']);
   for (const t of faultTypes()) assert.equal(faultKind(t).type, t);
   assert.throws(() => registerFault(toxic), /fault kind toxic is registered twice/);
 });
@@ -32,6 +32,6 @@ test('a fault spec goes to its kind: the keys it declares, its defaults, its fie
   assert.throws(() => readFaultSpec(reader(), { type: 'pause', process: 'kafka-9' }, 'faults[1]', targets), /^Error: faults\[1\]\.process must be one of kafka-2 \(got "kafka-9"\)/);
   assert.throws(
     () => readFaultSpec(reader(), { type: 'down' }, 'faults[0]', targets),
-    /faults\[0\]\.type must be one of toxic, proxy-down, kill, pause, gateway-knobs, poison-messages, redis-master-crash \(got "down"\)/,
+    /faults\[0\]\.type must be one of toxic, proxy-down, kill, pause, gateway-knobs, poison-messages, redis-master-crash, service-settings \(got "down"\)/,
   );
 });

@@ -25,6 +25,8 @@ export const INVARIANT_NAMES = [
   'retries-bounded',
   'pending-while-faulted',
   'no-phantom-holds',
+  'no-refund-twice',
+  'success-owns-seat',
 ] as const;
 export type InvariantName = (typeof INVARIANT_NAMES)[number];
 
@@ -83,7 +85,12 @@ export interface Drill {
   mitigate: { steps: string[][]; withinMs: number };
   /** ticketctl commands run after the faults are removed (the report's runbook steps), each argv after `ticketctl`. */
   afterHeal: string[][];
-  recovery: { steadyWithinMs: number; drainWithinMs: number; lockTtlMs: number; maxAttempts: number };
+  /**
+   * settleWithinMs: compensation that settles after the drain (a reconciler refunding late
+   * charges) gets this long: an after-recovery invariant that does not pass is checked again
+   * until it does or the bound runs out (0: checked once).
+   */
+  recovery: { steadyWithinMs: number; drainWithinMs: number; lockTtlMs: number; maxAttempts: number; settleWithinMs: number };
   responses: ResponseBounds;
   invariants: InvariantName[];
   /** The file it came from. */

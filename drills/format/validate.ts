@@ -30,7 +30,7 @@ export function validateDrill(raw: unknown, file: string, targets: DrillTargets)
   const ss = v.object(o.steadyState ?? {}, 'steadyState', ['maxLag', 'maxErrorRate', 'withinMs']);
   const faultsRaw = v.array(o.faults, 'faults', 1);
   const detect = v.object(o.detect, 'detect', ['probes', 'withinMs']);
-  const recovery = v.object(o.recovery ?? {}, 'recovery', ['steadyWithinMs', 'drainWithinMs', 'lockTtlMs', 'maxAttempts']);
+  const recovery = v.object(o.recovery ?? {}, 'recovery', ['steadyWithinMs', 'drainWithinMs', 'lockTtlMs', 'maxAttempts', 'settleWithinMs']);
   const afterHeal = v.array(o.afterHeal ?? [], 'afterHeal', 0).map((cmd, i) => v.array(cmd, `afterHeal[${i}]`, 1).map((a, j) => v.string(a, `afterHeal[${i}][${j}]`)));
   const mitigate = v.object(o.mitigate ?? {}, 'mitigate', ['steps', 'withinMs']);
   const mitigateSteps = v.array(mitigate.steps ?? [], 'mitigate.steps', 0).map((cmd, i) => v.array(cmd, `mitigate.steps[${i}]`, 1).map((a, j) => v.string(a, `mitigate.steps[${i}][${j}]`)));
@@ -61,6 +61,7 @@ export function validateDrill(raw: unknown, file: string, targets: DrillTargets)
       drainWithinMs: v.integer(recovery.drainWithinMs ?? 120_000, 'recovery.drainWithinMs', 1000, 1_200_000),
       lockTtlMs: v.integer(recovery.lockTtlMs ?? 10_000, 'recovery.lockTtlMs', 100, 600_000),
       maxAttempts: v.integer(recovery.maxAttempts ?? 4, 'recovery.maxAttempts', 1, 100),
+      settleWithinMs: v.integer(recovery.settleWithinMs ?? 0, 'recovery.settleWithinMs', 0, 600_000),
     },
     responses: responses(v, o.responses),
     invariants,

@@ -4,11 +4,13 @@ import { dlqAccounted } from './dlq-accounted.ts';
 import { noDoubleCharge } from './no-double-charge.ts';
 import { noDoubleSale } from './no-double-sale.ts';
 import { noOrphanLocks } from './no-orphan-locks.ts';
+import { noRefundTwice } from './no-refund-twice.ts';
 import { noPhantomHolds } from './no-phantom-holds.ts';
 import { paymentsFinal } from './payments-final.ts';
 import { pendingWhileFaulted } from './pending-while-faulted.ts';
 import { responsesBounded } from './responses-bounded.ts';
 import { retriesBounded } from './retries-bounded.ts';
+import { successOwnsSeat } from './success-owns-seat.ts';
 import type { Invariant, InvariantEnv, InvariantResult, RunScope } from './types.ts';
 
 // Every invariant a drill file may name. Adding one: a module with an Invariant, one line
@@ -25,6 +27,8 @@ export const INVARIANTS: Record<InvariantName, Invariant> = {
   'retries-bounded': retriesBounded,
   'pending-while-faulted': pendingWhileFaulted,
   'no-phantom-holds': noPhantomHolds,
+  'no-refund-twice': noRefundTwice,
+  'success-owns-seat': successOwnsSeat,
 };
 
 /** Checks one invariant; a check that cannot reach its system of record is "unknown", not a failure. */

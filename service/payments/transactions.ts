@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { RowDataPacket } from 'mysql2/promise';
-import { withConnection, withTransaction, type Db } from '../db/connection.ts';
+import { requestDeadline, withConnection, withTransaction, type Db } from '../db/connection.ts';
 import { badRequest, conflict, notFound, ServiceError } from '../errors.ts';
 import { holdSecretMatches, lockPayment, readPayment, recordCancelRequested, recordPaymentRequested, type Payment } from '../store/index.ts';
 
@@ -58,35 +58,42 @@ export const DEFAULT_PAYMENT_DEADLINE_MS = 180_000;
 
 export function createPayments({ db, deadlineMs = DEFAULT_PAYMENT_DEADLINE_MS }: { db: Db; deadlineMs?: number }): Payments {
   async function attempt(req: PaymentRequest): Promise<{ payment: Payment; replayed: boolean }> {
-    return withTransaction(db, async (conn) => {
-      // A plain read, not FOR UPDATE: a locking read of a key that does not exist yet takes
-      // a gap lock, and concurrent requests holding that gap deadlock on their INSERTs (20
-      // identical requests got 500s). A racer that loses the INSERT retries and replays.
-      const [[found]] = await conn.query<RowDataPacket[]>('SELECT p.request_hash, h.secret_hash FROM payment_transactions p LEFT JOIN holds h ON h.id = p.hold_id WHERE p.payment_tx_id = ?', [req.paymentTxId]);
-      if (found) {
-        if (found.request_hash !== requestHash(req)) {
-          throw conflict(`paymentTxId ${req.paymentTxId} was already used for a different request.`, 'IDEMPOTENCY_CONFLICT', 'paymentTxId');
+    // All of intake within DB_REQUEST_DEADLINE_MS, else a prompt 503.
+    return withTransaction(
+      db,
+      async (conn) => {
+        // A plain read, not FOR UPDATE: a locking read of a key that does not exist yet takes
+        // a gap lock, and concurrent requests holding that gap deadlock on their INSERTs (20
+        // identical requests got 500s). A racer that loses the INSERT retries and replays.
+        const [[found]] = await conn.query<RowDataPacket[]>('SELECT p.request_hash, h.secret_hash FROM payment_transactions p LEFT JOIN holds h ON h.id = p.hold_id WHERE p.payment_tx_id = ?', [
+          req.paymentTxId,
+        ]);
+        if (found) {
+          if (found.request_hash !== requestHash(req)) {
+            throw conflict(`paymentTxId ${req.paymentTxId} was already used for a different request.`, 'IDEMPOTENCY_CONFLICT', 'paymentTxId');
+          }
+          // Same body, so the same hold: its secret, before saying anything about the payment.
+          checkHoldSecret(req.holdId, found.secret_hash, req.holdSecret, 'pay for');
+          return { payment: (await lockPayment(conn, req.paymentTxId))!, replayed: true };
         }
-        // Same body, so the same hold: its secret, before saying anything about the payment.
-        checkHoldSecret(req.holdId, found.secret_hash, req.holdSecret, 'pay for');
-        return { payment: (await lockPayment(conn, req.paymentTxId))!, replayed: true };
-      }
-      const [holds] = await conn.query<RowDataPacket[]>(
-        'SELECT h.id, h.seat_id, h.user_id, h.status, h.secret_hash, h.expires_at < NOW(3) AS expired, s.price FROM holds h JOIN seats s ON s.id = h.seat_id WHERE h.id = ? FOR UPDATE',
-        [req.holdId],
-      );
-      const hold = holds[0];
-      if (!hold) throw new ServiceError(`Hold ${req.holdId} does not exist.`, { status: 404, code: 'HOLD_NOT_FOUND', field: 'holdId' });
-      // First, so that without the secret nothing about the hold (owner, state, price) is told.
-      checkHoldSecret(req.holdId, hold.secret_hash, req.holdSecret, 'pay for');
-      if (hold.user_id !== req.userId) throw conflict(`Hold ${req.holdId} belongs to another user.`, 'HOLD_NOT_YOURS', 'userId');
-      if (hold.status !== 'ACTIVE' || Number(hold.expired) === 1)
-        throw conflict(`Hold ${req.holdId} is ${hold.status === 'ACTIVE' ? 'EXPIRED' : hold.status}; hold the seat again.`, 'HOLD_NOT_ACTIVE', 'holdId');
-      if (Number(hold.price) !== req.amount) throw badRequest('amount', `amount must be the seat's price, ${hold.price}.`, 'AMOUNT_MISMATCH');
-      // Inserts exactly one row or throws (ER_DUP_ENTRY, mapped below), so its count is not read.
-      await recordPaymentRequested(conn, { paymentTxId: req.paymentTxId, userId: req.userId, seatId: Number(hold.seat_id), holdId: req.holdId, amount: req.amount, requestHash: requestHash(req), deadlineMs });
-      return { payment: (await lockPayment(conn, req.paymentTxId))!, replayed: false };
-    });
+        const [holds] = await conn.query<RowDataPacket[]>(
+          'SELECT h.id, h.seat_id, h.user_id, h.status, h.secret_hash, h.expires_at < NOW(3) AS expired, s.price FROM holds h JOIN seats s ON s.id = h.seat_id WHERE h.id = ? FOR UPDATE',
+          [req.holdId],
+        );
+        const hold = holds[0];
+        if (!hold) throw new ServiceError(`Hold ${req.holdId} does not exist.`, { status: 404, code: 'HOLD_NOT_FOUND', field: 'holdId' });
+        // First, so that without the secret nothing about the hold (owner, state, price) is told.
+        checkHoldSecret(req.holdId, hold.secret_hash, req.holdSecret, 'pay for');
+        if (hold.user_id !== req.userId) throw conflict(`Hold ${req.holdId} belongs to another user.`, 'HOLD_NOT_YOURS', 'userId');
+        if (hold.status !== 'ACTIVE' || Number(hold.expired) === 1)
+          throw conflict(`Hold ${req.holdId} is ${hold.status === 'ACTIVE' ? 'EXPIRED' : hold.status}; hold the seat again.`, 'HOLD_NOT_ACTIVE', 'holdId');
+        if (Number(hold.price) !== req.amount) throw badRequest('amount', `amount must be the seat's price, ${hold.price}.`, 'AMOUNT_MISMATCH');
+        // Inserts exactly one row or throws (ER_DUP_ENTRY, mapped below), so its count is not read.
+        await recordPaymentRequested(conn, { paymentTxId: req.paymentTxId, userId: req.userId, seatId: Number(hold.seat_id), holdId: req.holdId, amount: req.amount, requestHash: requestHash(req), deadlineMs });
+        return { payment: (await lockPayment(conn, req.paymentTxId))!, replayed: false };
+      },
+      requestDeadline(db),
+    );
   }
 
   return {

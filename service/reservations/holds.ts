@@ -1,4 +1,4 @@
-import { withConnection, withTransaction, type Db } from '../db/connection.ts';
+import { requestDeadline, withConnection, withTransaction, type Db } from '../db/connection.ts';
 import { notFound, SeatTakenError, DependencyUnavailableError } from '../errors.ts';
 import { createHold, expireHolds, readHold, type CreatedHold, type Hold } from '../store/index.ts';
 import { SeatLockBusy, type SeatLocks } from './seat-lock.ts';
@@ -31,7 +31,7 @@ export interface ReservationsDeps {
 
 export function createReservations({ db, locks, holdTtlMs, lockWith = 'redis', onLockFallback }: ReservationsDeps): Reservations {
   function inTransaction(seatId: number, userId: string, mode: Hold['lockMode']): Promise<CreatedHold> {
-    return withTransaction(db, (conn) => createHold(conn, { seatId, userId, lockMode: mode, ttlMs: holdTtlMs })).catch((err: { code?: string; errno?: number }) => {
+    return withTransaction(db, (conn) => createHold(conn, { seatId, userId, lockMode: mode, ttlMs: holdTtlMs }), requestDeadline(db)).catch((err: { code?: string; errno?: number }) => {
       // Lost a race to the database fence, or waited too long on the row lock.
       if (err.code === 'ER_DUP_ENTRY' || err.code === 'ER_LOCK_DEADLOCK') throw new SeatTakenError(seatId);
       if (err.code === 'ER_LOCK_WAIT_TIMEOUT') throw new SeatTakenError(seatId, 'is being reserved by another request');
