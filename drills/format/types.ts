@@ -25,6 +25,7 @@ export const INVARIANT_NAMES = [
   'retries-bounded',
   'pending-while-faulted',
   'no-phantom-holds',
+  'polls-answered',
 ] as const;
 export type InvariantName = (typeof INVARIANT_NAMES)[number];
 
@@ -45,6 +46,10 @@ export interface LoadSpec {
   price: number;
   /** Service instances (1-based) the load is sent to, as a load balancer would route around a dead one; null = all. */
   instances: number[] | null;
+  /** After a payment is accepted, its client keeps polling it this long (0: no polling; drills/load/poll.ts). */
+  pollMs: number;
+  /** Between two polls of one payment. */
+  pollIntervalMs: number;
 }
 
 export interface ResponseBounds {

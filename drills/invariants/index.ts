@@ -7,6 +7,7 @@ import { noOrphanLocks } from './no-orphan-locks.ts';
 import { noPhantomHolds } from './no-phantom-holds.ts';
 import { paymentsFinal } from './payments-final.ts';
 import { pendingWhileFaulted } from './pending-while-faulted.ts';
+import { pollsAnswered } from './polls-answered.ts';
 import { responsesBounded } from './responses-bounded.ts';
 import { retriesBounded } from './retries-bounded.ts';
 import type { Invariant, InvariantEnv, InvariantResult, RunScope } from './types.ts';
@@ -25,6 +26,7 @@ export const INVARIANTS: Record<InvariantName, Invariant> = {
   'retries-bounded': retriesBounded,
   'pending-while-faulted': pendingWhileFaulted,
   'no-phantom-holds': noPhantomHolds,
+  'polls-answered': pollsAnswered,
 };
 
 /** Checks one invariant; a check that cannot reach its system of record is "unknown", not a failure. */
