@@ -1,13 +1,18 @@
 import { delay } from '../../lib/index.ts';
 import { errorCodeOf, http } from '../http.ts';
-import type { Answer } from './run.ts';
 
 // The polling phase of a drill's load (load.pollMs): after its payment is accepted, a
 // client keeps polling GET /payments/:id every load.pollIntervalMs for load.pollMs, as a
 // payment page does, whatever the answer (the fault may land meanwhile). Every answer is
 // recorded with what it said (status, fallback mark) for the `polls-answered` invariant.
 
-export interface PollAnswer extends Answer {
+/** One poll's answer: the fields of run.ts's Answer (not imported: run.ts imports this file), and what it said. */
+export interface PollAnswer {
+  status: number;
+  ms: number;
+  retryAfter: string | null;
+  code: string | null;
+  error?: string;
   /** When the poll was sent (epoch ms). */
   at: number;
   /** The payment status the answer gave (body.status), null when none. */
