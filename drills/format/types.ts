@@ -27,6 +27,7 @@ export const INVARIANT_NAMES = [
   'no-phantom-holds',
   'no-refund-twice',
   'success-owns-seat',
+  'polls-answered',
 ] as const;
 export type InvariantName = (typeof INVARIANT_NAMES)[number];
 
@@ -47,6 +48,10 @@ export interface LoadSpec {
   price: number;
   /** Service instances (1-based) the load is sent to, as a load balancer would route around a dead one; null = all. */
   instances: number[] | null;
+  /** After a payment is accepted, its client keeps polling it this long (0: no polling; drills/load/poll.ts). */
+  pollMs: number;
+  /** Between two polls of one payment. */
+  pollIntervalMs: number;
 }
 
 export interface ResponseBounds {

@@ -70,7 +70,7 @@ export function validateDrill(raw: unknown, file: string, targets: DrillTargets)
 }
 
 function load(v: FieldReader, raw: unknown): LoadSpec {
-  const o = v.object(raw, 'load', ['seats', 'operations', 'contenders', 'payRatio', 'concurrency', 'durationMs', 'price', 'instances']);
+  const o = v.object(raw, 'load', ['seats', 'operations', 'contenders', 'payRatio', 'concurrency', 'durationMs', 'price', 'instances', 'pollMs', 'pollIntervalMs']);
   const seats = v.integer(o.seats, 'load.seats', 1, 10_000);
   const contenders = v.integer(o.contenders ?? 1, 'load.contenders', 1, 50);
   const operations = v.integer(o.operations ?? seats * contenders, 'load.operations', 0, 100_000);
@@ -84,6 +84,8 @@ function load(v: FieldReader, raw: unknown): LoadSpec {
     durationMs: v.integer(o.durationMs ?? 10_000, 'load.durationMs', 0, 600_000),
     price: v.integer(o.price ?? 50_000, 'load.price', 1, 100_000_000),
     instances: o.instances === undefined ? null : v.array(o.instances, 'load.instances', 1).map((n, i) => v.integer(n, `load.instances[${i}]`, 1, 9)),
+    pollMs: v.integer(o.pollMs ?? 0, 'load.pollMs', 0, 600_000),
+    pollIntervalMs: v.integer(o.pollIntervalMs ?? 500, 'load.pollIntervalMs', 50, 60_000),
   };
 }
 

@@ -8,6 +8,7 @@ import { noRefundTwice } from './no-refund-twice.ts';
 import { noPhantomHolds } from './no-phantom-holds.ts';
 import { paymentsFinal } from './payments-final.ts';
 import { pendingWhileFaulted } from './pending-while-faulted.ts';
+import { pollsAnswered } from './polls-answered.ts';
 import { responsesBounded } from './responses-bounded.ts';
 import { retriesBounded } from './retries-bounded.ts';
 import { successOwnsSeat } from './success-owns-seat.ts';
@@ -29,6 +30,7 @@ export const INVARIANTS: Record<InvariantName, Invariant> = {
   'no-phantom-holds': noPhantomHolds,
   'no-refund-twice': noRefundTwice,
   'success-owns-seat': successOwnsSeat,
+  'polls-answered': pollsAnswered,
 };
 
 /** Checks one invariant; a check that cannot reach its system of record is "unknown", not a failure. */

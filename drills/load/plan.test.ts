@@ -4,7 +4,7 @@ import type { LoadSpec } from '../format/types.ts';
 import { planLoad } from './plan.ts';
 import { createPrng } from './prng.ts';
 
-const spec: LoadSpec = { seats: 20, operations: 30, contenders: 3, payRatio: 0.5, concurrency: 4, durationMs: 10_000, price: 100, instances: null };
+const spec: LoadSpec = { seats: 20, operations: 30, contenders: 3, payRatio: 0.5, concurrency: 4, durationMs: 10_000, price: 100, instances: null, pollMs: 0, pollIntervalMs: 500 };
 
 test('the same seed plans the same load; another seed another one', () => {
   assert.deepEqual(planLoad(spec, 7, 3), planLoad(spec, 7, 3));

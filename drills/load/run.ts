@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { delay } from '../../lib/index.ts';
 import { errorCodeOf, http, type HttpOutcome } from '../http.ts';
 import type { PlannedOp } from './plan.ts';
+import { pollPayment, type PollAnswer } from './poll.ts';
 
 // Runs a planned load against the service's HTTP API, as real clients would: hold a seat,
 // then pay for it with a fresh paymentTxId. Every answer is recorded (status, time,
@@ -23,12 +24,16 @@ export interface OpResult {
   startedAt: number;
   hold: Answer;
   payment?: Answer & { paymentTxId: string };
+  /** The polls of an accepted payment (load.pollMs > 0; poll.ts). */
+  polls?: PollAnswer[];
 }
 
 export interface LoadTarget {
   serviceUrls: string[];
   seatIds: number[];
   price: number;
+  /** Keep polling each accepted payment for forMs (the polling phase, poll.ts). */
+  poll?: { forMs: number; intervalMs: number };
 }
 
 const answer = (r: HttpOutcome): Answer => ({ status: r.status, ms: Math.round(r.ms), retryAfter: r.retryAfter, code: errorCodeOf(r.body), ...(r.error ? { error: r.error } : {}) });
@@ -53,6 +58,7 @@ export async function runLoad(plan: PlannedOp[], target: LoadTarget, concurrency
         const paymentTxId = randomUUID();
         const p = await http('POST', `${url}/payments`, { paymentTxId, holdId: h.body.holdId, holdSecret: h.body.holdSecret, userId: op.userId, amount: target.price });
         r.payment = { paymentTxId, ...answer(p) };
+        if (p.status === 202 && target.poll?.forMs) r.polls = await pollPayment(url, paymentTxId, target.poll.forMs, target.poll.intervalMs, signal);
       }
       results.push(r);
     }

@@ -25,7 +25,12 @@ function startLoad(run: DrillRun): void {
   const plan = planLoad(drill.load, opts.seed, loadUrls.length);
   run.journal.load.planned = plan.length;
   opts.say(`  load: ${plan.length} hold attempts over ${drill.load.durationMs} ms (seed ${opts.seed}), faults after ${drill.faultAfterMs} ms`);
-  run.loadRun = runLoad(plan, { serviceUrls: loadUrls as string[], seatIds: run.scope.seatIds, price: drill.load.price }, drill.load.concurrency, run.signal);
+  run.loadRun = runLoad(
+    plan,
+    { serviceUrls: loadUrls as string[], seatIds: run.scope.seatIds, price: drill.load.price, poll: { forMs: drill.load.pollMs, intervalMs: drill.load.pollIntervalMs } },
+    drill.load.concurrency,
+    run.signal,
+  );
   run.loadRun.catch(() => {}); // awaited later; an abort must not surface as unhandled
 }
 
