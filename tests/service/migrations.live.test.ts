@@ -75,7 +75,7 @@ test("the stack's own databases: nothing re-runs, and the rows recorded when the
 
 test('a fresh database gets every service (or gateway) migration once; a second run applies nothing', async () => {
   for (const [dir, expected] of [
-    [MIGRATIONS_DIR, ['concerts', 'event_store', 'holds', 'outbox', 'payment_transactions', 'processed_events', 'seats', 'ticketctl_dlq_replays']],
+    [MIGRATIONS_DIR, ['concerts', 'event_store', 'holds', 'outbox', 'payment_refunds', 'payment_transactions', 'processed_events', 'reconciliation_cursors', 'seats', 'ticketctl_dlq_replays']],
     [GATEWAY_MIGRATIONS, ['gateway_charges', 'gateway_refunds']],
   ] as const) {
     const db = await scratchDb();
