@@ -29,3 +29,8 @@ export interface ChargeGateway {
 
 /** Money the processor still holds for this charge. */
 export const unrefunded = (c: GatewayCharge): number => (c.status === 'CHARGED' ? Math.max(0, c.amount - c.refundedAmount) : 0);
+
+/** A gateway error the breaker should count: outages and timeouts, not a card decline or a refusal. */
+export function isGatewayFailure(err: unknown): boolean {
+  return (err as { retriable?: boolean } | null)?.retriable === true;
+}

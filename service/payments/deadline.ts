@@ -23,16 +23,13 @@ export function createDeadlineSweep({ db, refunder, onExpired }: { db: Db; refun
       for (const paymentTxId of await overduePayments(db, limit)) {
         const r = await refundAndRelease(
           db,
-          async () => {
-            const results = await refunder.refundAll(paymentTxId, 'compensation', 'payment deadline');
-            return { refunded: (results ?? []).filter((x) => x.outcome === 'refunded').map((x) => x.chargeId), left: !results || results.some((x) => x.outcome === 'failed') };
-          },
-          ({ refunded, left }) => ({
+          () => refunder.refundAll(paymentTxId, 'compensation', 'payment deadline'),
+          ({ refunded, leftToReconcile }) => ({
             paymentTxId,
             move: 'compensate',
             failureReason: (p) => `DEADLINE_EXCEEDED: still PENDING at its deadline ${p.deadlineAt ?? ''}${p.failureReason ? ` (last attempt: ${p.failureReason})` : ''}`.slice(0, 500),
             records: (_p, reason) => [
-              { type: EVENT_TYPES.paymentFailed, data: { reason, giveUp: 'deadline', refundedCharges: refunded, ...(left ? { refundsLeftToReconciliation: true } : {}) } },
+              { type: EVENT_TYPES.paymentFailed, data: { reason, giveUp: 'deadline', refundedCharges: refunded, ...(leftToReconcile ? { refundsLeftToReconciliation: true } : {}) } },
               ...(refunded.length ? [{ type: EVENT_TYPES.paymentRefunded, data: { chargeIds: refunded, reason: 'compensation' } }] : []),
             ],
           }),

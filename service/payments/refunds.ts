@@ -2,7 +2,7 @@ import { errorMessage } from '../../lib/index.ts';
 import type { Db } from '../db/connection.ts';
 import { claimRefund, markRefunded, noteRefundFailed, type RefundReason } from '../store/index.ts';
 import { createCircuitBreaker, type CircuitBreaker } from './breaker.ts';
-import { unrefunded, type ChargeGateway, type GatewayCharge } from './charge-gateway.ts';
+import { isGatewayFailure, unrefunded, type ChargeGateway, type GatewayCharge } from './charge-gateway.ts';
 import { chargeGatewayFrom } from './gateway-adapter.ts';
 import type { GatewayClient } from '../gateway/client.ts';
 
@@ -24,8 +24,12 @@ export interface Refunder {
    * With `recordEvent`, completing it appends PaymentRefunded (for refunds outside a settlement).
    */
   refund(charge: Pick<GatewayCharge, 'id' | 'paymentTxId' | 'amount' | 'refundedAmount' | 'status'>, reason: RefundReason, by: string, recordEvent?: boolean): Promise<RefundResult>;
-  /** Every charge of the payment the gateway still holds, refunded; `undefined` when the gateway could not even list them (the reconciler will). */
-  refundAll(paymentTxId: string, reason: RefundReason, by: string): Promise<RefundResult[] | undefined>;
+  /**
+   * Every charge of the payment the gateway still holds, refunded: the charges refunded now
+   * (those an earlier delivery refunded included, so a settlement's record still names them),
+   * and whether any is left to the reconciler (a refund failed, or the charges could not be listed).
+   */
+  refundAll(paymentTxId: string, reason: RefundReason, by: string): Promise<{ refunded: number[]; leftToReconcile: boolean }>;
 }
 
 export interface RefunderDeps {
@@ -35,8 +39,6 @@ export interface RefunderDeps {
   onRefunded?: (reason: RefundReason) => void;
   onError?: (err: unknown, where: string) => void;
 }
-
-const isGatewayFailure = (err: unknown) => (err as { retriable?: boolean } | null)?.retriable === true;
 
 /** The processor already holds refunds for the whole charge (made under another key, e.g. by an operator at the processor). */
 const alreadyFullyRefunded = (err: unknown) => (err as { code?: string } | null)?.code === 'CHARGE_ALREADY_REFUNDED';
@@ -83,7 +85,7 @@ export function createRefunder({ db, gateway, breaker, onRefunded, onError }: Re
         charges = await breaker.execute(() => gateway.chargesFor(paymentTxId), isGatewayFailure);
       } catch (err) {
         onError?.(err, `list the charges of ${paymentTxId}`);
-        return undefined;
+        return { refunded: [], leftToReconcile: true };
       }
       const results: RefundResult[] = [];
       for (const c of charges) {
@@ -92,7 +94,7 @@ export function createRefunder({ db, gateway, breaker, onRefunded, onError }: Re
         if (unrefunded(c) === 0) results.push({ chargeId: c.id, outcome: 'refunded', refundId: null, earlier: true });
         else results.push(await refund(c, reason, by));
       }
-      return results;
+      return { refunded: results.filter((r) => r.outcome === 'refunded').map((r) => r.chargeId), leftToReconcile: results.some((r) => r.outcome === 'failed') };
     },
   };
 }

@@ -2,7 +2,7 @@ import { withConnection, type Db } from '../db/connection.ts';
 import { EVENT_TYPES, type Envelope, TOPICS } from '../../contracts/index.ts';
 import { readPayment, recordAttempt, refundAndRelease, settles, wasProcessed, type AttemptOutcome, type EventRecord, type Payment, type RefundReason, type SettlementMove } from '../store/index.ts';
 import type { CircuitBreaker } from './breaker.ts';
-import type { ChargeGateway, GatewayCharge } from './charge-gateway.ts';
+import { isGatewayFailure, type ChargeGateway, type GatewayCharge } from './charge-gateway.ts';
 import type { Refunder } from './refunds.ts';
 import type { RetryPolicy } from './retry-policy.ts';
 import { UnprocessableEventError } from './consumer-errors.ts';
@@ -35,11 +35,6 @@ export interface SagaDeps {
 
 export interface Saga {
   handle(topic: string, event: Envelope): Promise<Outcome>;
-}
-
-/** A gateway error the breaker should count: outages and timeouts, not a card decline. */
-export function isGatewayFailure(err: unknown): boolean {
-  return (err as { retriable?: boolean } | null)?.retriable === true;
 }
 
 /**
@@ -102,17 +97,6 @@ export function createSaga({ db, gateway, breaker, retry, refunder, onOutcome }:
     return { kind: 'give-up', reason, failure: { reason: why, giveUp: decision.reason } };
   }
 
-  /**
-   * Refunds every charge of the payment the gateway still holds, through the refund path.
-   * Returns the charges now refunded (those an earlier delivery refunded included, so the
-   * event store still names them) and whether any is left to the reconciler.
-   */
-  async function refundAll(paymentTxId: string, reason: RefundReason, by: string): Promise<{ refunded: number[]; leftToReconcile: boolean }> {
-    const results = await refunder.refundAll(paymentTxId, reason, by);
-    if (!results) return { refunded: [], leftToReconcile: true };
-    return { refunded: results.filter((r) => r.outcome === 'refunded').map((r) => r.chargeId), leftToReconcile: results.some((r) => r.outcome === 'failed') };
-  }
-
   interface SagaSettlement {
     move: Extract<SettlementMove, 'compensate' | 'cancel'>;
     outcome: Outcome;
@@ -134,14 +118,14 @@ export function createSaga({ db, gateway, breaker, retry, refunder, onOutcome }:
     if (!settles(s.move, before.status) || processed) return 'skipped';
     const r = await refundAndRelease(
       db,
-      () => refundAll(event.paymentTxId, s.refundReason, `saga ${topic}`),
+      () => refunder.refundAll(event.paymentTxId, s.refundReason, `saga ${topic}`),
       ({ refunded, leftToReconcile }) => ({
         paymentTxId: event.paymentTxId,
         move: s.move,
         marker: { eventId: event.eventId, handler: topic },
         ...(s.failureReason ? { failureReason: s.failureReason } : {}),
         records: (_p, reason) => [
-          { ...s.record(refunded, reason), ...(leftToReconcile ? { data: { ...s.record(refunded, reason).data, refundsLeftToReconciliation: true } } : {}) },
+          withLeftToReconcile(s.record(refunded, reason), leftToReconcile),
           ...(refunded.length ? [{ type: EVENT_TYPES.paymentRefunded, data: { chargeIds: refunded, reason: s.refundReason } }] : []),
         ],
       }),
@@ -179,6 +163,11 @@ export function createSaga({ db, gateway, breaker, retry, refunder, onOutcome }:
       return outcome;
     },
   };
+}
+
+/** The settlement's record, marked when some refund is left to the reconciler. */
+function withLeftToReconcile(r: EventRecord, left: boolean): EventRecord {
+  return left ? { ...r, data: { ...r.data, refundsLeftToReconciliation: true } } : r;
 }
 
 /** A field of an event as text: a string as it is; anything else (a producer's mistake) as JSON, not "[object Object]". */

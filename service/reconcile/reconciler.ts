@@ -2,7 +2,7 @@ import { delay, errorMessage } from '../../lib/index.ts';
 import type { Db } from '../db/connection.ts';
 import { advanceCursor, exclusively, markRefunded, paymentsOf, readCursor, stalledRefunds } from '../store/index.ts';
 import type { CircuitBreaker } from '../payments/breaker.ts';
-import { unrefunded, type ChargeGateway, type GatewayCharge } from '../payments/charge-gateway.ts';
+import { isGatewayFailure, unrefunded, type ChargeGateway, type GatewayCharge } from '../payments/charge-gateway.ts';
 import type { Refunder } from '../payments/refunds.ts';
 import { decideCharge, type RefundWhy } from './decide.ts';
 
@@ -61,8 +61,6 @@ const PAGE = 500;
 const MAX_PAGES_PER_PASS = 40;
 /** A REQUESTED refund untouched this long has lost its caller. */
 const STALLED_AFTER_MS = 15_000;
-
-const isGatewayFailure = (err: unknown) => (err as { retriable?: boolean } | null)?.retriable === true;
 
 export function createReconciler(o: ReconcilerOptions): Reconciler {
   const lookbackMs = o.lookbackMs ?? 15 * 60_000;

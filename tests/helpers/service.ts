@@ -126,3 +126,9 @@ export async function withGatewayKnobs<T>(patch: Record<string, number>, fn: () 
     await gateway.setKnobs(before);
   }
 }
+
+/** The gateway's default behaviour (every fault knob off, refunds capped at the charge) and every instance's breaker closed: a clean slate even after an aborted run. */
+export async function cleanGatewayAndBreakers(): Promise<void> {
+  await gateway.setKnobs({ latencyMs: 0, errorRate: 0, declineRate: 0, timeoutAfterChargeRate: 0, refundPolicy: 'up-to-amount' });
+  for (let n = 1; n <= DEFAULT_SERVICE_INSTANCES; n++) await call('POST', `${instanceUrl(n)}/admin/breaker`, { action: 'reset' });
+}

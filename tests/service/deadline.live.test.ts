@@ -1,23 +1,19 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { call, freshConcert, gateway, hold, instanceUrl, serviceDb, sql, waitForFinal } from '../helpers/service.ts';
+import { cleanGatewayAndBreakers, freshConcert, gateway, hold, serviceDb, sql, waitForFinal } from '../helpers/service.ts';
 import { events, holdStatus, ledgerRows, pay, payBody, paymentRow, seatRow, user } from '../helpers/payment-records.ts';
 import { waitFor } from '../../lib/index.ts';
-import { DEFAULT_SERVICE_INSTANCES } from '../../contracts/topology.ts';
 
 // The payment deadline (issue #10): a payment still PENDING past its deadline is failed and
 // compensated whatever happened to its events, its seat released; a charge still in flight
 // then is refunded by the reconciler. The instances run with the default deadline (180 s),
 // so the test moves this payment's deadline_at (a fixture write) instead of waiting.
 
-before(async () => {
-  await gateway.setKnobs({ latencyMs: 0, errorRate: 0, declineRate: 0, timeoutAfterChargeRate: 0 });
-  for (let n = 1; n <= DEFAULT_SERVICE_INSTANCES; n++) await call('POST', `${instanceUrl(n)}/admin/breaker`, { action: 'reset' });
-});
+before(cleanGatewayAndBreakers);
 
 after(async () => {
-  await gateway.setKnobs({ latencyMs: 0 });
+  await cleanGatewayAndBreakers();
   await (await serviceDb()).end();
 });
 

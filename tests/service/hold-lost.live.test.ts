@@ -1,23 +1,19 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { call, freshConcert, gateway, hold, instanceUrl, serviceDb, sql, waitForFinal } from '../helpers/service.ts';
+import { cleanGatewayAndBreakers, freshConcert, gateway, hold, serviceDb, sql, waitForFinal } from '../helpers/service.ts';
 import { events, holdStatus, ledgerRows, pay, payBody, paymentRow, seatRow, user } from '../helpers/payment-records.ts';
 import { waitFor } from '../../lib/index.ts';
-import { DEFAULT_SERVICE_INSTANCES } from '../../contracts/topology.ts';
 
 // A SUCCESS always owns its seat (issue #10): a payment whose hold is lost while its charge
 // is in flight (here the test takes the hold away the way an interleaving sweeper or an
 // operator could) is refunded and ends FAILED with HOLD_LOST, and the seat stays with the
 // hold that has it now.
 
-before(async () => {
-  await gateway.setKnobs({ latencyMs: 0, errorRate: 0, declineRate: 0, timeoutAfterChargeRate: 0 });
-  for (let n = 1; n <= DEFAULT_SERVICE_INSTANCES; n++) await call('POST', `${instanceUrl(n)}/admin/breaker`, { action: 'reset' });
-});
+before(cleanGatewayAndBreakers);
 
 after(async () => {
-  await gateway.setKnobs({ latencyMs: 0 });
+  await cleanGatewayAndBreakers();
   await (await serviceDb()).end();
 });
 

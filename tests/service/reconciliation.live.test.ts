@@ -1,10 +1,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { call, freshConcert, gateway, hold, instanceUrl, serviceDb, sql, waitForFinal } from '../helpers/service.ts';
+import { call, cleanGatewayAndBreakers, freshConcert, gateway, hold, instanceUrl, serviceDb, sql, waitForFinal } from '../helpers/service.ts';
 import { ledgerRows, pay, payBody, user } from '../helpers/payment-records.ts';
 import { waitFor } from '../../lib/index.ts';
-import { DEFAULT_SERVICE_INSTANCES } from '../../contracts/topology.ts';
 import { refunderFor } from '../../service/index.ts';
 
 // Reconciliation and the one refund path (issue #10), against the running instances and the
@@ -13,22 +12,13 @@ import { refunderFor } from '../../service/index.ts';
 // never gets one, whoever asks. Every check reads the gateway's ledger or the service's
 // database, never the service's answers alone.
 
-const CLEAN_KNOBS = { latencyMs: 0, errorRate: 0, declineRate: 0, timeoutAfterChargeRate: 0, refundPolicy: 'up-to-amount' } as const;
 /** docs/service.md: every charge of a payment that is not SUCCESS is refunded within this long. */
 const RECONCILE_BOUND_MS = 60_000;
 
-async function resetBreakers(): Promise<void> {
-  for (let n = 1; n <= DEFAULT_SERVICE_INSTANCES; n++) await call('POST', `${instanceUrl(n)}/admin/breaker`, { action: 'reset' });
-}
-
-before(async () => {
-  await gateway.setKnobs(CLEAN_KNOBS);
-  await resetBreakers();
-});
+before(cleanGatewayAndBreakers);
 
 after(async () => {
-  await gateway.setKnobs(CLEAN_KNOBS);
-  await resetBreakers();
+  await cleanGatewayAndBreakers();
   await (await serviceDb()).end();
 });
 
@@ -48,8 +38,7 @@ describe('reconciliation', () => {
       assert.equal((await ledgerRows(paymentTxId)).charges.length, 0, 'nothing charged yet when the service gave up');
     } finally {
       // Refunds from now on answer at once; the charge requests already waiting at the gateway still land.
-      await gateway.setKnobs({ latencyMs: 0 });
-      await resetBreakers();
+      await cleanGatewayAndBreakers();
     }
     const charge = await waitFor(async () => (await ledgerRows(paymentTxId)).charges.find((c) => c.status === 'CHARGED'), { timeoutMs: 90_000, intervalMs: 500, what: 'the late charge to land at the gateway' });
     const landedAt = Date.now();
