@@ -20,8 +20,8 @@ export const CONSUMER_GROUP = 'ticketing-consumer-group';
 
 /**
  * Each service instance's payment status view (service/status-view/) reads the saga's
- * topics in its own group, `<prefix><instanceId>`, from the beginning on every start and
- * never commits: its lag is no backlog, so `ticketctl consumers lag --all-groups` leaves
- * these groups out.
+ * topics in its own group, `<prefix><instanceId>`, from a window back in the log on every
+ * start: its lag is no backlog, so `ticketctl consumers lag --all-groups` leaves these
+ * groups out.
  */
 export const STATUS_VIEW_GROUP_PREFIX = 'ticketing-status-view-';

@@ -109,6 +109,7 @@ export function createService(config: ServiceConfig, clients: ServiceClients, lo
     kafka: clients.kafka,
     view: statusView,
     instanceId: config.instanceId,
+    lookbackMs: config.statusViewLookbackMs,
     onApplied: () => metrics.statusViewEntries.set(statusView.size()),
     onError: errorLog('status view'),
   });

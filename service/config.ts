@@ -21,6 +21,7 @@ export interface ServiceConfig {
   /** A payment still PENDING this long after its request is failed and compensated. */
   paymentDeadlineMs: number;
   reconcile: { intervalMs: number };
+  statusViewLookbackMs: number;
   consumersEnabled: boolean;
   /** `redis`: Redis lock, database lock only when Redis is unreachable; `database`: always SELECT ... FOR UPDATE (the benchmark's baseline). */
   seatLock: SeatLockSetting;
@@ -92,6 +93,8 @@ export function readServiceConfig(env: Env): ServiceConfig {
     breaker: { openDurationMs: int(env, 'BREAKER_OPEN_MS', 30_000, 100, 3_600_000) },
     paymentDeadlineMs: int(env, 'PAYMENT_DEADLINE_MS', 180_000, 5000, 86_400_000),
     reconcile: { intervalMs: int(env, 'RECONCILE_INTERVAL_MS', 10_000, 100, 600_000) },
+    // How far back in the event log the poll fallback's view reads on each start (service/status-view/tail.ts).
+    statusViewLookbackMs: int(env, 'STATUS_VIEW_LOOKBACK_MS', 900_000, 1000, 7 * 86_400_000),
     consumersEnabled: bool(env, 'CONSUMERS_ENABLED', true),
     seatLock: oneOf(env, 'SEAT_LOCK', SEAT_LOCK_SETTINGS, 'redis'),
   };

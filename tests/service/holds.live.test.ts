@@ -22,6 +22,39 @@ function holdAll(requests: Array<[number, string]>): Promise<Array<HttpResult>> 
   return Promise.all(requests.map(([seatId, userId], i) => call('POST', `${anyInstance(i)}/holds`, { seatId, userId })));
 }
 
+interface CrowdResult {
+  /** Each request's final answer (201 or 409) after retrying its 503s. */
+  results: HttpResult[];
+  /** Users one of whose attempts answered 503: its outcome was unknown (a COMMIT cut off by the deadline may have committed). */
+  unknown: Set<string>;
+  shed: number;
+}
+
+/**
+ * As holdAll, but every request behaves as a client should: a 503 (the service shedding
+ * load: its pool was busy past the request's database deadline, which a 2-core machine
+ * running 2,000 requests at once may well be) must carry Retry-After, and is tried again
+ * after it, until the answer is 201 or 409.
+ */
+async function holdAllAsClients(requests: Array<[number, string]>): Promise<CrowdResult> {
+  const unknown = new Set<string>();
+  let shed = 0;
+  const results = await Promise.all(
+    requests.map(async ([seatId, userId], i) => {
+      for (let attempt = 1; ; attempt++) {
+        const r = await call('POST', `${anyInstance(i + attempt - 1)}/holds`, { seatId, userId });
+        if (r.status !== 503 || attempt === 10) return r;
+        const retryAfter = Number(r.headers.get('retry-after'));
+        assert.ok(retryAfter >= 1, `a 503 carries Retry-After: ${JSON.stringify(r.body)}`);
+        shed++;
+        unknown.add(userId);
+        await new Promise((resolve) => setTimeout(resolve, retryAfter * 1000));
+      }
+    }),
+  );
+  return { results, unknown, shed };
+}
+
 function statusCounts(results: HttpResult[]): Record<number, number> {
   const counts: Record<number, number> = {};
   for (const r of results) counts[r.status] = (counts[r.status] ?? 0) + 1;
@@ -72,20 +105,31 @@ test('500 concurrent holds on one seat over 3 instances: exactly one 201, every 
   await assertOneHolderPerSeat([seatId!], new Map([[seatId!, winner.body.holdId]]));
 });
 
-test('2,000 concurrent holds over 100 seats (20 users each): exactly 100 holds, one holder per seat in SQL', { timeout: 300_000 }, async () => {
+test('2,000 concurrent holds over 100 seats (20 users each): exactly 100 holds, one holder per seat in SQL', { timeout: 300_000 }, async (t) => {
   const { seatIds } = await freshConcert(100);
   // Interleaved (seat 1, 2, ..., 100, 1, 2, ...) so every seat's contenders hit all instances.
   const requests = Array.from({ length: 2000 }, (_, i) => [seatIds[i % 100]!, `crowd-${i}`] as [number, string]);
-  const results = await holdAll(requests);
+  const { results, unknown, shed } = await holdAllAsClients(requests);
   const counts = statusCounts(results);
-  assert.equal(counts[201], 100, `statuses: ${JSON.stringify(counts)}`);
+  const said = `final statuses: ${JSON.stringify(counts)}, 503s retried: ${shed}`;
+  t.diagnostic(said);
   assertAllLosersTaken(results);
   const winners = new Map<number, string>();
   for (const r of results.filter((x) => x.status === 201)) {
     assert.ok(!winners.has(r.body.seatId), `seat ${r.body.seatId} was answered 201 twice`);
     winners.set(r.body.seatId, r.body.holdId);
   }
-  assert.equal(winners.size, 100);
+  // A seat nobody was answered 201 for may only be held by a user whose 503 left the outcome unknown.
+  const unanswered = seatIds.filter((id) => !winners.has(id));
+  if (unanswered.length > 0) {
+    const holders = await sql("SELECT seat_id, id, user_id FROM holds WHERE seat_id IN (?) AND status = 'ACTIVE'", [unanswered]);
+    assert.equal(holders.length, unanswered.length, `every seat without a 201 is still held (${said})`);
+    for (const h of holders) {
+      assert.ok(unknown.has(String(h.user_id)), `seat ${h.seat_id} is held by ${h.user_id}, who was never answered 201 nor 503 (${said})`);
+      winners.set(Number(h.seat_id), String(h.id));
+    }
+  }
+  assert.equal(winners.size, 100, said);
   await assertOneHolderPerSeat(seatIds, winners);
 });
 
