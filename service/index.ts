@@ -10,7 +10,7 @@ export { DEFAULT_KNOBS, REFUND_POLICIES } from './gateway/knobs.ts';
 export { CONSUMER_PROFILES } from './payments/consumer.ts';
 export type { ConsumerProfile } from './payments/consumer.ts';
 export { consumerLag } from './refresh-metrics.ts';
-export { refundAndRelease, revivePayment, seedConcerts, refundKeyOf, refundRecordsFor } from './store/index.ts';
+export { refundAndRelease, revivePayment, requestOperatorCancel, seedConcerts, refundKeyOf, refundRecordsFor, type OperatorCancel } from './store/index.ts';
 export { refunderFor } from './payments/refunds.ts';
 export type { Refunder, RefundResult } from './payments/refunds.ts';
 export type { Revival } from './store/index.ts';

@@ -40,7 +40,7 @@ export function checkHoldSecret(holdId: string, storedHash: string | null | unde
   if (holdSecretMatches(presented, storedHash)) return;
   const message =
     storedHash == null
-      ? `Hold ${holdId} was made before hold secrets existed, so no holdSecret can prove it is yours${action === 'pay for' ? ': hold the seat again (POST /holds) and pay with the holdSecret that answer carries' : ': it cannot be cancelled here; an operator has to refund it'}.`
+      ? `Hold ${holdId} was made before hold secrets existed, so no holdSecret can prove it is yours${action === 'pay for' ? ': hold the seat again (POST /holds) and pay with the holdSecret that answer carries' : ': it cannot be cancelled here; ask support, an operator can cancel it on your behalf'}.`
       : presented === undefined
         ? `holdSecret is required to ${action} hold ${holdId}: send the holdSecret that POST /holds answered for it.`
         : `holdSecret does not match hold ${holdId}: send the holdSecret that POST /holds answered for this hold.`;

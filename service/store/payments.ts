@@ -40,6 +40,12 @@ export async function recordPaymentRequested(conn: PoolConnection, r: PaymentRow
   return { payment, hold: 0, seat: 0 };
 }
 
+/** Who asked for a change on the customer's behalf, and why: kept in the event store. */
+export interface OperatorNote {
+  by: string;
+  reason: string;
+}
+
 /**
  * A cancellation request of a SUCCESS payment, in the caller's transaction with the payment
  * locked: no status changes here (the saga's payment.cancel does it), only the
@@ -47,10 +53,10 @@ export async function recordPaymentRequested(conn: PoolConnection, r: PaymentRow
  * repeated request (a retrying client, a double click) before the saga has cancelled finds
  * the first one recorded and changes nothing. Returns whether this call recorded it.
  */
-export async function recordCancelRequested(conn: PoolConnection, p: Payment, userId: string): Promise<boolean> {
+export async function recordCancelRequested(conn: PoolConnection, p: Payment, userId: string, operator?: OperatorNote): Promise<boolean> {
   const [earlier] = await conn.query<RowDataPacket[]>('SELECT 1 FROM event_store WHERE aggregate_id = ? AND event_type = ? LIMIT 1', [p.paymentTxId, EVENT_TYPES.paymentCancelRequested]);
   if (earlier.length > 0) return false;
-  const event = newEnvelope(EVENT_TYPES.paymentCancelRequested, p.paymentTxId, p.attempts, { userId });
+  const event = newEnvelope(EVENT_TYPES.paymentCancelRequested, p.paymentTxId, p.attempts, { userId, ...(operator ? { by: operator.by, reason: operator.reason } : {}) });
   await appendEvent(conn, p.paymentTxId, event.type, event.data);
   await enqueue(conn, TOPICS.paymentCancel, event);
   return true;
@@ -158,4 +164,22 @@ async function recordFailedAttempt(conn: PoolConnection, p: Payment, attempt: nu
     await enqueue(conn, TOPICS.paymentFailure, failed);
   }
   return { payment, hold: 0, seat: 0 };
+}
+
+export type OperatorCancel = { outcome: 'requested' | 'already-requested'; payment: Payment } | { outcome: 'not-cancellable'; payment: Payment } | { outcome: 'not-found' };
+
+/**
+ * An operator's cancel (`ticketctl payments cancel`): the customer's cancel without the
+ * hold secret, for payments nobody can prove are theirs (made before hold secrets existed,
+ * or the secret lost) and support cases. Under the payment's row lock and only from
+ * SUCCESS it records the same PaymentCancelRequested and payment.cancel outbox row as the
+ * customer's, with who and why; the saga then refunds and releases as for any cancel.
+ */
+export function requestOperatorCancel(db: Db, paymentTxId: string, operator: OperatorNote): Promise<OperatorCancel> {
+  return withTransaction(db, async (conn) => {
+    const payment = await lockPayment(conn, paymentTxId);
+    if (!payment) return { outcome: 'not-found' };
+    if (payment.status !== 'SUCCESS') return { outcome: 'not-cancellable', payment };
+    return { outcome: (await recordCancelRequested(conn, payment, payment.userId, operator)) ? 'requested' : 'already-requested', payment };
+  });
 }

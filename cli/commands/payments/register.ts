@@ -4,7 +4,7 @@ import type { Kit } from '../../shared/kit.ts';
 // `ticketctl payments ...` (report 4.3.1): registered here, loaded lazily inside each action.
 export function register(program: Command, kit: Kit): void {
   const g = kit.g;
-  const payments = program.command('payments').description('payment runbooks (report 4.3.1): duplicate payments and orphan gateway charges');
+  const payments = program.command('payments').description("payment runbooks (report 4.3.1): duplicate payments and orphan gateway charges; an operator's cancel");
   const window = (cmd: Command) =>
     cmd
       .option('--since <time>', 'window start: an ISO time or a duration back from now, e.g. 30m, 24h (default 1h)')
@@ -22,4 +22,13 @@ export function register(program: Command, kit: Kit): void {
       ),
     )
     .action(async (opts) => (await import('./refund-duplicates.ts')).run(g(), opts));
+  kit
+    .mutating(
+      payments
+        .command('cancel <paymentTxId>')
+        .description("cancel one SUCCESS payment on the customer's behalf (no hold secret needed): the saga refunds it and puts the seat back; waits until it is CANCELLED")
+        .requiredOption('--reason <text>', 'why, kept in the event store and the audit log (e.g. a support ticket)')
+        .option('--timeout <seconds>', 'how long to wait for the saga to cancel it', kit.int('--timeout', 1, 3600), 60),
+    )
+    .action(async (paymentTxId, opts) => (await import('./cancel.ts')).run(g(), paymentTxId, opts));
 }
