@@ -1,5 +1,6 @@
 import { gatewayAt } from '../../clients/index.ts';
-import { REFUND_POLICIES } from '../../service/index.ts';
+import { DEFAULT_KNOBS, REFUND_POLICIES } from '../../service/index.ts';
+import { waitFor } from '../../lib/index.ts';
 import { registerFault } from './registry.ts';
 import { FaultNotInEffect } from './types.ts';
 
@@ -12,7 +13,28 @@ const GATEWAY_KNOBS = ['latencyMs', 'errorRate', 'declineRate', 'timeoutAfterCha
 
 type KnobValues = Record<string, number | string>;
 export type GatewayKnobsSpec = { type: 'gateway-knobs'; knobs: KnobValues };
-type KnobsUndo = { type: 'gateway-knobs'; previous: KnobValues };
+/** `holdsMs`: the longest the faulted knobs can hold one operation back (latency plus a late answer). */
+type KnobsUndo = { type: 'gateway-knobs'; previous: KnobValues; holdsMs?: number };
+
+/** Beyond the knobs' own hold: the time a held-back operation needs to reach the ledger on a busy machine. */
+const LANDING_SLACK_MS = 15_000;
+
+const holdsMs = (k: KnobValues): number => Number(k.latencyMs ?? 0) + (Number(k.timeoutAfterChargeRate ?? 0) > 0 ? Number(k.timeoutAfterChargeMs ?? DEFAULT_KNOBS.timeoutAfterChargeMs) : 0);
+
+/**
+ * Once the knobs are back, the operations they held back are still on their way (a charge
+ * delayed by latencyMs is recorded when the delay ends, whoever still waits for it): the
+ * revert waits until the gateway has none in flight, so the drill judges a ledger in which
+ * every late charge has landed. Returns how long that took; undefined if the gateway does
+ * not report it.
+ */
+async function waitForLanding(url: string, boundMs: number): Promise<number | undefined> {
+  const gateway = gatewayAt(url);
+  const t0 = Date.now();
+  if ((await gateway.health()).inFlight === undefined) return undefined;
+  await waitFor(async () => (await gateway.health()).inFlight === 0, { timeoutMs: boundMs, intervalMs: 200, what: 'the charges and refunds held back by the gateway knobs to land' });
+  return Date.now() - t0;
+}
 
 declare module './types.ts' {
   interface FaultSpecs {
@@ -42,7 +64,7 @@ export const gatewayKnobs = registerFault<GatewayKnobsSpec, KnobsUndo>({
       .map(([k, v]) => `${k}=${v}`)
       .join(' ')}`,
   blastRadius: () => ({ proxies: [], processes: [], other: ['gateway knobs (every charge and refund)'] }),
-  prepare: async (env) => ({ type: 'gateway-knobs', previous: await knobs(env.gatewayUrl, 'GET') }),
+  prepare: async (env, s) => ({ type: 'gateway-knobs', previous: await knobs(env.gatewayUrl, 'GET'), holdsMs: holdsMs(s.knobs) }),
   async apply(env, s) {
     await knobs(env.gatewayUrl, 'PUT', s.knobs);
   },
@@ -56,6 +78,7 @@ export const gatewayKnobs = registerFault<GatewayKnobsSpec, KnobsUndo>({
   },
   async revert(env, u) {
     await knobs(env.gatewayUrl, 'PUT', u.previous);
-    return `gateway knobs back to ${JSON.stringify(u.previous)}`;
+    const landed = await waitForLanding(env.gatewayUrl, (u.holdsMs ?? 0) + LANDING_SLACK_MS);
+    return `gateway knobs back to ${JSON.stringify(u.previous)}${landed === undefined ? '' : `; every operation they held back has landed (${(landed / 1000).toFixed(1)} s)`}`;
   },
 });

@@ -25,7 +25,7 @@ async function closedPort(): Promise<number> {
 }
 
 test('GET /health is UP while the ledger database answers', async () => {
-  assert.deepEqual(await gw.client.health(), { status: 'UP' });
+  assert.deepEqual(await gw.client.health(), { status: 'UP', inFlight: 0 });
 });
 
 test('GET /health is 503 DOWN within about a second when the database is unreachable', async () => {

@@ -3,6 +3,7 @@ import type { Pool } from 'mysql2/promise';
 import { errorMessage } from '../../lib/index.ts';
 import { registerChargeRoutes } from './charges.ts';
 import { installErrorHandling } from './errors.ts';
+import { createInFlight } from './in-flight.ts';
 import { createFaults, createKnobs, knobsUpdateSchema, type Knobs } from './knobs.ts';
 import { createLedger } from './ledger.ts';
 import { registerRefundRoutes } from './refunds.ts';
@@ -64,8 +65,9 @@ export function createGatewayApp(options: GatewayAppOptions): FastifyInstance {
   installErrorHandling(app);
   const ledger = createLedger(options.pool);
   const faults = createFaults(knobs, options.random ?? Math.random, closing.signal);
-  registerChargeRoutes(app, { ledger, faults });
-  registerRefundRoutes(app, { ledger, faults, knobs });
+  const inFlight = createInFlight();
+  registerChargeRoutes(app, { ledger, faults, inFlight });
+  registerRefundRoutes(app, { ledger, faults, knobs, inFlight });
 
   app.get<{ Querystring: LedgerQuery }>('/ledger', { schema: { querystring: ledgerQuerySchema } }, async (req) => {
     const since = new Date(req.query.since ?? 0);
@@ -83,13 +85,14 @@ export function createGatewayApp(options: GatewayAppOptions): FastifyInstance {
   });
 
   // Health is the process and its ledger, never the simulated outage: a drill must be
-  // able to tell "the processor says 503" from "the stand-in is down".
+  // able to tell "the processor says 503" from "the stand-in is down". `inFlight`: the
+  // charges and refunds being worked on (in-flight.ts).
   app.get('/health', async (_req, reply) => {
     try {
       await withTimeout(options.pool.query('SELECT 1'), HEALTH_TIMEOUT_MS, 'the ledger database');
-      return { status: 'UP' };
+      return { status: 'UP', inFlight: inFlight.count() };
     } catch (err) {
-      return reply.code(503).send({ status: 'DOWN', error: errorMessage(err) });
+      return reply.code(503).send({ status: 'DOWN', error: errorMessage(err), inFlight: inFlight.count() });
     }
   });
 

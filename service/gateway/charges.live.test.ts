@@ -150,6 +150,31 @@ test('latencyMs delays the answer', async (t) => {
   assert.ok(performance.now() - started >= 290);
 });
 
+test('a charge held back by latencyMs is in flight (GET /health) until it lands, also after its caller gave up', async (t) => {
+  // A gateway of its own: the shared one may still be holding back another test's answer.
+  const gw = await startTestGateway({ knobs: { latencyMs: 1500 } });
+  t.after(() => gw.close());
+  const paymentTxId = newTxId();
+  const gaveUp = await fetch(`${gw.baseUrl}/charges`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ idempotencyKey: newKey(), paymentTxId, amount: 7 }),
+    signal: AbortSignal.timeout(100),
+  }).then(
+    () => 'answered',
+    (err: Error) => err.name,
+  );
+  assert.equal(gaveUp, 'TimeoutError');
+  assert.equal((await gw.client.health()).inFlight, 1);
+  assert.deepEqual(await gw.client.getCharges(paymentTxId), [], 'not recorded yet');
+  await waitFor(async () => (await gw.client.health()).inFlight === 0, { timeoutMs: 10_000, intervalMs: 50, what: 'the held-back charge to land' });
+  assert.deepEqual(
+    (await gw.client.getCharges(paymentTxId)).map((c) => [c.amount, c.status]),
+    [[7, 'CHARGED']],
+    'recorded although nobody waited for the answer',
+  );
+});
+
 test('GET /charges lists the charges of one payment; an unknown id is 404', async () => {
   const paymentTxId = newTxId();
   const a = await gw.client.charge({ idempotencyKey: newKey(), paymentTxId, amount: 10 });

@@ -1,4 +1,5 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { InFlight } from './in-flight.ts';
 import { ApiError } from './errors.ts';
 import type { Faults } from './knobs.ts';
 import type { Charge, ChargePage, ChargePosition, Ledger } from './ledger.ts';
@@ -12,6 +13,7 @@ import { chargeBodySchema, chargeIdParamsSchema, chargesQuerySchema, DEFAULT_CHA
 export interface ChargeRoutesDeps {
   ledger: Ledger;
   faults: Faults;
+  inFlight: InFlight;
 }
 
 const COMPARED_FIELDS = ['paymentTxId', 'amount', 'currency'] as const;
@@ -75,8 +77,10 @@ function replay(reply: FastifyReply, existing: Charge, request: ChargeRequest) {
   return reply.code(200).send({ ...existing, replayed: true });
 }
 
-export function registerChargeRoutes(app: FastifyInstance, { ledger, faults }: ChargeRoutesDeps): void {
-  app.post<{ Body: ChargeRequest }>('/charges', { schema: { body: chargeBodySchema } }, async (req, reply) => {
+export function registerChargeRoutes(app: FastifyInstance, { ledger, faults, inFlight }: ChargeRoutesDeps): void {
+  app.post<{ Body: ChargeRequest }>('/charges', { schema: { body: chargeBodySchema } }, (req, reply) => inFlight.run(() => createCharge(req, reply)));
+
+  async function createCharge(req: FastifyRequest<{ Body: ChargeRequest }>, reply: FastifyReply) {
     // Case is not meaningful in a UUID; one spelling keeps replays and the checker exact.
     const request = { ...req.body, paymentTxId: req.body.paymentTxId.toLowerCase() };
     await faults.beforeWork();
@@ -96,7 +100,7 @@ export function registerChargeRoutes(app: FastifyInstance, { ledger, faults }: C
 
     await faults.answerLate();
     return reply.code(201).send({ ...charge, replayed: false });
-  });
+  }
 
   app.get<{ Params: { id: string } }>('/charges/:id', { schema: { params: chargeIdParamsSchema } }, async (req) => {
     const charge = await ledger.chargeView(Number(req.params.id));

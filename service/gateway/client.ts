@@ -49,6 +49,8 @@ export interface LedgerPage {
 export interface GatewayHealth {
   status: 'UP' | 'DOWN';
   error?: string;
+  /** Charges and refunds the stand-in is working on (a caller that timed out does not stop them). */
+  inFlight?: number;
 }
 
 export interface GatewayErrorDetails {

@@ -1,4 +1,5 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { InFlight } from './in-flight.ts';
 import { ApiError } from './errors.ts';
 import type { Faults, KnobStore } from './knobs.ts';
 import type { Ledger, StoredRefund } from './ledger.ts';
@@ -17,6 +18,7 @@ export interface RefundRoutesDeps {
   ledger: Ledger;
   faults: Faults;
   knobs: KnobStore;
+  inFlight: InFlight;
 }
 
 /** The field of the request that differs from the refund stored under its key, if any. */
@@ -45,8 +47,10 @@ async function replay(ledger: Ledger, req: RefundRequest, reply: FastifyReply) {
   return reply.code(200).send({ ...existing.refund, replayed: true });
 }
 
-export function registerRefundRoutes(app: FastifyInstance, { ledger, faults, knobs }: RefundRoutesDeps): void {
-  app.post<{ Body: RefundRequest }>('/refunds', { schema: { body: refundBodySchema } }, async (req, reply) => {
+export function registerRefundRoutes(app: FastifyInstance, { ledger, faults, knobs, inFlight }: RefundRoutesDeps): void {
+  app.post<{ Body: RefundRequest }>('/refunds', { schema: { body: refundBodySchema } }, (req, reply) => inFlight.run(() => createRefund(req, reply)));
+
+  async function createRefund(req: FastifyRequest<{ Body: RefundRequest }>, reply: FastifyReply) {
     const body = req.body;
     const chargeField = body.chargeId !== undefined ? 'chargeId' : 'chargeIdempotencyKey';
     await faults.beforeWork();
@@ -88,5 +92,5 @@ export function registerRefundRoutes(app: FastifyInstance, { ledger, faults, kno
 
     await faults.answerLate();
     return reply.code(201).send({ ...outcome.refund, replayed: false });
-  });
+  }
 }
