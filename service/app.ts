@@ -164,13 +164,19 @@ export function createService(config: ServiceConfig, clients: ServiceClients, lo
       if (config.consumersEnabled) await consumer.start();
     },
     async stop() {
-      await http.close(); // stops accepting; waits for in-flight requests
-      await consumer.stop(); // finishes the current batch, commits offsets, leaves the group
-      await sweeper.stop();
-      await deadlineSweeper.stop();
-      await reconciler.stop();
-      await relay.stop();
-      await statusTail.stop();
+      // Each step in order; one that takes over a second is logged, so a slow shutdown says where it waited.
+      const step = async (name: string, fn: () => Promise<unknown>) => {
+        const t0 = Date.now();
+        await fn();
+        if (Date.now() - t0 > 1000) log({ level: 'warn', msg: 'slow shutdown step', step: name, ms: Date.now() - t0 });
+      };
+      await step('http', () => http.close()); // stops accepting; waits for in-flight requests
+      await step('saga consumer', () => consumer.stop()); // finishes the current batch, commits offsets, leaves the group
+      await step('hold sweeper', () => sweeper.stop());
+      await step('deadline sweeper', () => deadlineSweeper.stop());
+      await step('reconciler', () => reconciler.stop());
+      await step('outbox relay', () => relay.stop());
+      await step('status view', () => statusTail.stop());
     },
   };
 }

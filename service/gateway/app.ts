@@ -4,6 +4,7 @@ import { errorMessage } from '../../lib/index.ts';
 import { registerChargeRoutes } from './charges.ts';
 import { installErrorHandling } from './errors.ts';
 import { createInFlight } from './in-flight.ts';
+import { closeSocketsWhileDraining } from '../http/drain.ts';
 import { createFaults, createKnobs, knobsUpdateSchema, type Knobs } from './knobs.ts';
 import { createLedger } from './ledger.ts';
 import { registerRefundRoutes } from './refunds.ts';
@@ -49,22 +50,13 @@ export function createGatewayApp(options: GatewayAppOptions): FastifyInstance {
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false, verbose: true } },
   });
 
-  // Closing cuts knob delays short (see createFaults), so a stop never waits 30 s.
-  const closing = new AbortController();
-  app.addHook('preClose', async () => closing.abort(new Error('the gateway is closing')));
-  // A request still in flight when the app closes (its charge recorded, its answer not yet
-  // sent) answers after server.close() has already reaped the idle sockets, so its
-  // keep-alive socket would then sit idle for the whole keepAliveTimeout (72 s) and hold
-  // close() up. Whether the answer goes out before or after that point is a race on a busy
-  // machine; "Connection: close" on every answer sent while closing ends the socket with it.
-  app.addHook('onSend', async (_req, reply, payload) => {
-    if (closing.signal.aborted) reply.header('connection', 'close');
-    return payload;
-  });
+  // Closing cuts knob delays short (see createFaults), so a stop never waits 30 s, and
+  // ends each keep-alive socket with its answer (../http/drain.ts).
+  const closing = closeSocketsWhileDraining(app);
 
   installErrorHandling(app);
   const ledger = createLedger(options.pool);
-  const faults = createFaults(knobs, options.random ?? Math.random, closing.signal);
+  const faults = createFaults(knobs, options.random ?? Math.random, closing);
   const inFlight = createInFlight();
   registerChargeRoutes(app, { ledger, faults, inFlight });
   registerRefundRoutes(app, { ledger, faults, knobs, inFlight });

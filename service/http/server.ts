@@ -2,10 +2,12 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { fastifySwagger } from '@fastify/swagger';
 import pkg from '../../package.json' with { type: 'json' };
 import { toErrorResponse } from './errors.ts';
+import { closeSocketsWhileDraining } from './drain.ts';
 
 // The HTTP edge. Ajv runs without type coercion and without removing unknown fields, so a
 // request is either exactly right or a 400 naming what is wrong. Bodies over 16 KiB are
-// refused before parsing. `return503OnClosing` answers 503 during graceful shutdown.
+// refused before parsing. `return503OnClosing` answers 503 during graceful shutdown, and
+// answers sent while closing end their keep-alive socket (drain.ts).
 //
 // Every route's schema (request, responses, summary, tags) feeds an OpenAPI 3 document,
 // served at GET /openapi.json and committed as docs/openapi.json (`npm run openapi`).
@@ -42,6 +44,8 @@ export function createHttpServer(o: HttpOptions = {}): FastifyInstance {
     return503OnClosing: true,
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false, useDefaults: false } },
   });
+
+  closeSocketsWhileDraining(app);
 
   // Fastify parses text/plain by default; the API speaks only JSON, so any other type is a
   // 415 that says so, not a misleading "body must be object".
