@@ -27,7 +27,18 @@ export { readPayment, lockPayment, readHold, toPayment, toHold, type Payment, ty
 export { wasProcessed, type ProcessedMarker } from './processed-events.ts';
 export { createHold, expireHolds, type NewHold, type CreatedHold } from './holds.ts';
 export { hashHoldSecret, holdSecretMatches } from './hold-secret.ts';
-export { recordPaymentRequested, recordCancelRequested, requestOperatorCancel, recordAttempt, type OperatorNote, type OperatorCancel, type PaymentRow, type AttemptOutcome, type AttemptRecord, type AttemptRecorded } from './payments.ts';
+export {
+  recordPaymentRequested,
+  recordCancelRequested,
+  requestOperatorCancel,
+  recordAttempt,
+  type OperatorNote,
+  type OperatorCancel,
+  type PaymentRow,
+  type AttemptOutcome,
+  type AttemptRecord,
+  type AttemptRecorded,
+} from './payments.ts';
 export { refundAndRelease, settles, type Settlement, type SettlementMove, type Settled, type EventRecord } from './refund-and-release.ts';
 export { claimRefund, markRefunded, noteRefundFailed, stalledRefunds, refundRecordsFor, refundKeyOf, REFUND_REASONS, type RefundReason, type RefundRecord, type RefundClaim } from './refunds.ts';
 export { overduePayments } from './deadlines.ts';
