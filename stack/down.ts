@@ -7,6 +7,7 @@ import { MAX_SERVICE_INSTANCES, SENTINEL_IDS } from '../contracts/index.ts';
 import { runningRecord } from './supervisor/managed.ts';
 import { removePidRecord } from './supervisor/pidfile.ts';
 import { stopProcess, type StopOutcome } from './supervisor/process.ts';
+import { ENGINE_NAME, stackEngineRecord, stopStackEngine } from './docker/engine.ts';
 
 export interface DownReport {
   stopped: Array<{ name: string; outcome: StopOutcome }>;
@@ -17,7 +18,8 @@ export interface DownReport {
  * Stops what the stack started, by recorded PID only, in reverse start order. Data stays;
  * Sentinel's self-rewritten configs go, so the next cold start begins from our layout.
  * Every service instance that has a live PID record is stopped, whatever the stack's
- * current instance count says (one left over from an interrupted scale-in included).
+ * current instance count says (one left over from an interrupted scale-in included), and
+ * the stack's own Docker engine if it started one.
  */
 export async function stackDown(ctx: StackContext, options: { progress?: Progress; only?: string[] } = {}): Promise<DownReport> {
   const { progress = silentProgress, only } = options;
@@ -38,6 +40,11 @@ export async function stackDown(ctx: StackContext, options: { progress?: Progres
         }),
       ),
     );
+  }
+  // The stack's own Docker engine (docker/engine.ts), last: nothing of the local stack runs on it.
+  if ((!only || only.includes(ENGINE_NAME)) && stackEngineRecord(ctx.paths)) {
+    const outcome = await progress.step("stop the stack's Docker engine", () => stopStackEngine(ctx.paths));
+    stopped.push({ name: ENGINE_NAME, outcome });
   }
   const sentinels = componentWaves(ctx.topology)
     .flat()
