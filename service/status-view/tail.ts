@@ -94,6 +94,10 @@ export function createStatusViewTail(o: StatusViewTailOptions): StatusViewTail {
       await c.connect();
       await c.subscribe({ topics: STATUS_VIEW_TOPICS, fromBeginning: false });
       await c.run({
+        // A resume point only needs to be recent, not exact (a re-read changes nothing):
+        // committing at most every 5 s keeps three instances' views from filling
+        // __consumer_offsets, which a broker taking over a coordinator must load first.
+        autoCommitInterval: 5000,
         partitionsConsumedConcurrently: 3,
         eachMessage: async ({ topic, message }) => {
           let event;

@@ -43,10 +43,22 @@ export async function produceTagged(kafka: Kafka, topic: string, count: number):
   return { topic, runId, values };
 }
 
-/** Reads the topic from the beginning with a fresh group until every tagged value is back. */
-export async function consumeTagged(kafka: Kafka, sent: Tagged, timeoutMs = 60_000): Promise<string[]> {
+/** A consumer that joined its group but received no batch at all within the stall limit. */
+export class ConsumerStalled extends Error {}
+
+/**
+ * Reads the topic from the beginning with a fresh group until every tagged value is back.
+ * With `stallMs`: throws ConsumerStalled (saying what the consumer did) when not one batch
+ * arrived by then, though the topic holds at least the tagged messages.
+ */
+export async function consumeTagged(kafka: Kafka, sent: Tagged, timeoutMs = 60_000, stallMs?: number): Promise<string[]> {
   const seen = new Set<string>();
   const consumer: Consumer = kafka.consumer({ groupId: uniqueName('test-group'), sessionTimeout: 10_000, heartbeatInterval: 1000 });
+  const did = { joined: '', fetches: 0, batches: 0, requestTimeouts: 0 };
+  consumer.on(consumer.events.GROUP_JOIN, (e) => (did.joined = JSON.stringify(e.payload.memberAssignment)));
+  consumer.on(consumer.events.FETCH, () => did.fetches++);
+  consumer.on(consumer.events.START_BATCH_PROCESS, () => did.batches++);
+  consumer.on(consumer.events.REQUEST_TIMEOUT, () => did.requestTimeouts++);
   await consumer.connect();
   try {
     await consumer.subscribe({ topic: sent.topic, fromBeginning: true });
@@ -55,7 +67,16 @@ export async function consumeTagged(kafka: Kafka, sent: Tagged, timeoutMs = 60_0
         if (message.headers?.['test-run']?.toString() === sent.runId) seen.add(message.value!.toString());
       },
     });
-    await waitFor(() => seen.size === sent.values.length, { timeoutMs, intervalMs: 200, what: `${sent.values.length} messages back from ${sent.topic} (got ${seen.size})` });
+    const t0 = Date.now();
+    if (stallMs !== undefined)
+      await waitFor(() => did.batches > 0, { timeoutMs: stallMs, intervalMs: 200, what: `a first batch from ${sent.topic}` }).catch(() => {
+        throw new ConsumerStalled(`no batch from ${sent.topic} in ${stallMs / 1000} s: ${JSON.stringify(did)}`);
+      });
+    await waitFor(() => seen.size === sent.values.length, {
+      timeoutMs: Math.max(1000, timeoutMs - (Date.now() - t0)),
+      intervalMs: 200,
+      what: `${sent.values.length} messages back from ${sent.topic} (got ${seen.size}; consumer ${JSON.stringify(did)})`,
+    });
   } finally {
     await consumer.disconnect();
   }
