@@ -3,11 +3,11 @@ import { MissingToolError, errorMessage } from '../../lib/index.ts';
 import { findExecutable } from './which.ts';
 
 /** `go install module@version` into a project-local bin folder. */
-export async function goInstall(moduleAtVersion: string, gobin: string): Promise<void> {
+export async function goInstall(moduleAtVersion: string, gobin: string, ldflags?: string): Promise<void> {
   const go = findExecutable('go', ['/usr/local/go/bin']);
   if (!go) throw new MissingToolError('go', 'Toxiproxy is built from source with Go. Install Go 1.22+ and run `ticketctl stack up` again.');
   try {
-    await execa(go, ['install', moduleAtVersion], { env: { GOBIN: gobin, CGO_ENABLED: '0' } });
+    await execa(go, ['install', ...(ldflags ? [`-ldflags=${ldflags}`] : []), moduleAtVersion], { env: { GOBIN: gobin, CGO_ENABLED: '0' } });
   } catch (err) {
     throw new MissingToolError(
       'go',
