@@ -5,7 +5,7 @@ import { findExecutable } from './which.ts';
 /** `go install module@version` into a project-local bin folder. */
 export async function goInstall(moduleAtVersion: string, gobin: string, ldflags?: string): Promise<void> {
   const go = findExecutable('go', ['/usr/local/go/bin']);
-  if (!go) throw new MissingToolError('go', 'Toxiproxy is built from source with Go. Install Go 1.22+ and run `ticketctl stack up` again.');
+  if (!go) throw new MissingToolError('go', 'Toxiproxy and Docker Compose are built from source with Go. Install Go 1.22+ and run the command again.');
   try {
     await execa(go, ['install', ...(ldflags ? [`-ldflags=${ldflags}`] : []), moduleAtVersion], { env: { GOBIN: gobin, CGO_ENABLED: '0' } });
   } catch (err) {
