@@ -5,6 +5,7 @@ import { requestOperatorCancel } from '../../../service/index.ts';
 import { runMutation, type MutationFlags } from '../../shared/mutation.ts';
 import { withServiceDb, gatewayFor } from '../../../clients/index.ts';
 import { cancelPlan, type CancelTarget, type ChargeLeft } from './cancel-plan.ts';
+import { UUID } from '../events/reprocess.ts';
 import type { Globals } from '../../shared/globals.ts';
 
 // `ticketctl payments cancel <paymentTxId> --reason <text>`: the customer's cancel, made by
@@ -18,7 +19,6 @@ export interface CancelFlags extends MutationFlags {
   timeout: number;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const BY = 'ticketctl payments cancel';
 
 export interface CancelOutcome {
