@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { UsageError, FieldReader } from '../lib/index.ts';
+import { COMPOSE_PROJECT_NAME, PLATFORM_KINDS, type PlatformKind } from '../stack/index.ts';
 
 // The config file of named contexts (format: docs/ticketctl.md#contexts), parsed and
 // validated before any command touches a system. Every error names the file and the key
@@ -14,6 +15,9 @@ export interface ContextEntry {
   protected?: boolean;
   allowDrills?: boolean;
   stack?: StackSection;
+  /** What runs the stack's processes (stack/platforms): local processes (default) or a compose project. */
+  platform?: PlatformKind;
+  compose?: { project?: string; file?: string };
   kafka?: { bootstrap?: string[] };
   redis?: { master?: string; replica?: string | null; sentinels?: string[]; masterName?: string };
   mariadb?: { host?: string; port?: number; user?: string; password?: string; passwordEnv?: string; database?: string };
@@ -61,7 +65,7 @@ export function parseConfig(file: string, raw: unknown): ConfigFile {
   const contexts: Record<string, ContextEntry> = {};
   for (const [name, entry] of Object.entries(contextsRaw)) {
     if (!CONTEXT_NAME.test(name)) throw new ConfigError(file, `contexts.${name}`, 'is not a valid context name (lower-case letters, digits, ".", "_" and "-").');
-    contexts[name] = parseEntry(v, entry, `contexts.${name}`);
+    contexts[name] = parseEntry(v, entry, `contexts.${name}`, file);
   }
   const defaultContext = top.defaultContext === undefined ? undefined : v.string(top.defaultContext, 'defaultContext');
   if (defaultContext !== undefined && defaultContext !== 'local' && !(defaultContext in contexts)) {
@@ -77,8 +81,8 @@ export function parseConfig(file: string, raw: unknown): ConfigFile {
   return { path: file, defaultContext, contexts };
 }
 
-function parseEntry(v: FieldReader, raw: unknown, key: string): ContextEntry {
-  const o = v.object(raw, key, ['protected', 'allowDrills', 'stack', 'kafka', 'redis', 'mariadb', 'gateway', 'services', 'toxiproxy']);
+function parseEntry(v: FieldReader, raw: unknown, key: string, file: string): ContextEntry {
+  const o = v.object(raw, key, ['protected', 'allowDrills', 'stack', 'platform', 'compose', 'kafka', 'redis', 'mariadb', 'gateway', 'services', 'toxiproxy']);
   const e: ContextEntry = {};
   if (o.protected !== undefined) e.protected = v.boolean(o.protected, `${key}.protected`);
   if (o.allowDrills !== undefined) e.allowDrills = v.boolean(o.allowDrills, `${key}.allowDrills`);
@@ -87,6 +91,19 @@ function parseEntry(v: FieldReader, raw: unknown, key: string): ContextEntry {
     e.stack = {};
     if (s.dir !== undefined) e.stack.dir = v.string(s.dir, `${key}.stack.dir`);
     if (s.portOffset !== undefined) e.stack.portOffset = v.integer(s.portOffset, `${key}.stack.portOffset`, 0, 10_000);
+  }
+  if (o.platform !== undefined) e.platform = v.oneOf(o.platform, `${key}.platform`, PLATFORM_KINDS);
+  if (o.compose !== undefined) {
+    const c = v.object(o.compose, `${key}.compose`, ['project', 'file']);
+    e.compose = {};
+    if (c.project !== undefined) {
+      const project = v.string(c.project, `${key}.compose.project`);
+      if (!COMPOSE_PROJECT_NAME.test(project))
+        throw new ConfigError(file, `${key}.compose.project`, `"${project}" is not a compose project name (lowercase letters, digits, - and _, starting with a letter or digit).`);
+      e.compose.project = project;
+    }
+    if (c.file !== undefined) e.compose.file = v.string(c.file, `${key}.compose.file`);
+    if (e.platform !== 'compose') throw new ConfigError(file, `${key}.compose`, 'is only read with "platform": "compose".');
   }
   if (o.kafka !== undefined) {
     const k = v.object(o.kafka, `${key}.kafka`, ['bootstrap']);

@@ -98,13 +98,39 @@ test('errors name the file and the key, and are usage errors (exit 2)', () => {
   );
 });
 
-test('the file: TICKETCTL_CONFIG, else XDG_CONFIG_HOME; missing is fine, broken JSON is not', () => {
+test('the file: TICKETCTL_CONFIG, else XDG_CONFIG_HOME; missing is fine, broken JSON is not', async () => {
   assert.equal(configPath({ TICKETCTL_CONFIG: '/x/c.json' }), '/x/c.json');
   assert.equal(configPath({ XDG_CONFIG_HOME: '/cfg' }), '/cfg/ticketctl/config.json');
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ticketctl-ctx-'));
   assert.equal(readConfigFile(path.join(dir, 'none.json')), undefined);
-  assert.equal(resolveContext({ env: { TICKETCTL_CONFIG: path.join(dir, 'none.json') } }).name, 'local');
+  assert.equal((await resolveContext({ env: { TICKETCTL_CONFIG: path.join(dir, 'none.json') } })).name, 'local');
   const broken = path.join(dir, 'broken.json');
   writeFileSync(broken, '{"contexts": {');
   assert.throws(() => readConfigFile(broken), /broken\.json: \(the whole file\) is not valid JSON/);
+});
+
+test('platforms: local by default, built-in `compose` is the repository compose file, a file may name its own project', () => {
+  assert.deepEqual(selectContext(undefined, undefined, {}).platform, { kind: 'local' });
+  const builtIn = selectContext(undefined, 'compose', {});
+  assert.equal(builtIn.source, 'built-in');
+  assert.equal(builtIn.platform?.kind, 'compose');
+  assert.ok(builtIn.platform?.kind === 'compose' && builtIn.platform.project === 'ticketing' && builtIn.platform.file.endsWith('/docker-compose.yml'));
+  // The same ports as the local stack: every read command works unchanged.
+  assert.deepEqual(builtIn.kafka, selectContext(undefined, undefined, {}).kafka);
+  const own = selectContext(config({ ci: { platform: 'compose', compose: { project: 'ci-run', file: 'deploy/compose.yml' } } }), 'ci', {});
+  assert.deepEqual(own.platform, { kind: 'compose', project: 'ci-run', file: '/etc/ticketctl/deploy/compose.yml' });
+  assert.equal(selectContext(undefined, undefined, {}).platform?.kind, 'local');
+  assert.equal(selectContext(config({ staging: REMOTE }), 'staging', { STAGING_DB_PASSWORD: 'x' }).platform, null);
+});
+
+test('platforms: an unknown platform or a bad project name is a usage error naming the key', () => {
+  assert.throws(
+    () => config({ k: { platform: 'kubernetes' } }),
+    (e: unknown) => e instanceof UsageError && /contexts\.k\.platform must be one of local, compose/.test(e.message),
+  );
+  assert.throws(
+    () => config({ k: { platform: 'compose', compose: { project: 'Bad Name' } } }),
+    (e: unknown) => e instanceof UsageError && /contexts\.k\.compose\.project "Bad Name" is not a compose project name/.test(e.message),
+  );
+  assert.throws(() => config({ k: { compose: { project: 'x' } } }), /contexts\.k\.compose is only read with "platform": "compose"/);
 });

@@ -2,15 +2,18 @@ import os from 'node:os';
 import path from 'node:path';
 import { UsageError } from '../lib/index.ts';
 import { REDIS_MASTER_NAME, createTopology, REPO_ROOT, DATABASES } from '../contracts/index.ts';
-import { createStackPaths, readServiceInstances } from '../stack/index.ts';
+import { createStackPaths, readServiceInstances, DEFAULT_COMPOSE_PROJECT, type PlatformSpec } from '../stack/index.ts';
 import { readConfig } from './context-env.ts';
+import { withComposeInstances } from './context-instances.ts';
 import { readConfigFile, ConfigError, type ConfigFile, type ContextEntry } from './context-file.ts';
 
 // Named contexts: which systems a command talks to. One JSON file holds them
 // ($TICKETCTL_CONFIG, default ~/.config/ticketctl/config.json); without it there is only
 // the built-in `local`, derived from the local stack's topology.
 //
-// Which context: built-in `local` < the file's `defaultContext` < TICKETCTL_CONTEXT <
+// Built-in contexts: `local` (the stack's processes on this machine) and `compose` (the
+// repository's docker-compose.yml, project `ticketing`: the same ports, so the same
+// endpoints). Which context: built-in `local` < the file's `defaultContext` < TICKETCTL_CONTEXT <
 // `--context`. The `local` stack folder and ports: defaults < the file's
 // `contexts.local.stack` < TICKETCTL_STACK_DIR / TICKETCTL_PORT_OFFSET.
 
@@ -24,6 +27,8 @@ export interface Context {
   allowDrills: boolean;
   /** Only for a stack run by `ticketctl stack` on this machine: its folder and port offset. */
   stack: { dir: string; portOffset: number } | null;
+  /** What runs the stack's processes (stack/platforms); null without a stack. */
+  platform: PlatformSpec | null;
   /** Each broker as clients reach it; `id` is known up front only for a local stack. */
   kafka: { brokers: Array<{ id: number | null; address: string }> };
   redis: { master: string; replica: string | null; sentinels: string[]; masterName: string };
@@ -46,22 +51,23 @@ export function configPath(env: NodeJS.ProcessEnv): string {
   return path.join(base, 'ticketctl', 'config.json');
 }
 
-export function resolveContext({ flag, env }: ResolveOptions): Context {
+export async function resolveContext({ flag, env }: ResolveOptions): Promise<Context> {
   const file = readConfigFile(configPath(env));
-  return selectContext(file, flag, env);
+  const c = selectContext(file, flag, env);
+  return withComposeInstances(c, file?.contexts[c.name]?.services !== undefined);
 }
 
 /** Pure part of `resolveContext`, for tests: the parsed file (or none), the flag and env. */
 export function selectContext(file: ConfigFile | undefined, flag: string | undefined, env: NodeJS.ProcessEnv): Context {
   const name = flag || env.TICKETCTL_CONTEXT || file?.defaultContext || 'local';
-  const known = ['local', ...Object.keys(file?.contexts ?? {}).filter((n) => n !== 'local')];
-  const entry = file?.contexts[name];
+  const known = [...BUILT_IN, ...Object.keys(file?.contexts ?? {}).filter((n) => !BUILT_IN.includes(n))];
+  const entry = file?.contexts[name] ?? (name === 'compose' ? { platform: 'compose' as const } : undefined);
   if (name !== 'local' && !entry) {
     const from = flag ? `--context ${flag}` : env.TICKETCTL_CONTEXT ? `TICKETCTL_CONTEXT=${name}` : `defaultContext in ${file?.path}`;
     throw new UsageError(`Unknown context "${name}" (from ${from}).`, `Known contexts: ${known.join(', ')}${file ? ` (from ${file.path})` : ' (no config file; see docs/ticketctl.md, "Contexts")'}.`);
   }
-  const source = entry ? file.path : 'built-in';
-  if (name === 'local' || entry?.stack) return localContext(name, source, entry ?? {}, env, file?.path);
+  const source = file?.contexts[name] ? file.path : 'built-in';
+  if (name === 'local' || entry?.stack || entry?.platform) return localContext(name, source, entry ?? {}, env, file?.path);
   return remoteContext(name, source, entry!, env);
 }
 
@@ -82,6 +88,7 @@ function localContext(name: string, source: string, e: ContextEntry, env: NodeJS
     protected: e.protected ?? false,
     allowDrills: e.allowDrills ?? true,
     stack: { dir, portOffset },
+    platform: platformOf(e, file),
     kafka: { brokers: t.kafka.brokers.map((b) => ({ id: b.id, address: `${h}:${b.clientProxy}` })) },
     redis: { master: `${h}:${t.redis.masterProxy}`, replica: `${h}:${t.redis.replicaProxy}`, sentinels: t.redis.sentinels.map((s) => `${h}:${s.port}`), masterName: REDIS_MASTER_NAME },
     mariadb: { host: h, port: t.mariadb.proxy, user: db.user, password: db.password, database: db.database },
@@ -110,6 +117,7 @@ function remoteContext(name: string, source: string, e: ContextEntry, env: NodeJ
     protected: e.protected ?? true,
     allowDrills: e.allowDrills ?? false,
     stack: null,
+    platform: null,
     kafka: { brokers: [] },
     redis: { master: '', replica: null, sentinels: [], masterName: REDIS_MASTER_NAME },
     mariadb: { host: '', port: 0, user: '', password: '', database: '' },
@@ -118,6 +126,14 @@ function remoteContext(name: string, source: string, e: ContextEntry, env: NodeJ
     toxiproxyUrl: null,
   };
   return applyEndpoints(empty, e, env);
+}
+
+const BUILT_IN = ['local', 'compose'];
+
+function platformOf(e: ContextEntry, file: string | undefined): PlatformSpec {
+  if (e.platform !== 'compose') return { kind: 'local' };
+  const composeFile = e.compose?.file ? path.resolve(path.dirname(file ?? '.'), e.compose.file) : DEFAULT_COMPOSE_PROJECT.file;
+  return { kind: 'compose', project: e.compose?.project ?? DEFAULT_COMPOSE_PROJECT.project, file: composeFile };
 }
 
 function applyEndpoints(base: Context, e: ContextEntry, env: NodeJS.ProcessEnv): Context {

@@ -17,7 +17,7 @@ export { currentRedisMaster, redisOnce, sentinelMaster } from './redis.ts';
 export { adminCall, readAll, serviceInstances } from './service-admin.ts';
 export type { AdminState, InstanceRead } from './service-admin.ts';
 export { localServiceDb, openServiceDb, withServiceConnection, withServiceDb } from './service-db.ts';
-export { stackContextOf } from './stack-context.ts';
+export { platformOf, stackContextOf } from './stack-context.ts';
 export { runTicketctl } from './ticketctl.ts';
 export { createToxiproxyApi } from './toxiproxy.ts';
 export type { ToxiproxyApi } from './toxiproxy.ts';

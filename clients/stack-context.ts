@@ -1,9 +1,15 @@
-import { createStackContext } from '../stack/index.ts';
-import type { StackContext } from '../stack/index.ts';
+import { createPlatform, createStackContext } from '../stack/index.ts';
+import type { Platform, StackContext } from '../stack/index.ts';
 import { requireLocalStack, type Context } from './context.ts';
 
-/** The local stack a context names; a usage error for a context without a `stack` section. */
+/** The stack a context names; a usage error for a context without a `stack` section. */
 export function stackContextOf(c: Context, what: string): StackContext {
   const { dir, portOffset } = requireLocalStack(c, what);
   return createStackContext({ stackDir: dir, portOffset });
+}
+
+/** The stack a context names and the platform that runs its processes (local or compose). */
+export async function platformOf(c: Context, what: string): Promise<{ stack: StackContext; platform: Platform }> {
+  const stack = stackContextOf(c, what);
+  return { stack, platform: await createPlatform(stack, c.platform ?? { kind: 'local' }) };
 }

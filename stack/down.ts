@@ -7,7 +7,7 @@ import { MAX_SERVICE_INSTANCES, SENTINEL_IDS } from '../contracts/index.ts';
 import { runningRecord } from './supervisor/managed.ts';
 import { removePidRecord } from './supervisor/pidfile.ts';
 import { stopProcess, type StopOutcome } from './supervisor/process.ts';
-import { ENGINE_NAME, stackEngineRecord, stopStackEngine } from './docker/engine.ts';
+import { ENGINE_NAME, dockerClient, enginePaths, stackEngineRecord, stopStackEngine } from './docker/engine.ts';
 
 export interface DownReport {
   stopped: Array<{ name: string; outcome: StopOutcome }>;
@@ -42,7 +42,8 @@ export async function stackDown(ctx: StackContext, options: { progress?: Progres
     );
   }
   // The stack's own Docker engine (docker/engine.ts), last: nothing of the local stack runs on it.
-  if ((!only || only.includes(ENGINE_NAME)) && stackEngineRecord(ctx.paths)) {
+  // Not while containers run on it: a compose deployment there is stopped by its own `stack down --platform compose`.
+  if ((!only || only.includes(ENGINE_NAME)) && stackEngineRecord(ctx.paths) && !(await containersRun(ctx))) {
     const outcome = await progress.step("stop the stack's Docker engine", () => stopStackEngine(ctx.paths));
     stopped.push({ name: ENGINE_NAME, outcome });
   }
@@ -53,4 +54,11 @@ export async function stackDown(ctx: StackContext, options: { progress?: Progres
     for (const id of SENTINEL_IDS) rmSync(ctx.paths.confFile(sentinelConfFile(id)), { force: true });
   }
   return { stopped, durationMs: Date.now() - t0 };
+}
+
+async function containersRun(ctx: StackContext): Promise<boolean> {
+  const list = await dockerClient({ kind: 'unix', socketPath: enginePaths(ctx.paths).socket }, 10_000)
+    .listContainers()
+    .catch(() => []);
+  return list.length > 0;
 }

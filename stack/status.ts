@@ -1,5 +1,6 @@
 import { errorMessage, httpGet } from '../lib/index.ts';
-import { ALL_TOPICS, TOPIC_LAYOUT } from '../contracts/index.ts';
+import { ALL_TOPICS, DEFAULT_SERVICE_INSTANCES, TOPIC_LAYOUT } from '../contracts/index.ts';
+import type { UnitStatus } from './platforms/types.ts';
 import { allComponents } from './components/index.ts';
 import type { Group, StackContext } from './components/types.ts';
 import { stackKafka } from './kafka-topics.ts';
@@ -18,6 +19,8 @@ export interface ComponentStatus {
   group: Group;
   state: ComponentState;
   managed: boolean;
+  /** Who runs it: "pid 123" (local) or "container 3f2a1b4c5d6e" (compose); "-" when nothing does. */
+  unit: string;
   pid: number | null;
   endpoint: string;
   answers: boolean;
@@ -44,20 +47,31 @@ export interface StackStatus {
   memory: { rssBytes: number };
 }
 
-export async function stackStatus(ctx: StackContext): Promise<StackStatus> {
-  const comps = allComponents(ctx.topology, readServiceInstances(ctx.paths));
+/**
+ * `units`: what another platform (compose) says of each component's container; without
+ * it the local supervisor's PID records are asked. The probes are the same either way.
+ */
+export async function stackStatus(ctx: StackContext, units?: UnitStatus[]): Promise<StackStatus> {
+  const instances = units ? units.filter((u) => u.name.startsWith('service-') && u.state !== 'absent').length || DEFAULT_SERVICE_INSTANCES : readServiceInstances(ctx.paths);
+  const comps = allComponents(ctx.topology, instances);
   const [components, kafka, proxies] = await Promise.all([
     Promise.all(
       comps.map(async (c): Promise<ComponentStatus> => {
-        const rec = runningRecord(ctx.paths, c);
-        const [direct, proxied] = await Promise.all([c.probe(ctx), c.probeProxy ? c.probeProxy(ctx) : Promise.resolve(undefined)]);
-        const paused = rec !== undefined && isProcessStopped(rec.pid);
-        const state: ComponentState = paused ? 'paused' : direct.answers ? 'up' : rec ? 'unresponsive' : 'down';
+        const unit = units?.find((u) => u.name === c.name);
+        const rec = units ? undefined : runningRecord(ctx.paths, c);
+        const managed = unit ? unit.state !== 'absent' : rec !== undefined;
+        const [probed, proxied] = await Promise.all([c.probe(ctx), c.probeProxy ? c.probeProxy(ctx) : Promise.resolve(undefined)]);
+        // Some direct probes reach what only the host has (MariaDB's root socket, the
+        // gateway's loopback port); in a container the engine's healthcheck asks from inside.
+        const direct = !probed.answers && unit?.health === 'healthy' ? { answers: true, detail: `container healthcheck passes (from here: ${probed.detail})` } : probed;
+        const paused = unit ? unit.state === 'paused' : rec !== undefined && isProcessStopped(rec.pid);
+        const state: ComponentState = paused ? 'paused' : direct.answers ? 'up' : managed ? 'unresponsive' : 'down';
         return {
           name: c.name,
           group: c.group,
           state,
-          managed: rec !== undefined,
+          managed,
+          unit: unit?.label ?? (rec ? `pid ${rec.pid}` : '-'),
           pid: rec?.pid ?? null,
           endpoint: c.endpoint,
           answers: direct.answers,

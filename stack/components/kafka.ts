@@ -54,22 +54,10 @@ function brokerProperties(t: Topology, id: BrokerId, logDir: string): string {
     .join('\n')}\n`;
 }
 
-const BROKER_LOG4J = `log4j.rootLogger=INFO, stdout
-log4j.appender.stdout=org.apache.log4j.ConsoleAppender
-log4j.appender.stdout.layout=org.apache.log4j.PatternLayout
-log4j.appender.stdout.layout.ConversionPattern=[%d] %p %m (%c)%n
-log4j.logger.kafka.request.logger=WARN
-log4j.logger.org.apache.kafka.controller=INFO
-log4j.logger.state.change.logger=WARN
-log4j.logger.kafka.log.LogCleaner=WARN
-`;
-
-export const TOOLS_LOG4J = `log4j.rootLogger=WARN, stderr
-log4j.appender.stderr=org.apache.log4j.ConsoleAppender
-log4j.appender.stderr.Target=System.err
-log4j.appender.stderr.layout=org.apache.log4j.PatternLayout
-log4j.appender.stderr.layout.ConversionPattern=[%d] %p %m (%c)%n
-`;
+// One copy of the broker's and the tools' log4j settings, shared with the kafka image.
+const log4jFile = (name: string) => readFileSync(new URL(`../../images/kafka/${name}`, import.meta.url), 'utf8');
+const BROKER_LOG4J = log4jFile('log4j.properties');
+export const TOOLS_LOG4J = log4jFile('tools-log4j.properties');
 
 /**
  * The cluster id, created once per stack folder. Same format as `kafka-storage random-uuid`

@@ -33,8 +33,25 @@ export async function ensureCompose(paths: StackPaths, progress: Progress = sile
   return bin;
 }
 
+export interface ComposeRunOptions {
+  cwd?: string;
+  timeoutMs?: number;
+  /** More variables for the compose file's interpolation (TICKETING_BASE_IMAGE...). */
+  env?: Record<string, string>;
+  /** Each line compose writes to stderr (its progress), as it comes. */
+  onProgress?: (line: string) => void;
+}
+
 /** Runs `docker-compose <args>` against the engine; stdout, or the error with its stderr. */
-export async function compose(bin: string, engine: Engine, args: string[], options: { cwd?: string; timeoutMs?: number } = {}): Promise<string> {
-  const r = await execa(bin, args, { env: { DOCKER_HOST: engine.dockerHost }, cwd: options.cwd, timeout: options.timeoutMs ?? 300_000 });
-  return r.stdout;
+export async function compose(bin: string, engine: Engine, args: string[], options: ComposeRunOptions = {}): Promise<string> {
+  const child = execa(bin, args, { env: { ...options.env, DOCKER_HOST: engine.dockerHost }, cwd: options.cwd, timeout: options.timeoutMs ?? 300_000 });
+  if (options.onProgress) {
+    let rest = '';
+    child.stderr?.on('data', (chunk: Buffer) => {
+      const lines = (rest + chunk.toString('utf8')).split('\n');
+      rest = lines.pop() ?? '';
+      for (const line of lines) options.onProgress!(line);
+    });
+  }
+  return (await child).stdout;
 }

@@ -1,18 +1,22 @@
-// The app containers of docker-compose.yml (the payment gateway stand-in and service-1..n)
-// and the ./Dockerfile they run. Nothing here builds or starts them (no Docker engine on
-// these machines): the compose environment is fed to the apps' own config readers, and the
-// Dockerfile is checked against what service/main.ts and service/gateway/main.ts import.
+// The app containers of docker-compose.yml (the payment gateway stand-in and service-1..9)
+// and images/app/Dockerfile, the image they run. Nothing here builds or starts them: the
+// compose environment is fed to the apps' own config readers (and compared with what the
+// local stack gives its processes), and the Dockerfile is checked against what
+// service/main.ts and service/gateway/main.ts import.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { DEFAULT_SERVICE_INSTANCES } from '../../contracts/topology.ts';
+import { DEFAULT_SERVICE_INSTANCES, MAX_SERVICE_INSTANCES } from '../../contracts/topology.ts';
+import { DATABASES } from '../../contracts/databases.ts';
+import { createGatewayComponent } from '../../stack/components/gateway.ts';
 import { NODE_ARGS } from '../../stack/components/node-http.ts';
+import { createServiceComponent, serviceEnvOverrides } from '../../stack/components/service.ts';
 import { readServiceConfig } from '../../service/config.ts';
 import { readGatewayConfig } from '../../service/gateway/config.ts';
 
-import { root, read, services, toxiproxyJson, topology, envOf, hostPort, commandArgs, dependsOn, publishedPorts, appServices, upstreamService } from './compose-file.ts';
-import { DATABASES } from '../../contracts/databases.ts';
+import { root, read, services, toxiproxyJson, topology, envOf, hostPort, commandArgs, dependsOn, publishedPorts, appServices, upstreamService, POD, localCtx } from './compose-file.ts';
+import { copyParts, contextSources, dockerIgnored, parseDockerfile } from './dockerfile.ts';
 
 const proxy = (name: string) => {
   const p = toxiproxyJson.find((x) => x.name === name);
@@ -30,47 +34,61 @@ function healthScript(name: string): string {
   return t[3]!;
 }
 
+/** The local stack's environment for a process: its launch env without the TICKETING_* pass-through. */
+function localEnv(env: Record<string, string> | undefined): Record<string, string> {
+  const passedOn = serviceEnvOverrides(process.env);
+  return Object.fromEntries(Object.entries(env ?? {}).filter(([k]) => !(k in passedOn)));
+}
+/** A local launch's argv with the repository's absolute paths made relative, as in the image's /app. */
+const repoRelative = (args: string[]) => args.map((a) => (path.isAbsolute(a) ? path.relative(root, a) : a));
+
 describe('App containers in docker-compose.yml', () => {
-  test('the gateway and every service instance run the image built from ./Dockerfile', () => {
-    const names = ['gateway', ...appServices];
+  test('the gateway and every service instance run the one app image, built from images/app/Dockerfile', () => {
     const image = services.gateway?.image;
-    assert.ok(image, 'the gateway names no image');
-    for (const name of names) {
-      const s = services[name]!;
-      assert.equal(s.image, image, `${name} runs another image`);
-      const build = typeof s.build === 'string' ? { context: s.build } : s.build;
-      assert.equal(build?.context, '.', `${name} does not build from the repository root`);
-      assert.equal(build?.dockerfile ?? 'Dockerfile', 'Dockerfile');
-    }
+    assert.equal(image, 'ticketing/app:local');
+    const build = services.gateway?.build;
+    assert.equal(typeof build === 'object' ? build.dockerfile : build, 'images/app/Dockerfile');
+    for (const name of appServices) assert.equal(services[name]?.image, image, `${name} runs another image`);
+    // As the local stack runs it, from /app instead of the repository.
+    const local = createGatewayComponent(topology).launch(localCtx());
+    assert.deepEqual(commandArgs('gateway'), ['node', ...repoRelative(local.args)]);
     assert.deepEqual(commandArgs('gateway'), ['node', ...NODE_ARGS, 'service/gateway/main.ts']);
     // The instances take the image's CMD, which runs service/main.ts (Dockerfile tests below).
     for (const name of appServices) assert.equal(services[name]?.command, undefined, `${name} overrides the image's command`);
   });
 
-  test('one instance per DEFAULT_SERVICE_INSTANCES, instance n on servicePort(n), published on 127.0.0.1 only', () => {
+  test('one service per possible instance, the first DEFAULT_SERVICE_INSTANCES by default, instance n on servicePort(n)', () => {
     assert.deepEqual(
       appServices,
-      Array.from({ length: DEFAULT_SERVICE_INSTANCES }, (_, i) => `service-${i + 1}`),
+      Array.from({ length: MAX_SERVICE_INSTANCES }, (_, i) => `service-${i + 1}`),
     );
     for (const [i, name] of appServices.entries()) {
-      const port = topology.servicePort(i + 1);
+      const n = i + 1;
+      // `ticketctl consumers scale` starts the others (docker compose --profile scale).
+      assert.deepEqual(services[name]?.profiles, n <= DEFAULT_SERVICE_INSTANCES ? undefined : ['scale'], `${name}'s profiles`);
+      const port = topology.servicePort(n);
       const config = readServiceConfig(envOf(name));
       assert.equal(config.port, port, name);
       assert.equal(config.instanceId, name);
-      assert.equal(config.host, '0.0.0.0', `${name} must listen on every interface of its container`);
-      assert.equal(services[name]?.hostname, name);
-      assert.deepEqual(publishedPorts(name), [{ hostIp: '127.0.0.1', published: port, target: port }], name);
+      assert.equal(config.host, '0.0.0.0', `${name} must listen on every interface of the pod to be published`);
+      // Everything else exactly as the local stack's instance n is configured.
+      const local = readServiceConfig(localEnv(createServiceComponent(topology, n).launch(localCtx()).env));
+      assert.deepEqual(config, { ...local, host: '0.0.0.0' }, `${name} is configured otherwise than the local ${name}`);
+      assert.ok(
+        publishedPorts(POD).some((p) => p.hostIp === '127.0.0.1' && p.published === port && p.target === port),
+        `${POD} does not publish ${name}'s ${port}`,
+      );
     }
   });
 
-  test('each instance reaches every dependency only through the toxiproxy service', () => {
+  test('each instance reaches every dependency only through its Toxiproxy proxy', () => {
     const upstreams = toxiproxyJson.map((p) => p.upstream);
     for (const name of appServices) {
       const env = envOf(name);
       const c = readServiceConfig(env);
       const via = (what: string, host: string, port: number, proxyName: string) => {
-        assert.equal(host, 'toxiproxy', `${name} reaches ${what} at ${host}, not through Toxiproxy`);
         assert.equal(port, proxyPort(proxyName), `${name} reaches ${what} on ${port}, not its proxy ${proxyName}`);
+        assert.equal(upstreamService(`${host}:${port}`), 'toxiproxy', `${name} reaches ${what} at ${host}:${port}, not through Toxiproxy`);
       };
       via('MariaDB', c.db.host, c.db.port, 'mariadb');
       via('Redis', c.redis.host, c.redis.port, 'redis-master');
@@ -102,22 +120,22 @@ describe('App containers in docker-compose.yml', () => {
     }
   });
 
-  test("the gateway, which insists on loopback, lives in Toxiproxy's network namespace behind its proxy", () => {
+  test('the gateway, which insists on loopback, is reachable only through its proxy', () => {
     // service/gateway/config.ts refuses any non-loopback GATEWAY_HOST (no authentication).
     assert.throws(() => readGatewayConfig({ GATEWAY_HOST: '0.0.0.0' }), /GATEWAY_HOST/);
     const c = readGatewayConfig(envOf('gateway'));
     assert.equal(c.host, '127.0.0.1');
     assert.equal(c.port, topology.gateway.port);
-    const g = services.gateway!;
-    assert.equal(g.network_mode, 'service:toxiproxy');
-    assert.equal(g.ports, undefined, 'a namespace guest cannot publish ports; Toxiproxy publishes the gateway proxy');
-    assert.equal(g.hostname, undefined, 'a namespace guest cannot set a hostname');
-    // So Toxiproxy reaches it on its own loopback, and the service reaches it through the proxy.
+    // The pod's addresses are the local stack's, so its environment is the local one, verbatim.
+    assert.deepEqual(envOf('gateway'), localEnv(createGatewayComponent(topology).launch(localCtx()).env));
+    // Toxiproxy reaches it on the pod's loopback; netns publishes the proxy, never the gateway.
     assert.equal(proxy('gateway').upstream, `127.0.0.1:${topology.gateway.port}`);
     assert.equal(upstreamService(proxy('gateway').upstream), 'gateway');
-    assert.ok(publishedPorts('toxiproxy').some((p) => p.published === topology.gateway.proxy && p.target === topology.gateway.proxy));
-    // Its ledger database through the mariadb proxy: 127.0.0.1 in that namespace is Toxiproxy.
+    assert.ok(!publishedPorts(POD).some((p) => p.target === topology.gateway.port), `${POD} publishes the gateway itself`);
+    assert.ok(publishedPorts(POD).some((p) => p.published === topology.gateway.proxy && p.target === topology.gateway.proxy));
+    // Its ledger database through the mariadb proxy.
     assert.deepEqual({ host: c.db.host, port: c.db.port }, { host: '127.0.0.1', port: proxyPort('mariadb') });
+    assert.equal(upstreamService(`${c.db.host}:${c.db.port}`), 'toxiproxy');
     assert.deepEqual({ user: c.db.user, password: c.db.password, database: c.db.database }, DATABASES.gateway);
     assert.equal(dependsOn('gateway').toxiproxy, 'service_healthy');
     assert.equal(dependsOn('gateway').mariadb, 'service_healthy');
@@ -125,43 +143,7 @@ describe('App containers in docker-compose.yml', () => {
   });
 });
 
-// ---- Dockerfile -------------------------------------------------------------------------
-
-interface Instruction {
-  op: string;
-  args: string;
-}
-function dockerfile(): Instruction[] {
-  const logical = read('Dockerfile')
-    .split('\n')
-    .filter((line) => !/^\s*#/.test(line))
-    .join('\n')
-    .replace(/\\\n/g, ' ');
-  return logical
-    .split('\n')
-    .map((l) => l.trim())
-    .filter(Boolean)
-    .map((l) => ({ op: l.split(/\s+/, 1)[0]!.toUpperCase(), args: l.slice(l.indexOf(' ') + 1).trim() }));
-}
-
-/** .dockerignore's rule: the last pattern matching the path or one of its parents wins. */
-function dockerIgnored(file: string, patterns: string[]): boolean {
-  const toRegExp = (glob: string) =>
-    new RegExp(
-      `^${glob
-        .split(/(\*\*\/|\*\*|\*|\?)/)
-        .map((part) => ({ '**/': '(?:.*/)?', '**': '.*', '*': '[^/]*', '?': '[^/]' })[part] ?? part.replace(/[.+^${}()|[\]\\]/g, '\\$&'))
-        .join('')}$`,
-    );
-  const parents = file.split('/').map((_, i, parts) => parts.slice(0, i + 1).join('/'));
-  let ignored = false;
-  for (const raw of patterns) {
-    const negated = raw.startsWith('!');
-    const re = toRegExp(path.posix.normalize(negated ? raw.slice(1) : raw).replace(/\/$/, ''));
-    if (parents.some((p) => re.test(p))) ignored = !negated;
-  }
-  return ignored;
-}
+// ---- images/app/Dockerfile --------------------------------------------------------------
 
 /** Every repository file the entry points load: relative imports, followed, plus SQL migrations. */
 function runtimeFiles(entries: string[]): { files: string[]; packages: Set<string> } {
@@ -183,54 +165,55 @@ function runtimeFiles(entries: string[]): { files: string[]; packages: Set<strin
   return { files: [...files].sort(), packages };
 }
 
-describe('Dockerfile', () => {
-  const steps = dockerfile();
+describe('images/app/Dockerfile', () => {
+  const df = parseDockerfile('images/app/Dockerfile');
+  const final = df.stages.at(-1)!;
+  const all = df.stages.flatMap((s) => s.steps);
   const pkg = JSON.parse(read('package.json')) as { engines: { node: string }; dependencies: Record<string, string>; devDependencies: Record<string, string> };
 
-  test('exists, builds FROM the Node major the project runs, installs production dependencies only', () => {
-    assert.ok(existsSync(path.join(root, 'Dockerfile')));
-    assert.deepEqual(
-      steps.filter((s) => s.op === 'FROM').map((s) => s.args),
-      ['node:24-bookworm-slim'],
-    );
-    const major = /^node:(\d+)-/.exec(steps[0]!.args)![1];
+  test('installs the Node major the project runs', () => {
+    const versions = all.filter((s) => s.op === 'ARG' && s.args.startsWith('NODE_VERSION=')).map((s) => s.args.slice('NODE_VERSION='.length));
+    assert.equal(versions.length, 1, 'one ARG NODE_VERSION=<version>');
+    const major = /^(\d+)\./.exec(versions[0]!)?.[1];
+    assert.ok(major, `NODE_VERSION=${versions[0]} is not a version`);
     assert.equal(pkg.engines.node, `>=${major}`);
     assert.equal(pkg.devDependencies.node?.split('.')[0], major, 'the image and the project run different Node majors');
-    assert.ok(steps.some((s) => s.op === 'COPY' && s.args === 'package.json package-lock.json ./'));
+  });
+
+  test('ships production dependencies only', () => {
+    const deps = df.stages.find((s) => s.steps.some((step) => step.op === 'RUN' && /\bnpm(?:-cli\.js)? ci --omit=dev\b/.test(step.args)));
+    assert.ok(deps?.name, 'no stage runs `npm ci --omit=dev`');
     assert.ok(
-      steps.some((s) => s.op === 'RUN' && /\bnpm ci --omit=dev\b/.test(s.args)),
-      'no `npm ci --omit=dev`',
+      deps.steps.some((s) => s.op === 'COPY' && s.args === 'package.json package-lock.json ./'),
+      'npm ci runs without the lock file',
     );
+    const modules = final.steps.filter((s) => s.op === 'COPY' && copyParts(s).sources.some((src) => src.endsWith('node_modules')));
+    assert.deepEqual(
+      modules.map((s) => copyParts(s).flags.from),
+      [deps.name],
+      "the image's node_modules come from elsewhere than the --omit=dev install",
+    );
+    assert.ok(!final.steps.some((s) => s.op === 'RUN' && /\bnpm\b/.test(s.args)), 'the final stage runs npm');
   });
 
   test('runs as the non-root node user, and its CMD runs service/main.ts', () => {
-    const userAt = steps.findLastIndex((s) => s.op === 'USER');
-    assert.ok(userAt >= 0 && steps[userAt]!.args === 'node', 'the image runs as root');
+    const userAt = final.steps.findLastIndex((s) => s.op === 'USER');
+    assert.ok(userAt >= 0 && final.steps[userAt]!.args === 'node', 'the image does not run as node');
     assert.ok(
-      steps.slice(userAt).every((s) => s.op !== 'RUN'),
+      final.steps.slice(userAt).every((s) => s.op !== 'RUN'),
       'a RUN after USER node',
     );
-    const cmds = steps.filter((s) => s.op === 'CMD');
+    const cmds = final.steps.filter((s) => s.op === 'CMD');
     assert.equal(cmds.length, 1);
     assert.deepEqual(JSON.parse(cmds[0]!.args), ['node', ...NODE_ARGS, 'service/main.ts'], 'CMD should be exec form running service/main.ts');
-    assert.ok(!steps.some((s) => s.op === 'ENTRYPOINT'), 'an ENTRYPOINT would wrap the compose commands');
+    assert.deepEqual(JSON.parse(cmds[0]!.args), ['node', ...repoRelative(createServiceComponent(topology, 1).launch(localCtx()).args)], 'CMD runs otherwise than the local stack');
+    assert.ok(!final.steps.some((s) => s.op === 'ENTRYPOINT'), 'an ENTRYPOINT would wrap the compose commands');
   });
 
   test('copies every file the service and the gateway load, and .dockerignore lets each through', () => {
-    const sources = steps
-      .filter((s) => s.op === 'COPY')
-      .flatMap((s) =>
-        s.args
-          .split(/\s+/)
-          .filter((a) => !a.startsWith('--'))
-          .slice(0, -1),
-      )
-      .map((src) => src.replace(/^\.\//, '').replace(/\/$/, ''));
+    // The final stage's own COPYs from the build context: what the running image holds.
+    const sources = contextSources({ ...df, stages: [final] });
     for (const src of sources) assert.ok(existsSync(path.join(root, src)), `COPY ${src}: no such path`);
-    const ignore = read('.dockerignore')
-      .split('\n')
-      .map((l) => l.trim())
-      .filter((l) => l && !l.startsWith('#'));
     const { files, packages } = runtimeFiles(['service/main.ts', 'service/gateway/main.ts']);
     assert.ok(
       files.some((f) => f.startsWith('contracts/')),
@@ -242,11 +225,11 @@ describe('Dockerfile', () => {
         sources.some((src) => file === src || file.startsWith(`${src}/`)),
         `${file} is not copied into the image`,
       );
-      assert.ok(!dockerIgnored(file, ignore), `.dockerignore keeps ${file} out of the build context`);
+      assert.ok(!dockerIgnored(file), `.dockerignore keeps ${file} out of the build context`);
     }
-    for (const src of ['package.json', 'package-lock.json']) assert.ok(!dockerIgnored(src, ignore), `.dockerignore hides ${src}`);
-    assert.ok(dockerIgnored('node_modules/yaml/package.json', ignore), 'the host node_modules would be sent to the builder');
-    assert.ok(dockerIgnored('service/gateway/app.live.test.ts', ignore), 'tests would be shipped');
+    for (const src of ['package.json', 'package-lock.json']) assert.ok(!dockerIgnored(src), `.dockerignore hides ${src}`);
+    assert.ok(dockerIgnored('node_modules/yaml/package.json'), 'the host node_modules would be sent to the builder');
+    assert.ok(dockerIgnored('service/gateway/app.live.test.ts'), 'tests would be shipped');
     // --omit=dev: whatever the apps import must be a production dependency.
     for (const name of packages) assert.ok(pkg.dependencies[name], `the apps import ${name}, which is not in dependencies`);
   });

@@ -1,17 +1,20 @@
-// docker-compose.yml is never run on these machines (no Docker engine), so this test is
-// what keeps it honest: it must be a valid Compose file (the official Compose
-// Specification schema, vendored in fixtures/) and it must describe the same topology as
-// contracts/topology.ts, which the local-process stack is built from.
+// docker-compose.yml, checked without a Docker engine: it must be a valid Compose file (the
+// official Compose Specification schema, vendored in fixtures/) and it must describe the
+// same stack as contracts/topology.ts and stack/components/*, which the local-process stack
+// is built from. tests/compose/*.live.test.ts run it for real where an engine is.
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { Ajv } from 'ajv';
 import { REDIS_MASTER_NAME } from '../../contracts/topology.ts';
-import { KAFKA_VERSION } from '../../stack/components/kafka.ts';
-import { SENTINEL_DOWN_AFTER_MS, SENTINEL_FAILOVER_TIMEOUT_MS } from '../../stack/components/sentinel.ts';
-import { TOXIPROXY_VERSION } from '../../stack/components/toxiproxy.ts';
+import { DATABASES } from '../../contracts/databases.ts';
+import { createMariadbComponent } from '../../stack/components/mariadb.ts';
+import { createRedisComponent } from '../../stack/components/redis.ts';
+import { createSentinelComponent, sentinelConfFile } from '../../stack/components/sentinel.ts';
+import { proxyConfig } from '../../stack/components/toxiproxy.ts';
 
 import {
   root,
@@ -19,19 +22,23 @@ import {
   services,
   toxiproxyJson,
   topology,
-  envOf,
-  need,
+  components,
+  POD,
+  podMembers,
   hostPort,
   commandArgs,
+  options,
+  sentinelConf,
+  listensOn,
   listenPortOf,
+  dependencies,
   dependsOn,
   publishedPorts,
-  kafkaServices,
   sentinelServices,
   read,
   upstreamService,
+  localCtx,
 } from './compose-file.ts';
-import { DATABASES } from '../../contracts/databases.ts';
 
 describe('docker-compose.yml', () => {
   test('is valid against the Compose Specification schema', () => {
@@ -48,26 +55,78 @@ describe('docker-compose.yml', () => {
     assert.ok(valid, `schema errors:\n${ajv.errorsText(validate.errors, { separator: '\n' })}`);
     // The validator must be able to say no, or the pass above proves nothing.
     const broken = structuredClone(rawCompose) as { services: Record<string, Record<string, unknown>> };
-    broken.services['kafka-1']!.imagee = 'apache/kafka:3.9.1';
+    broken.services['kafka-1']!.imagee = 'ticketing/kafka:3.9.1';
     assert.equal(validate(broken), false);
   });
 
-  test('pins the versions the local stack runs', () => {
-    for (const name of [...kafkaServices, 'kafka-init']) assert.equal(services[name]?.image, `apache/kafka:${KAFKA_VERSION}`, name);
-    assert.equal(services.toxiproxy?.image, `ghcr.io/shopify/toxiproxy:${TOXIPROXY_VERSION.replace(/^v/, '')}`);
-    for (const name of ['redis-master', 'redis-replica', ...sentinelServices]) assert.equal(services[name]?.image, 'redis:7', name);
-    assert.equal(services.mariadb?.image, 'mariadb:10.11');
+  test('runs every local component as the service of the same name, on the same ports', () => {
+    const names = components.map((c) => c.name).sort();
+    assert.deepEqual(names, podMembers.filter((name) => name !== 'kafka-init').sort(), 'compose services and local components differ (kafka-init and netns aside)');
+    for (const c of components) {
+      assert.deepEqual(
+        listensOn(c.name)
+          .map((l) => l.port)
+          .sort(),
+        c.ports.map((p) => p.port).sort(),
+        `${c.name} listens on other ports than the local ${c.name}`,
+      );
+    }
   });
 
-  test('publishes every port on 127.0.0.1 only', () => {
+  test(`runs every service but ${POD} in ${POD}'s network namespace, restarted with it`, () => {
+    const pod = services[POD]!;
+    assert.equal(pod.network_mode, undefined, `${POD} must own its namespace`);
+    assert.equal(pod.depends_on, undefined, `${POD} must start first and alone`);
+    assert.equal(pod.restart, 'unless-stopped');
+    for (const name of podMembers) {
+      const s = services[name]!;
+      assert.equal(s.network_mode, `service:${POD}`, `${name} is not in ${POD}'s network namespace`);
+      assert.deepEqual(dependencies(name)[POD], { condition: 'service_started', restart: true }, `${name} is not restarted with ${POD}`);
+      // Docker refuses both for a container in another's network namespace.
+      assert.equal(s.ports, undefined, `${name} publishes ports; only ${POD} can`);
+      assert.equal(s.hostname, undefined, `${name} sets a hostname in a shared namespace`);
+    }
+  });
+
+  test('publishes every port on 127.0.0.1 only, each on its own number', () => {
     for (const name of Object.keys(services)) {
-      for (const port of publishedPorts(name)) assert.equal(port.hostIp, '127.0.0.1', `${name} publishes ${port.published} beyond 127.0.0.1`);
+      for (const port of publishedPorts(name)) {
+        assert.equal(port.hostIp, '127.0.0.1', `${name} publishes ${port.target} beyond 127.0.0.1`);
+        assert.equal(port.published, port.target, `${name} publishes ${port.target} as ${port.published}: addresses would differ inside and out`);
+      }
+    }
+  });
+
+  test('publishes every port a local component listens on, except the loopback-only gateway, and nothing else', () => {
+    const published = publishedPorts(POD).map((p) => p.target);
+    assert.equal(new Set(published).size, published.length, `${POD} publishes a port twice`);
+    const local = components.flatMap((c) => c.ports.map((p) => ({ name: c.name, port: p.port })));
+    assert.deepEqual(
+      local.filter((l) => !published.includes(l.port)),
+      [{ name: 'gateway', port: topology.gateway.port }],
+      'unpublished component ports',
+    );
+    for (const port of published) {
+      assert.ok(
+        local.some((l) => l.port === port),
+        `${POD} publishes ${port}, which no local component listens on`,
+      );
+    }
+  });
+
+  test('every published port has one owner in the pod, listening on every interface', () => {
+    for (const { target } of publishedPorts(POD)) {
+      const owner = upstreamService(`127.0.0.1:${target}`);
+      assert.ok(owner, `${POD} publishes ${target}, which no service listens on`);
+      const address = listensOn(owner).find((l) => l.port === target)!;
+      assert.equal(address.host, '0.0.0.0', `${owner} listens on ${address.host}:${target}, which Docker cannot publish`);
     }
   });
 
   test('gives every long-running service a healthcheck, and waits on health where it depends', () => {
     for (const [name, service] of Object.entries(services)) {
-      if (name !== 'kafka-init') assert.ok(service.healthcheck?.test && !service.healthcheck.disable, `${name} has no healthcheck`);
+      // kafka-init exits; netns runs nothing to check.
+      if (name !== 'kafka-init' && name !== POD) assert.ok(service.healthcheck?.test && !service.healthcheck.disable, `${name} has no healthcheck`);
       for (const [dep, condition] of Object.entries(dependsOn(name))) {
         assert.ok(services[dep], `${name} depends on unknown service ${dep}`);
         if (condition === 'service_healthy') assert.ok(services[dep]?.healthcheck?.test, `${name} waits for ${dep} to be healthy, but it has no healthcheck`);
@@ -77,71 +136,83 @@ describe('docker-compose.yml', () => {
 });
 
 describe('Toxiproxy in docker-compose.yml', () => {
-  test('toxiproxy.json has exactly the topology proxies, on the topology listen ports', () => {
-    const actual = toxiproxyJson.map((p) => ({ name: p.name, listen: hostPort(p.listen).port, upstream: hostPort(p.upstream).port }));
-    const expected = topology.proxies.map((p) => ({ name: p.name, listen: p.listen, upstream: p.upstream }));
-    const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
-    assert.deepEqual(actual.sort(byName), expected.sort(byName));
-    for (const p of toxiproxyJson) {
-      assert.equal(hostPort(p.listen).host, '0.0.0.0', `${p.name} must listen on every interface of its container`);
-      assert.notEqual(p.enabled, false, `${p.name} starts disabled`);
-    }
+  test("toxiproxy.json is the local stack's proxy config, listening on every interface of the pod", () => {
+    assert.deepEqual(
+      toxiproxyJson.map((p) => p.name),
+      topology.proxies.map((p) => p.name),
+    );
+    const local = proxyConfig(topology).map((p) => ({ ...p, listen: `0.0.0.0:${hostPort(p.listen).port}` }));
+    assert.deepEqual(toxiproxyJson, local);
   });
 
   test('every proxy forwards to a compose service on the port that service listens on', () => {
     for (const p of toxiproxyJson) {
-      const { host, port } = hostPort(p.upstream);
-      // A loopback upstream is a service in Toxiproxy's own network namespace (the gateway).
       const target = upstreamService(p.upstream);
       assert.ok(target, `${p.name} forwards to ${p.upstream}, which no compose service serves`);
-      if (host === '127.0.0.1') assert.equal(services[target]?.network_mode, 'service:toxiproxy');
-      assert.equal(port, listenPortOf(target), `${p.name} forwards to ${target}:${port}, which does not listen there`);
+      assert.equal(target, p.name, `the ${p.name} proxy forwards to ${target}`);
+      assert.equal(hostPort(p.upstream).port, listenPortOf(target), `${p.name} forwards to ${p.upstream}, not ${target}'s client port`);
     }
   });
 
-  test('loads toxiproxy.json, serves its API on the topology port, and publishes every proxy on its own port', () => {
+  test('loads toxiproxy.json, serves its API on the topology port, and netns publishes the API and every proxy', () => {
     const args = commandArgs('toxiproxy');
     assert.equal(args[args.indexOf('-config') + 1], '/config/toxiproxy.json');
     assert.equal(Number(args[args.indexOf('-port') + 1]), topology.toxiproxyApi);
     assert.ok((services.toxiproxy?.volumes ?? []).includes('./stack/compose/toxiproxy.json:/config/toxiproxy.json:ro'));
-    const published = publishedPorts('toxiproxy');
+    const published = publishedPorts(POD);
     for (const port of [topology.toxiproxyApi, ...topology.proxies.map((p) => p.listen)]) {
       assert.ok(
-        published.some((x) => x.published === port && x.target === port),
-        `toxiproxy does not publish ${port} as ${port}`,
+        published.some((x) => x.hostIp === '127.0.0.1' && x.published === port && x.target === port),
+        `${POD} does not publish ${port} as 127.0.0.1:${port}`,
       );
     }
   });
 });
 
 describe('Redis, Sentinel and MariaDB in docker-compose.yml', () => {
-  test('master and replica listen on the topology ports, the replica following the master', () => {
+  test("master and replica run the local stack's options, the replica following the master", () => {
     assert.equal(listenPortOf('redis-master'), topology.redis.master);
     assert.equal(listenPortOf('redis-replica'), topology.redis.replica);
-    const args = commandArgs('redis-replica');
-    assert.deepEqual(args.slice(args.indexOf('--replicaof') + 1, args.indexOf('--replicaof') + 3), ['redis-master', String(topology.redis.master)]);
-  });
-
-  test('three sentinels on the topology ports watch the master under its one name, with the local timings', () => {
-    assert.equal(sentinelServices.length, topology.redis.sentinels.length);
-    for (const s of topology.redis.sentinels) {
-      const name = `redis-sentinel-${s.id}`;
-      const env = envOf(name);
-      assert.equal(Number(need(env, 'SENTINEL_PORT')), s.port, name);
-      assert.ok(
-        publishedPorts(name).some((x) => x.published === s.port && x.target === s.port),
-        `${name} does not publish ${s.port}`,
-      );
-      assert.equal(need(env, 'REDIS_MASTER_NAME'), REDIS_MASTER_NAME);
-      assert.equal(`${need(env, 'REDIS_MASTER_HOST')}:${need(env, 'REDIS_MASTER_PORT')}`, `redis-master:${topology.redis.master}`);
-      assert.equal(Number(need(env, 'SENTINEL_DOWN_AFTER_MS')), SENTINEL_DOWN_AFTER_MS);
-      assert.equal(Number(need(env, 'SENTINEL_FAILOVER_TIMEOUT_MS')), SENTINEL_FAILOVER_TIMEOUT_MS);
-      assert.equal(need(env, 'SENTINEL_QUORUM'), '2');
+    assert.deepEqual(options(commandArgs('redis-replica')).replicaof, ['127.0.0.1', String(topology.redis.master)]);
+    // Paths, logging and bind are the container's; protected mode is off (only the pod reaches it).
+    const ownSettings = ['bind', 'dir', 'daemonize', 'logfile', 'protected-mode'];
+    for (const which of ['master', 'replica'] as const) {
+      const name = `redis-${which}`;
+      const strip = (o: Record<string, string[]>) => Object.fromEntries(Object.entries(o).filter(([k]) => !ownSettings.includes(k)));
+      const local = strip(options(createRedisComponent(topology, which).launch(localCtx()).args));
+      assert.deepEqual(strip(options(commandArgs(name))), local, `${name}'s options differ from the local stack's`);
+      assert.deepEqual(options(commandArgs(name))['protected-mode'], ['no']);
     }
   });
 
-  test('MariaDB listens on the topology port and init.sql creates every database and account', () => {
+  test("three sentinels on the topology ports watch 127.0.0.1's master under its one name, with the local settings", async () => {
+    assert.deepEqual(
+      sentinelServices,
+      topology.redis.sentinels.map((s) => `sentinel-${s.id}`),
+    );
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'compose-sentinel-'));
+    try {
+      for (const s of topology.redis.sentinels) {
+        const name = `sentinel-${s.id}`;
+        const conf = sentinelConf(name);
+        assert.ok(conf.includes(`port ${s.port}`), `${name} does not listen on ${s.port}`);
+        assert.ok(conf.includes(`sentinel monitor ${REDIS_MASTER_NAME} 127.0.0.1 ${topology.redis.master} 2`), `${name} does not watch the master`);
+        assert.ok(conf.includes('sentinel announce-ip 127.0.0.1'), `${name} announces another address than the pod's`);
+        const ctx = localCtx(dir);
+        await createSentinelComponent(topology, s.id).prepare(ctx);
+        const local = readFileSync(ctx.paths.confFile(sentinelConfFile(s.id)), 'utf8').split('\n');
+        const sentinelLines = (lines: string[]) => lines.filter((l) => l.startsWith('sentinel '));
+        assert.deepEqual(sentinelLines(conf), sentinelLines(local), `${name}'s sentinel settings differ from the local stack's`);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("MariaDB runs the local stack's server options, and init.sql creates every database and account", () => {
     assert.equal(listenPortOf('mariadb'), topology.mariadb.port);
+    const local = createMariadbComponent(topology).launch(localCtx()).args;
+    for (const arg of commandArgs('mariadb')) assert.ok(local.includes(arg), `mariadb's ${arg} is not what the local stack runs`);
     const mounts = (services.mariadb?.volumes ?? []).filter((v): v is string => typeof v === 'string');
     assert.ok(mounts.includes('./stack/compose/init.sql:/docker-entrypoint-initdb.d/init.sql:ro'));
     const sql = read('stack/compose/init.sql');

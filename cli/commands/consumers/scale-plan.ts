@@ -5,11 +5,11 @@ import type { Plan } from '../../shared/mutation.ts';
 // the highest-numbered ones, so the survivors keep their ports and names.
 
 export interface ScaleInput {
-  /** The count the stack folder records now. */
+  /** The count the stack records now (local: its folder; compose: the instances that exist). */
   from: number;
   to: number;
-  /** Instances with a live process now, and their PIDs. */
-  running: Array<{ n: number; pid: number }>;
+  /** Instances running now, and who runs them ("pid 123", "container 3f2a..."). */
+  running: Array<{ n: number; unit: string }>;
   /** Port of instance n. */
   portOf: (n: number) => number;
   /** The topic whose partition count bounds useful consumers, and that count. */
@@ -17,7 +17,10 @@ export interface ScaleInput {
   partitions: number;
   /** Instances running the emergency consumer profile or retry mode now (new ones start normal). */
   emergency: string[];
-  countFile: string;
+  /** Where the local platform records the count; null where the platform itself is the record (compose). */
+  countFile: string | null;
+  /** Where the instances run, for the plan. */
+  platform: string;
   group: string;
   timeoutS: number;
 }
@@ -26,11 +29,11 @@ export interface ScalePlanData {
   from: number;
   to: number;
   start: string[];
-  stop: Array<{ instance: string; pid: number }>;
+  stop: Array<{ instance: string; unit: string }>;
   partitions: { topic: string; count: number };
   /** Consumers beyond the partition count of the topic: members with none of its partitions. */
   idleConsumers: number;
-  countFile: string;
+  countFile: string | null;
 }
 
 const name = (n: number) => `service-${n}`;
@@ -40,9 +43,9 @@ export function scalePlan(d: ScaleInput): Plan<ScalePlanData> {
   const start = Array.from({ length: d.to }, (_, i) => i + 1).filter((n) => !runningN.has(n));
   const stop = d.running.filter((r) => r.n > d.to).sort((a, b) => b.n - a.n);
   const steps: string[] = [];
-  if (d.from !== d.to) steps.push(`record ${d.to} service instance(s) in ${d.countFile} (stack up, status, down and health follow it)`);
-  for (const r of stop) steps.push(`stop ${name(r.n)} (pid ${r.pid}) with SIGTERM: it finishes in-flight work and leaves the consumer group (up to 30 s, then SIGKILL)`);
-  for (const n of start) steps.push(`start ${name(n)} on port ${d.portOf(n)} and wait until its /health answers 200`);
+  if (d.from !== d.to && d.countFile) steps.push(`record ${d.to} service instance(s) in ${d.countFile} (stack up, status, down and health follow it)`);
+  for (const r of stop) steps.push(`stop ${name(r.n)} (${r.unit}) with SIGTERM: it finishes in-flight work and leaves the consumer group (up to 30 s, then SIGKILL)`);
+  for (const n of start) steps.push(`start ${name(n)} on port ${d.portOf(n)} (${d.platform}) and wait until its /health answers 200`);
   if (steps.length) steps.push(`wait until ${d.group} is Stable with exactly ${d.to} member(s), ${name(1)}..${name(d.to)} (up to ${d.timeoutS} s)`);
   const idleConsumers = Math.max(0, d.to - d.partitions);
   const notes: string[] = [];
@@ -63,7 +66,7 @@ export function scalePlan(d: ScaleInput): Plan<ScalePlanData> {
       from: d.from,
       to: d.to,
       start: start.map(name),
-      stop: stop.map((r) => ({ instance: name(r.n), pid: r.pid })),
+      stop: stop.map((r) => ({ instance: name(r.n), unit: r.unit })),
       partitions: { topic: d.topic, count: d.partitions },
       idleConsumers,
       countFile: d.countFile,

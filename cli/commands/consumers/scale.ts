@@ -1,17 +1,17 @@
 import { OpsError, errorMessage, WaitTimeoutError, waitFor } from '../../../lib/index.ts';
 import { CONSUMER_GROUP, TOPICS, MAX_SERVICE_INSTANCES } from '../../../contracts/index.ts';
-import { createServiceComponent, stackDown, stackUp, readServiceInstances, serviceInstancesFile, writeServiceInstances, runningRecord } from '../../../stack/index.ts';
-import { withAdmin, readAll, serviceInstances, stackContextOf } from '../../../clients/index.ts';
+import { serviceInstancesFile } from '../../../stack/index.ts';
+import { withAdmin, readAll, serviceInstances, platformOf } from '../../../clients/index.ts';
 import type { Context } from '../../../clients/index.ts';
 import { runMutation, type MutationFlags } from '../../shared/mutation.ts';
 import { describeGroup } from './group-offsets.ts';
 import { scalePlan } from './scale-plan.ts';
 import type { Globals } from '../../shared/globals.ts';
 
-// Runbook 4.2.1 (`docker-compose up -d --scale ticketing-app=3`) for the local stack: start
-// or stop service instances through the stack's supervisor, record the count in the stack
-// folder so every other command agrees, and wait until the consumer group has exactly the
-// instances we asked for. Other platforms scale with their own tooling: refused there.
+// Runbook 4.2.1 (`docker-compose up -d --scale ticketing-app=3`) on the context's platform
+// (stack/platforms): start or stop service instances (local processes, recording the count
+// in the stack folder so every other command agrees; or the compose deployment's service-N
+// services), and wait until the consumer group has exactly the instances we asked for.
 
 export interface ScaleFlags extends MutationFlags {
   timeout: number;
@@ -19,13 +19,12 @@ export interface ScaleFlags extends MutationFlags {
 
 export async function run(g: Globals, to: number, opts: ScaleFlags): Promise<void> {
   const c = await g.context();
-  const stack = stackContextOf(c, '`consumers scale`');
+  const { stack, platform } = await platformOf(c, '`consumers scale`');
   const t = stack.topology;
-  const from = readServiceInstances(stack.paths);
-  const running = Array.from({ length: MAX_SERVICE_INSTANCES }, (_, i) => i + 1).flatMap((n) => {
-    const rec = runningRecord(stack.paths, createServiceComponent(t, n));
-    return rec ? [{ n, pid: rec.pid }] : [];
-  });
+  const instances = Array.from({ length: MAX_SERVICE_INSTANCES }, (_, i) => `service-${i + 1}`);
+  const units = await platform.status(instances);
+  const running = units.flatMap((u, i) => (u.state === 'running' || u.state === 'paused' ? [{ n: i + 1, unit: u.label }] : []));
+  const from = platform.kind === 'local' ? (await platform.names()).filter((n) => n.startsWith('service-')).length : running.length;
   const partitions = await withAdmin(c, async (admin) => (await admin.fetchTopicMetadata({ topics: [TOPICS.paymentTry] })).topics[0]?.partitions.length ?? 0);
   const emergency = (await readAll(serviceInstances(c))).filter((r) => r.state && (r.state.consumer.profile === 'emergency' || r.state.retry.emergency)).map((r) => r.name);
   const plan = scalePlan({
@@ -36,7 +35,8 @@ export async function run(g: Globals, to: number, opts: ScaleFlags): Promise<voi
     topic: TOPICS.paymentTry,
     partitions,
     emergency,
-    countFile: serviceInstancesFile(stack.paths),
+    countFile: platform.kind === 'local' ? serviceInstancesFile(stack.paths) : null,
+    platform: platform.where,
     group: CONSUMER_GROUP,
     timeoutS: opts.timeout,
   });
@@ -48,15 +48,12 @@ export async function run(g: Globals, to: number, opts: ScaleFlags): Promise<voi
     plan,
     async () => {
       const t0 = Date.now();
-      writeServiceInstances(stack.paths, to);
-      const { start, stop } = plan.data;
-      let stopped: string[] = [];
+      const { start } = plan.data;
+      let stopped: string[];
       try {
-        if (stop.length) stopped = (await stackDown(stack, { only: stop.map((s) => s.instance), progress: g.ui.progress })).stopped.map((s) => s.name);
-        if (start.length) await stackUp(stack, { only: start, progress: g.ui.progress, signal: g.signal });
+        // The local platform records the count first and puts it back if this fails.
+        stopped = (await platform.scaleServices(to, { progress: g.ui.progress, signal: g.signal })).stopped;
       } catch (err) {
-        // stackUp stopped what it started; put the recorded count back so the stack folder tells the truth.
-        writeServiceInstances(stack.paths, from);
         throw new OpsError(`Scaling to ${to} failed: ${errorMessage(err)}`, {
           code: 'SCALE_FAILED',
           hint: `The stack records ${from} instance(s) again. Read the log (\`ticketctl stack logs ${start[0] ?? 'service-1'}\`) and \`ticketctl stack status\`; \`ticketctl stack up\` restores ${from}.`,

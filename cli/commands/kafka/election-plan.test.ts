@@ -42,12 +42,13 @@ test('election plan: everything preferred means no steps (nothing to do)', () =>
 });
 
 test('restart plan: stop (when running), start, wait for the ISR; a stopped broker is only started', () => {
-  const d = { broker: 2, component: 'kafka-2', stackDir: '/s', pid: 42, replicaOf: 24, leaderOf: ['a/1'], timeoutS: 60 };
+  const d = { broker: 2, component: 'kafka-2', platform: 'compose project ticketing', unit: 'container 3f2a1b4c5d6e', replicaOf: 24, leaderOf: ['a/1'], timeoutS: 60 };
   const running = restartPlan(d, 45_000, 120_000);
   assert.equal(running.steps.length, 3);
-  assert.match(running.steps[0]!, /^stop kafka-2 \(pid 42\) with SIGTERM.*1 leadership/);
+  assert.match(running.steps[0]!, /^stop kafka-2 \(container 3f2a1b4c5d6e\) with SIGTERM.*1 leadership/);
+  assert.match(running.steps[1]!, /^start kafka-2 \(compose project ticketing\)/);
   assert.match(running.steps[2]!, /ISR of all 24 partition\(s\).*up to 60 s/);
-  const stopped = restartPlan({ ...d, pid: null }, 45_000, 120_000);
+  const stopped = restartPlan({ ...d, unit: null }, 45_000, 120_000);
   assert.equal(stopped.steps.length, 2);
   assert.match(stopped.notes!.join('\n'), /not running: it is only started/);
 });

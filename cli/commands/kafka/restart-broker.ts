@@ -1,15 +1,14 @@
 import { OpsError, UsageError, errorMessage, WaitTimeoutError, waitFor } from '../../../lib/index.ts';
-import { findComponent, stackDown, stackUp, runningRecord } from '../../../stack/index.ts';
-import { contextKafka, fetchPartitions, partitionLabel, withAdmin, type PartitionView, stackContextOf } from '../../../clients/index.ts';
+import { contextKafka, fetchPartitions, partitionLabel, withAdmin, type PartitionView, platformOf } from '../../../clients/index.ts';
 import type { Context } from '../../../clients/index.ts';
 import { runMutation, type MutationFlags, type Plan } from '../../shared/mutation.ts';
 import type { Globals } from '../../shared/globals.ts';
 
-// Runbook 4.1.1, step 3 (`docker-compose restart broker2`), for the local stack: stop the
-// broker cleanly through the stack's supervisor (SIGTERM to the recorded PID: a controlled
-// shutdown hands its leaderships over first), start it again, and wait until it is back
-// in the ISR of every partition it replicates. Other platforms restart brokers with their
-// own tooling, so a context without a local stack is refused.
+// Runbook 4.1.1, step 3 (`docker-compose restart broker2`), on the context's platform
+// (stack/platforms: local processes or compose containers): check that the target is the
+// broker asked for (the node.id its log dir carries), stop it cleanly (SIGTERM: a
+// controlled shutdown hands its leaderships over first), start it again, and wait until it
+// is back in the ISR of every partition it replicates. A context without a stack is refused.
 
 export interface RestartFlags extends MutationFlags {
   timeout: number;
@@ -18,9 +17,10 @@ export interface RestartFlags extends MutationFlags {
 export interface RestartPlanData {
   broker: number;
   component: string;
-  stackDir: string;
-  /** null: not running, so it is only started. */
-  pid: number | null;
+  /** Where it runs: "local processes under ...", "compose project ticketing (...)". */
+  platform: string;
+  /** "pid 123" / "container 3f2a..."; null: not running, so it is only started. */
+  unit: string | null;
   replicaOf: number;
   leaderOf: string[];
   timeoutS: number;
@@ -28,12 +28,22 @@ export interface RestartPlanData {
 
 export async function run(g: Globals, id: number, opts: RestartFlags): Promise<void> {
   const c = await g.context();
-  const stack = stackContextOf(c, '`kafka restart-broker`');
+  const { stack, platform } = await platformOf(c, '`kafka restart-broker`');
   const ids = stack.topology.kafka.brokers.map((b) => b.id as number);
   if (!ids.includes(id)) throw new UsageError(`There is no broker ${id} in context ${c.name}.`, `Brokers: ${ids.join(', ')}. See \`ticketctl kafka brokers\`.`);
   const name = `kafka-${id}`;
-  const component = findComponent(stack.topology, name)!;
-  const rec = runningRecord(stack.paths, component);
+  const [unit] = await platform.status([name]);
+  const rec = unit && unit.state !== 'absent' && unit.state !== 'stopped' ? unit : undefined;
+  if (rec) {
+    // Never restart the wrong broker: the unit named kafka-<id> must carry node.id <id>.
+    const carried = await platform.brokerIdentity(name);
+    if (carried !== id)
+      throw new OpsError(`${name} (${rec.label}) carries broker id ${carried ?? 'unknown'} in its log dir, not ${id}. Nothing was changed.`, {
+        code: 'BROKER_IDENTITY_MISMATCH',
+        exitCode: 2,
+        hint: `Check which unit runs broker ${id} (\`ticketctl stack status\`, \`ticketctl kafka brokers\`); a unit whose data belongs to another broker needs a person, not a restart.`,
+      });
+  }
   const { partitions, minIsr } = await withAdmin(c, (admin) => fetchPartitions(admin), { quick: true }).catch((err: unknown) => {
     throw new OpsError(`Cannot read the cluster's partitions to plan the restart: ${errorMessage(err)}`, {
       code: 'KAFKA_UNREACHABLE',
@@ -55,9 +65,9 @@ export async function run(g: Globals, id: number, opts: RestartFlags): Promise<v
     );
   }
   const plan = restartPlan(
-    { broker: id, component: name, stackDir: stack.paths.root, pid: rec?.pid ?? null, replicaOf: mine.length, leaderOf: mine.filter((p) => p.leader === id).map(partitionLabel), timeoutS: opts.timeout },
-    component.stopTimeoutMs,
-    component.startTimeoutMs,
+    { broker: id, component: name, platform: platform.where, unit: rec?.label ?? null, replicaOf: mine.length, leaderOf: mine.filter((p) => p.leader === id).map(partitionLabel), timeoutS: opts.timeout },
+    platform.timeouts(name).stopMs,
+    platform.timeouts(name).startMs,
   );
 
   await runMutation(
@@ -68,19 +78,21 @@ export async function run(g: Globals, id: number, opts: RestartFlags): Promise<v
     async () => {
       const t0 = Date.now();
       try {
-        if (rec) await stackDown(stack, { only: [name], progress: g.ui.progress });
-        await stackUp(stack, { only: [name], progress: g.ui.progress, signal: g.signal });
+        if (rec) await platform.stop([name], { progress: g.ui.progress });
+        await platform.start([name], { progress: g.ui.progress, signal: g.signal });
       } catch (err) {
         // Interrupted or failed between stop and start: say how to get the broker back.
-        if (!runningRecord(stack.paths, component)) g.ui.err(`${name} is not running now. Start it with \`ticketctl stack up --only ${name}\` (log: \`ticketctl stack logs ${name}\`).`);
+        const [now] = await platform.status([name]).catch(() => []);
+        if (now?.state !== 'running') g.ui.err(`${name} is not running now. Start it with \`ticketctl stack up --only ${name}\` (log: \`ticketctl stack logs ${name}\`).`);
         throw err;
       }
       const after = await g.ui.progress.step(`wait for broker ${id} in every ISR`, () => waitForIsr(c, id, opts.timeout, g.signal));
       const displaced = after.filter((p) => !p.onPreferredLeader).map(partitionLabel);
-      return { broker: id, pidBefore: rec?.pid ?? null, pidAfter: runningRecord(stack.paths, component)?.pid ?? null, backInIsrAfterMs: Date.now() - t0, notOnPreferredLeader: displaced };
+      const [now] = await platform.status([name]);
+      return { broker: id, before: rec?.label ?? null, after: now?.label ?? null, backInIsrAfterMs: Date.now() - t0, notOnPreferredLeader: displaced };
     },
     (r) => [
-      `Broker ${id} is back in every ISR after ${(r.backInIsrAfterMs / 1000).toFixed(1)} s (${r.pidBefore === null ? 'started' : `pid ${r.pidBefore} replaced`} as pid ${r.pidAfter ?? '?'}).`,
+      `Broker ${id} is back in every ISR after ${(r.backInIsrAfterMs / 1000).toFixed(1)} s (${r.before === null ? `started as ${r.after ?? '?'}` : r.before === r.after ? `${r.after} restarted` : `${r.before} replaced by ${r.after ?? '?'}`}).`,
       r.notOnPreferredLeader.length
         ? `${r.notOnPreferredLeader.length} partition(s) are not on their preferred leader. Next: \`ticketctl kafka elect-leaders --dry-run\`.`
         : 'Every partition is on its preferred leader.',
@@ -92,13 +104,13 @@ const outOfIsr = (ps: PartitionView[]) => [...new Set(ps.flatMap((p) => p.replic
 
 export function restartPlan(d: RestartPlanData, stopTimeoutMs: number, startTimeoutMs: number): Plan<RestartPlanData> {
   const steps: string[] = [];
-  if (d.pid !== null) {
-    steps.push(`stop ${d.component} (pid ${d.pid}) with SIGTERM: a controlled shutdown hands its ${d.leaderOf.length} leadership(s) to in-sync replicas (up to ${stopTimeoutMs / 1000} s, then SIGKILL)`);
+  if (d.unit !== null) {
+    steps.push(`stop ${d.component} (${d.unit}) with SIGTERM: a controlled shutdown hands its ${d.leaderOf.length} leadership(s) to in-sync replicas (up to ${stopTimeoutMs / 1000} s, then SIGKILL)`);
   }
-  steps.push(`start ${d.component} from ${d.stackDir} and wait until it answers (up to ${startTimeoutMs / 1000} s)`);
+  steps.push(`start ${d.component} (${d.platform}) and wait until it answers (up to ${startTimeoutMs / 1000} s)`);
   steps.push(`wait until broker ${d.broker} is back in the ISR of all ${d.replicaOf} partition(s) it replicates (up to ${d.timeoutS} s)`);
   const notes = [
-    ...(d.pid === null ? [`${d.component} is not running: it is only started`] : []),
+    ...(d.unit === null ? [`${d.component} is not running: it is only started`] : []),
     'leadership does not move back on its own (auto.leader.rebalance.enable=false): afterwards run `ticketctl kafka elect-leaders --dry-run`',
   ];
   return { title: `restart broker ${d.broker} (${d.component})`, steps, notes, data: d };

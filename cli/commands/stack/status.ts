@@ -1,12 +1,15 @@
 import { ExitError } from '../../shared/exit-code.ts';
-import { stackContextOf } from '../../../clients/index.ts';
+import { choosePlatform } from './platform-choice.ts';
 import { resolveOutput, type Ui } from '../../shared/ui.ts';
-import { stackStatus, type StackStatus } from '../../../stack/index.ts';
+import { createPlatform, stackStatus, type StackStatus } from '../../../stack/index.ts';
 import type { Globals } from '../../shared/globals.ts';
 
-export async function run(g: Globals, opts: { output?: string }): Promise<void> {
+export async function run(g: Globals, opts: { output?: string; platform?: string }): Promise<void> {
   const { ui } = g;
-  const status = await stackStatus(stackContextOf(await g.context(), '`stack status`'));
+  const { stack, spec } = await choosePlatform(g, opts.platform, '`stack status`');
+  // Local: the supervisor's PID records (stackStatus reads them); compose: the containers.
+  const units = spec.kind === 'local' ? undefined : await (await createPlatform(stack, spec)).status();
+  const status = await stackStatus(stack, units);
   if (resolveOutput(opts.output, ui.isTty) === 'json') ui.json(status);
   else printStatus(ui, status);
   if (!status.healthy) throw new ExitError(1);
@@ -17,8 +20,8 @@ export function printStatus(ui: Ui, s: StackStatus): void {
   const paint = (state: string) => (state === 'up' ? c.green(state) : state === 'down' ? c.red(state) : c.yellow(state));
   const yesNo = (v: boolean | null) => (v === null ? '-' : v ? c.green('yes') : c.red('no'));
   ui.table(
-    ['COMPONENT', 'STATE', 'PID', 'ENDPOINT', 'VIA PROXY', 'RSS', 'DETAIL'],
-    s.components.map((x) => [x.name, paint(x.state), x.pid ? String(x.pid) : '-', x.endpoint, yesNo(x.viaProxy), x.rssBytes ? `${Math.round(x.rssBytes / 2 ** 20)} MiB` : '-', x.detail]),
+    ['COMPONENT', 'STATE', 'RUN BY', 'ENDPOINT', 'VIA PROXY', 'RSS', 'DETAIL'],
+    s.components.map((x) => [x.name, paint(x.state), x.unit, x.endpoint, yesNo(x.viaProxy), x.rssBytes ? `${Math.round(x.rssBytes / 2 ** 20)} MiB` : '-', x.detail]),
   );
   ui.out();
   const k = s.kafka;
