@@ -3,12 +3,14 @@
 // may reach into any folder, since they test internals; product code may not.
 //
 //   cli, scripts        the programs people run
+//   examples            programs for users to copy (through testing/ only)
+//   testing             the testcontainers entry for CI users
 //   drills              chaos drills (never the CLI)
 //   clients             context resolution + one client per system
 //   service, stack      the service; the local stack's supervisor (never each other)
 //   contracts           names every part shares
 //   lib                 generic building blocks
-const TOPS = ['lib', 'contracts', 'service', 'stack', 'clients', 'drills', 'cli', 'scripts'];
+const TOPS = ['lib', 'contracts', 'service', 'stack', 'clients', 'drills', 'cli', 'scripts', 'testing', 'examples'];
 const MAY_IMPORT = {
   lib: [],
   contracts: ['lib'],
@@ -18,6 +20,8 @@ const MAY_IMPORT = {
   drills: ['lib', 'contracts', 'service', 'stack', 'clients'],
   cli: ['lib', 'contracts', 'service', 'stack', 'clients', 'drills'],
   scripts: ['lib', 'contracts', 'service', 'stack', 'clients'],
+  testing: ['lib', 'contracts', 'stack'],
+  examples: ['testing'],
 };
 const PRODUCT = '\\.ts$';
 const TEST = '(\\.test\\.ts$|^tests/)';

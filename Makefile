@@ -1,6 +1,6 @@
 # The README's quick start: `make demo` runs the main job, `make test` runs the static
-# checks, every test, then the chaos drill suite (`npm run drills`: every drill in
-# drills/scenarios/). Both install what is missing first (npm packages here; the stack
+# checks, every test, the chaos drill suite (`npm run drills`: every drill in
+# drills/scenarios/), then the compose deployment's tests (`npm run test:compose`). Both install what is missing first (npm packages here; the stack
 # provisions itself).
 .PHONY: demo test check install
 
@@ -37,6 +37,10 @@ check: install
 	npm run lint
 	unshare --map-root-user --net sh -c 'ip link set lo up && npm run test:unit'
 
+# The compose path last: it takes the local stack's ports (its global setup stops the local
+# stack, brings docker-compose.yml up on a Docker engine, and takes it down at the end).
 test: check
 	npm test
 	npm run drills
+	npm run test:compose
+	npm run test:testcontainers

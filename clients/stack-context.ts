@@ -8,8 +8,14 @@ export function stackContextOf(c: Context, what: string): StackContext {
   return createStackContext({ stackDir: dir, portOffset });
 }
 
-/** The stack a context names and the platform that runs its processes (local or compose). */
+/**
+ * The stack a context names and the platform that runs its processes (local or compose),
+ * for commands that act on a running deployment: a compose project with no container is
+ * a usage error (exit 2) before anything is planned, never a fresh project half-created.
+ */
 export async function platformOf(c: Context, what: string): Promise<{ stack: StackContext; platform: Platform }> {
   const stack = stackContextOf(c, what);
-  return { stack, platform: await createPlatform(stack, c.platform ?? { kind: 'local' }) };
+  const platform = await createPlatform(stack, c.platform ?? { kind: 'local' });
+  await platform.requireDeployed();
+  return { stack, platform };
 }

@@ -4,7 +4,7 @@
 export { faultsToClean, revertFaults } from './cleanup.ts';
 export type { RevertOutcome } from './cleanup.ts';
 export { faultLogPath } from './fault-log.ts';
-export { blastRadius, describeFault } from './faults/index.ts';
+export { blastRadius, describeFault, unsupportedOn } from './faults/index.ts';
 export { SCENARIO_DIR, drillNames, readDrill, readDrills } from './format/files.ts';
 export { DrillFormatError } from './format/validate.ts';
 export type { DrillJournal } from './report/journal.ts';

@@ -11,4 +11,4 @@ import './poison-messages.ts';
 import './redis-master-crash.ts';
 import './service-settings.ts';
 
-export { blastRadius, describeFault, faultKind, faultTypes, readFaultSpec, type FaultSpec, type FaultType } from './registry.ts';
+export { blastRadius, describeFault, faultKind, faultTypes, readFaultSpec, unsupportedOn, type FaultSpec, type FaultType } from './registry.ts';

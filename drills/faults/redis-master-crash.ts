@@ -1,11 +1,12 @@
 import { waitFor } from '../../lib/index.ts';
-import { findComponent, stackUp, redisCommand, runningRecord, isAlive, signalRecorded } from '../../stack/index.ts';
-import type { PidRecord, StackContext } from '../../stack/index.ts';
+import { redisCommand } from '../../stack/index.ts';
+import type { Platform, StackContext, UnitRef } from '../../stack/index.ts';
 import { REDIS_MASTER_NAME, type Topology } from '../../contracts/index.ts';
 import { registerFault } from './registry.ts';
 import { FaultNotInEffect } from './types.ts';
 
-// The Redis master crashes (SIGKILL to the recorded PID of `redis-master`), optionally
+// The Redis master crashes (SIGKILL to the recorded PID of `redis-master`, or to its
+// container; stack/platforms), optionally
 // kept down until the Sentinels have promoted the replica (report 2.0.2 #4).
 //
 // A plain `kill` fault is not enough here: its revert starts the process again from the
@@ -23,7 +24,10 @@ import { FaultNotInEffect } from './types.ts';
 // failover that happened without this fault (drill cleanup after a killed runner).
 
 export type RedisMasterCrashSpec = { type: 'redis-master-crash'; awaitPromotion: boolean };
-type CrashUndo = { type: 'redis-master-crash'; record: PidRecord };
+/** `record`: a local PID record, as fault logs written before the platform layer hold it. */
+type CrashUndo = { type: 'redis-master-crash'; ref?: UnitRef; record?: { name: string; pid: number; startTicks: number } };
+const refOf = (u: CrashUndo): UnitRef => u.ref ?? { platform: 'local', name: PROCESS, pid: u.record?.pid ?? -1, startTicks: u.record?.startTicks ?? -1 };
+const labelOf = (ref: UnitRef) => (ref.platform === 'local' ? `pid ${ref.pid}` : `container ${ref.containerId.slice(0, 12)}`);
 
 declare module './types.ts' {
   interface FaultSpecs {
@@ -64,13 +68,13 @@ async function topologyRestored(t: Topology): Promise<string | false> {
   return `redis-master is master again, redis-replica in sync, ${seen.length} Sentinels agree`;
 }
 
-async function restore(stack: StackContext, signal?: AbortSignal): Promise<string> {
+async function restore(stack: StackContext, platform: Platform, signal?: AbortSignal): Promise<string> {
   const t = stack.topology;
   const done: string[] = [];
-  const component = findComponent(t, PROCESS)!;
-  if (!runningRecord(stack.paths, component)) {
-    await stackUp(stack, { only: [PROCESS], ...(signal ? { signal } : {}) });
-    done.push(`restarted ${PROCESS} (stack up --only ${PROCESS})`);
+  const [unit] = await platform.status([PROCESS]);
+  if (unit?.state !== 'running') {
+    await platform.start([PROCESS], signal ? { signal } : {});
+    done.push(`restarted ${PROCESS} (${platform.kind === 'local' ? `stack up --only ${PROCESS}` : `compose up --wait ${PROCESS}`})`);
   }
   const already = await topologyRestored(t).catch(() => false);
   if (already) return [...done, already].join('; ');
@@ -123,27 +127,28 @@ export const redisMasterCrash = registerFault<RedisMasterCrashSpec, CrashUndo>({
   type: 'redis-master-crash',
   keys: ['awaitPromotion'],
   read: (o, { v, at }) => ({ type: 'redis-master-crash', awaitPromotion: v.boolean(o.awaitPromotion ?? false, `${at}.awaitPromotion`) }),
-  describe: (s) => `${PROCESS} killed (SIGKILL to its recorded PID)${s.awaitPromotion ? ' and kept down until the Sentinels promote the replica' : ''}; rollback restarts it and fails back to it`,
+  describe: (s) => `${PROCESS} killed (SIGKILL to its recorded PID or container)${s.awaitPromotion ? ' and kept down until the Sentinels promote the replica' : ''}; rollback restarts it and fails back to it`,
   blastRadius: () => ({ proxies: [], processes: [PROCESS], other: ['Sentinel failover and fail-back (master role moves to redis-replica and back)'] }),
   async prepare(env) {
-    const component = findComponent(env.stack.topology, PROCESS);
-    const record = component && runningRecord(env.stack.paths, component);
-    if (!record) throw new FaultNotInEffect(`${PROCESS} is not running, so it cannot be the drill's target; start it with \`ticketctl stack up\``);
+    const ref = await env.platform.target(PROCESS).catch(() => {
+      throw new FaultNotInEffect(`${PROCESS} is not running (${env.platform.where}), so it cannot be the drill's target; start it with \`ticketctl stack up\``);
+    });
     const restored = await topologyRestored(env.stack.topology).catch(() => false);
     if (!restored)
       throw new FaultNotInEffect(
         `the Redis topology is not as the stack lays it out (redis-master master, redis-replica in sync, Sentinels agreeing); run \`ticketctl drill cleanup\` or check \`ticketctl health\``,
       );
-    return { type: 'redis-master-crash', record };
+    return { type: 'redis-master-crash', ref };
   },
-  async apply(_env, _s, u) {
-    signalRecorded(u.record, 'SIGKILL');
+  async apply(env, _s, u) {
+    await env.platform.kill(refOf(u), 'SIGKILL');
   },
   async confirm(env, s, u) {
-    await waitFor(() => !isAlive(u.record), { timeoutMs: 10_000, intervalMs: 100, what: `${PROCESS} (pid ${u.record.pid}) to die` }).catch(() => {
-      throw new FaultNotInEffect(`${PROCESS} (pid ${u.record.pid}) is still alive after SIGKILL`);
+    const ref = refOf(u);
+    await waitFor(async () => !(await env.platform.isRunning(ref)), { timeoutMs: 10_000, intervalMs: 100, what: `${PROCESS} (${labelOf(ref)}) to die` }).catch(() => {
+      throw new FaultNotInEffect(`${PROCESS} (${labelOf(ref)}) is still alive after SIGKILL`);
     });
-    if (!s.awaitPromotion) return `${PROCESS} pid ${u.record.pid} gone`;
+    if (!s.awaitPromotion) return `${PROCESS} ${labelOf(ref)} gone`;
     const t = env.stack.topology;
     const promotedAfter = Date.now();
     await waitFor(async () => (await sentinelMasterPorts(t)).filter((p) => p === t.redis.replica).length >= 2 && (await role(t.redis.replica))[0] === 'master', {
@@ -153,7 +158,7 @@ export const redisMasterCrash = registerFault<RedisMasterCrashSpec, CrashUndo>({
     }).catch(() => {
       throw new FaultNotInEffect(`${PROCESS} is down but the Sentinels did not promote redis-replica within ${PROMOTION_WITHIN_MS / 1000} s`);
     });
-    return `${PROCESS} pid ${u.record.pid} gone; Sentinels promoted redis-replica (${t.host}:${t.redis.replica}) ${((Date.now() - promotedAfter) / 1000).toFixed(1)} s after the process was gone`;
+    return `${PROCESS} ${labelOf(ref)} gone; Sentinels promoted redis-replica (${t.host}:${t.redis.replica}) ${((Date.now() - promotedAfter) / 1000).toFixed(1)} s after the process was gone`;
   },
-  revert: (env, _u, signal) => restore(env.stack, signal),
+  revert: (env, _u, signal) => restore(env.stack, env.platform, signal),
 });

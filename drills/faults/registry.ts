@@ -1,3 +1,4 @@
+import type { PlatformKind } from '../../stack/index.ts';
 import type { FieldReader } from '../../lib/index.ts';
 import type { BlastRadius, DrillTargets, FaultKind, FaultSpec, FaultSpecs, FaultType, Undo } from './types.ts';
 
@@ -59,4 +60,12 @@ export function blastRadius(specs: FaultSpec[]): BlastRadius {
   const all = specs.map((s) => faultKind(s.type).blastRadius(s));
   const uniq = (xs: string[]) => [...new Set(xs)];
   return { proxies: uniq(all.flatMap((b) => b.proxies)), processes: uniq(all.flatMap((b) => b.processes)), other: uniq(all.flatMap((b) => b.other)) };
+}
+
+/** The fault types among these that the platform cannot apply (FaultKind.platforms). */
+export function unsupportedOn(platform: PlatformKind, specs: FaultSpec[]): FaultType[] {
+  return [...new Set(specs.map((s) => s.type))].filter((type) => {
+    const allowed = faultKind(type).platforms;
+    return allowed !== undefined && !allowed.includes(platform);
+  });
 }

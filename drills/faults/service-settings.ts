@@ -61,6 +61,8 @@ async function restart(stack: StackContext, name: string, settings: Record<strin
 export const serviceSettings = registerFault<ServiceSettingsSpec, SettingsUndo>({
   type: 'service-settings',
   keys: ['process', 'settings'],
+  // A container's environment is fixed when compose creates it: only a local process can be restarted with other settings.
+  platforms: ['local'],
   read(o, { v, at, targets }) {
     const process = v.oneOf(
       o.process,

@@ -1,6 +1,6 @@
 import type { Kafka } from 'kafkajs';
 import type { FieldReader } from '../../lib/index.ts';
-import type { StackContext } from '../../stack/index.ts';
+import type { Platform, PlatformKind, StackContext } from '../../stack/index.ts';
 import type { ToxiproxyApi } from '../../clients/index.ts';
 
 /** type -> spec, one entry per kind file (augmented there, empty here). */
@@ -20,6 +20,8 @@ export type FaultSpec = FaultSpecs[FaultType];
 
 export interface FaultEnv {
   stack: StackContext;
+  /** What runs the stack's processes: every kill, pause and restart goes through it. */
+  platform: Platform;
   toxiproxy: ToxiproxyApi;
   /** The gateway's own port, not its proxy: knobs must be reachable while the proxy is cut. */
   gatewayUrl: string;
@@ -54,6 +56,8 @@ export interface FaultKind<S extends { type: string } = FaultSpec, U extends Und
   type: S['type'];
   /** The keys the spec may have besides `type`; any other key is an error naming it. */
   keys: readonly string[];
+  /** The platforms that can apply it (default: all); a drill with a fault its platform cannot apply is refused before anything runs. */
+  platforms?: readonly PlatformKind[];
   /** Reads the spec's values from the drill file, defaults filled in; errors through `c.v` (`faults[0].proxy must be one of ...`). */
   read(fields: Record<string, unknown>, c: SpecContext): S;
   /** One line for plans and journals. */

@@ -2,7 +2,7 @@ import type { Admin, Kafka } from 'kafkajs';
 import { contextKafka, openGatewayLedgerDb, openServiceDb, currentRedisMaster, createToxiproxyApi } from '../../clients/index.ts';
 import type { Pool } from 'mysql2/promise';
 import type { Context } from '../../clients/index.ts';
-import type { StackContext } from '../../stack/index.ts';
+import { createPlatform, type Platform, type StackContext } from '../../stack/index.ts';
 import type { FaultEnv } from '../faults/types.ts';
 import type { ProbeEnv } from '../probes/index.ts';
 import type { InvariantEnv } from '../invariants/types.ts';
@@ -14,6 +14,7 @@ import type { InvariantEnv } from '../invariants/types.ts';
 export interface DrillEnv {
   context: Context;
   stack: StackContext;
+  platform: Platform;
   db: Pool;
   gatewayDb: Pool;
   kafka: () => Kafka;
@@ -25,13 +26,14 @@ export interface DrillEnv {
 }
 
 /** What faults need to apply and revert; cleanup builds only this (no database). */
-export function faultEnvFor(context: Context, stack: StackContext, runId: string, kafka: () => Kafka): FaultEnv {
+export function faultEnvFor(context: Context, stack: StackContext, platform: Platform, runId: string, kafka: () => Kafka): FaultEnv {
   const t = stack.topology;
-  return { stack, toxiproxy: createToxiproxyApi(context.toxiproxyUrl ?? `http://${t.host}:${t.toxiproxyApi}`), gatewayUrl: `http://${t.host}:${t.gateway.port}`, kafka, runId };
+  return { stack, platform, toxiproxy: createToxiproxyApi(context.toxiproxyUrl ?? `http://${t.host}:${t.toxiproxyApi}`), gatewayUrl: `http://${t.host}:${t.gateway.port}`, kafka, runId };
 }
 
-export async function createDrillEnv(context: Context, stack: StackContext): Promise<DrillEnv> {
+export async function createDrillEnv(context: Context, stack: StackContext, platform?: Platform): Promise<DrillEnv> {
   const t = stack.topology;
+  const units = platform ?? (await createPlatform(stack, context.platform ?? { kind: 'local' }));
   const db = openServiceDb(context.mariadb);
   const gatewayDb = openGatewayLedgerDb(t);
   let kafka: Kafka | undefined;
@@ -50,11 +52,12 @@ export async function createDrillEnv(context: Context, stack: StackContext): Pro
   return {
     context,
     stack,
+    platform: units,
     db,
     gatewayDb,
     kafka: getKafka,
     admin: getAdmin,
-    faultEnv: (runId) => faultEnvFor(context, stack, runId, getKafka),
+    faultEnv: (runId) => faultEnvFor(context, stack, units, runId, getKafka),
     probeEnv: (dlqBaseline, maxLag = Number.MAX_SAFE_INTEGER) => ({ serviceUrls: context.serviceUrls, admin: getAdmin, dlqBaseline, maxLag }),
     invariantEnv: (signal) => ({ db, gatewayDb, redisMaster, kafka: getKafka, admin: getAdmin, ...(signal ? { signal } : {}) }),
     async close() {

@@ -46,7 +46,9 @@ export async function composeUp(stack: StackContext, engine: Engine, project: Co
   const run = (args: string[], timeoutS = UP_WAIT_S + 60) =>
     compose(bin, engine, ['--project-name', project.project, '--file', project.file, ...args], { cwd: path.dirname(project.file), env: buildEnv('unused', null), timeoutMs: timeoutS * 1000 });
   try {
-    if (toStart.length)
+    // Always `compose up` the whole file: it is idempotent and recreates what changed since
+    // (a new image, an edited service), which a check of "running" alone would miss.
+    if (toStart.length || !o.only)
       await progress.step(`compose up ${o.only ? o.only.join(' ') : project.project} and wait for every healthcheck`, async () => {
         if (o.only) return run(['up', '--detach', '--wait', '--wait-timeout', String(UP_WAIT_S), '--no-deps', ...o.only]);
         await run(['up', '--detach', '--wait', '--wait-timeout', String(UP_WAIT_S)]);

@@ -61,6 +61,7 @@ export function createComposePlatform(stack: StackContext, engine: Engine, proje
   const platform: Platform = {
     kind: 'compose',
     where: `compose project ${project.project} (Docker ${engine.version} at ${engine.dockerHost})`,
+    requireDeployed: requireProject,
     async names() {
       const running = new Set((await containers()).map((c) => c.Labels[LABEL.service]));
       // The long-running components, and the service instances that exist now.

@@ -41,6 +41,8 @@ export function createLocalPlatform(stack: StackContext): Platform {
   const platform: Platform = {
     kind: 'local',
     where: `local processes under ${stack.paths.root}`,
+    // `stack up` makes the local stack from nothing: every component name is always valid.
+    requireDeployed: async () => {},
     async names() {
       return allComponents(t, readServiceInstances(stack.paths)).map((c) => c.name);
     },

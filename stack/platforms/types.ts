@@ -44,6 +44,8 @@ export interface Platform {
   kind: PlatformKind;
   /** For plans and errors: "local processes under /x/.stack", "compose project ticketing (Docker 20.10 at unix:///...)". */
   where: string;
+  /** Throws a usage error (exit 2) when there is no such deployment at all (a compose project with no container); a no-op locally. */
+  requireDeployed(): Promise<void>;
   /** The units this platform runs, in start order (service instances: as many as exist now). */
   names(): Promise<string[]>;
   status(names?: string[]): Promise<UnitStatus[]>;

@@ -15,7 +15,7 @@ import { createServiceComponent, serviceEnvOverrides } from '../../stack/compone
 import { readServiceConfig } from '../../service/config.ts';
 import { readGatewayConfig } from '../../service/gateway/config.ts';
 
-import { root, read, services, toxiproxyJson, topology, envOf, hostPort, commandArgs, dependsOn, publishedPorts, appServices, upstreamService, POD, localCtx } from './compose-file.ts';
+import { root, read, services, toxiproxyJson, topology, envOf, hostPort, commandArgs, dependsOn, publishedPorts, appServices, upstreamService, POD, localCtx, COMPOSE_ONLY_PROXIES } from './compose-file.ts';
 import { copyParts, contextSources, dockerIgnored, parseDockerfile } from './dockerfile.ts';
 
 const proxy = (name: string) => {
@@ -120,7 +120,7 @@ describe('App containers in docker-compose.yml', () => {
     }
   });
 
-  test('the gateway, which insists on loopback, is reachable only through its proxy', () => {
+  test('the gateway, which insists on loopback, is reachable only through Toxiproxy: its proxy, and the compose-only relay on its own port', () => {
     // service/gateway/config.ts refuses any non-loopback GATEWAY_HOST (no authentication).
     assert.throws(() => readGatewayConfig({ GATEWAY_HOST: '0.0.0.0' }), /GATEWAY_HOST/);
     const c = readGatewayConfig(envOf('gateway'));
@@ -133,6 +133,16 @@ describe('App containers in docker-compose.yml', () => {
     assert.equal(upstreamService(proxy('gateway').upstream), 'gateway');
     assert.ok(!publishedPorts(POD).some((p) => p.target === topology.gateway.port), `${POD} publishes the gateway itself`);
     assert.ok(publishedPorts(POD).some((p) => p.published === topology.gateway.proxy && p.target === topology.gateway.proxy));
+    // The host's 127.0.0.1:<gateway port> is a compose-only Toxiproxy relay to the gateway, and only that.
+    const onGatewayPort = publishedPorts(POD).filter((p) => p.published === topology.gateway.port);
+    assert.equal(onGatewayPort.length, 1, `${POD} publishes ${onGatewayPort.length} ports as ${topology.gateway.port}`);
+    const relay = toxiproxyJson.find((x) => hostPort(x.listen).port === onGatewayPort[0]!.target);
+    assert.ok(relay, `${POD} publishes ${onGatewayPort[0]!.target} as ${topology.gateway.port}, which no proxy listens on`);
+    assert.ok(
+      COMPOSE_ONLY_PROXIES.some((x) => x.name === relay.name),
+      `${relay.name} is published as the gateway's port but is not a compose-only relay`,
+    );
+    assert.equal(upstreamService(relay.upstream), 'gateway', `the host's ${topology.gateway.port} reaches ${upstreamService(relay.upstream) ?? 'no service'}, not the gateway`);
     // Its ledger database through the mariadb proxy.
     assert.deepEqual({ host: c.db.host, port: c.db.port }, { host: '127.0.0.1', port: proxyPort('mariadb') });
     assert.equal(upstreamService(`${c.db.host}:${c.db.port}`), 'toxiproxy');

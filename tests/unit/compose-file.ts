@@ -1,6 +1,7 @@
 // docker-compose.yml and stack/compose/toxiproxy.json, parsed once, with the small readers the
 // compose tests share. The stack is one network namespace (the `netns` service, like a
 // Kubernetes pod), so every address is 127.0.0.1 and a port names its one owner.
+// COMPOSE_ONLY_PROXIES below is the one thing the compose file has that the local stack has not.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -62,6 +63,24 @@ export const toxiproxyJson = JSON.parse(read('stack/compose/toxiproxy.json')) as
 export const topology = createTopology();
 /** Every component the local stack can run (all service instances), by name. */
 export const components = allComponents(topology, MAX_SERVICE_INSTANCES);
+
+/**
+ * The one deliberate difference from the local stack, named here only: a Toxiproxy proxy that
+ * toxiproxy.json has and createTopology().proxies has not. The payment gateway stand-in
+ * listens on the pod's loopback only (service/gateway/config.ts refuses any other
+ * GATEWAY_HOST), which no published port reaches; `gateway-admin` relays the gateway's own
+ * port, and netns publishes the relay as that port (publishedAs). So the host finds the
+ * gateway's knobs and /health on 127.0.0.1:18080 exactly as on the local stack, also while a
+ * drill cuts the faultable `gateway` proxy (18081). Not being a topology proxy, no drill can
+ * name it. Any other extra proxy, or port published under another number, fails the tests.
+ */
+export const COMPOSE_ONLY_PROXIES: ReadonlyArray<ToxiproxyEntry & { publishedAs: number }> = [{ name: 'gateway-admin', listen: '0.0.0.0:18090', upstream: '127.0.0.1:18080', publishedAs: 18080 }];
+/** COMPOSE_ONLY_PROXIES as toxiproxy.json spells them. */
+export const composeOnlyEntries: ToxiproxyEntry[] = COMPOSE_ONLY_PROXIES.map(({ name, listen, upstream }) => ({ name, listen, upstream, enabled: true }));
+/** The pod ports the compose-only proxies listen on. */
+export const composeOnlyPorts: number[] = COMPOSE_ONLY_PROXIES.map((p) => hostPort(p.listen).port);
+/** The host port netns must publish a pod port as: its own number, but a compose-only relay's publishedAs. */
+export const expectedHostPort = (target: number): number => COMPOSE_ONLY_PROXIES.find((p) => hostPort(p.listen).port === target)?.publishedAs ?? target;
 
 /** What the local stack would run, without running it: launch() only builds a command line. */
 export function localCtx(dir = path.join(os.tmpdir(), 'ticketing-compose-test')): RunContext {

@@ -1,7 +1,8 @@
 // docker-compose.yml, checked without a Docker engine: it must be a valid Compose file (the
 // official Compose Specification schema, vendored in fixtures/) and it must describe the
 // same stack as contracts/topology.ts and stack/components/*, which the local-process stack
-// is built from. tests/compose/*.live.test.ts run it for real where an engine is.
+// is built from, but for the one exception COMPOSE_ONLY_PROXIES names (compose-file.ts).
+// tests/compose/*.compose.test.ts run it for real.
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -37,7 +38,12 @@ import {
   sentinelServices,
   read,
   upstreamService,
+  ownerOf,
   localCtx,
+  COMPOSE_ONLY_PROXIES,
+  composeOnlyEntries,
+  composeOnlyPorts,
+  expectedHostPort,
 } from './compose-file.ts';
 
 describe('docker-compose.yml', () => {
@@ -63,11 +69,13 @@ describe('docker-compose.yml', () => {
     const names = components.map((c) => c.name).sort();
     assert.deepEqual(names, podMembers.filter((name) => name !== 'kafka-init').sort(), 'compose services and local components differ (kafka-init and netns aside)');
     for (const c of components) {
+      // Toxiproxy also listens for the compose-only proxies; nothing else may differ.
+      const composeOnly = c.name === 'toxiproxy' ? composeOnlyPorts : [];
       assert.deepEqual(
         listensOn(c.name)
           .map((l) => l.port)
           .sort(),
-        c.ports.map((p) => p.port).sort(),
+        [...c.ports.map((p) => p.port), ...composeOnly].sort(),
         `${c.name} listens on other ports than the local ${c.name}`,
       );
     }
@@ -88,30 +96,36 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  test('publishes every port on 127.0.0.1 only, each on its own number', () => {
+  test('publishes every port on 127.0.0.1 only, each on its own number but a compose-only relay on its publishedAs', () => {
     for (const name of Object.keys(services)) {
       for (const port of publishedPorts(name)) {
         assert.equal(port.hostIp, '127.0.0.1', `${name} publishes ${port.target} beyond 127.0.0.1`);
-        assert.equal(port.published, port.target, `${name} publishes ${port.target} as ${port.published}: addresses would differ inside and out`);
+        assert.equal(port.published, expectedHostPort(port.target), `${name} publishes ${port.target} as ${port.published}: addresses would differ inside and out`);
       }
     }
   });
 
-  test('publishes every port a local component listens on, except the loopback-only gateway, and nothing else', () => {
-    const published = publishedPorts(POD).map((p) => p.target);
-    assert.equal(new Set(published).size, published.length, `${POD} publishes a port twice`);
+  test('publishes every port a local component listens on, except the loopback-only gateway, plus the compose-only relays, and nothing else', () => {
+    const published = publishedPorts(POD);
+    const targets = published.map((p) => p.target);
+    assert.equal(new Set(targets).size, targets.length, `${POD} publishes a port twice`);
+    const hostPorts = published.map((p) => p.published);
+    assert.equal(new Set(hostPorts).size, hostPorts.length, `${POD} publishes two ports on one host port`);
     const local = components.flatMap((c) => c.ports.map((p) => ({ name: c.name, port: p.port })));
     assert.deepEqual(
-      local.filter((l) => !published.includes(l.port)),
+      local.filter((l) => !targets.includes(l.port)),
       [{ name: 'gateway', port: topology.gateway.port }],
       'unpublished component ports',
     );
-    for (const port of published) {
-      assert.ok(
-        local.some((l) => l.port === port),
-        `${POD} publishes ${port}, which no local component listens on`,
-      );
+    for (const port of targets) {
+      assert.ok(local.some((l) => l.port === port) || composeOnlyPorts.includes(port), `${POD} publishes ${port}, which no local component listens on`);
     }
+    // From the host, through the relay: exactly the local stack's ports, the gateway's too.
+    assert.deepEqual(
+      [...hostPorts].sort((a, b) => a - b),
+      local.map((l) => l.port).sort((a, b) => a - b),
+      'the host sees other ports than the local stack has',
+    );
   });
 
   test('every published port has one owner in the pod, listening on every interface', () => {
@@ -136,21 +150,44 @@ describe('docker-compose.yml', () => {
 });
 
 describe('Toxiproxy in docker-compose.yml', () => {
-  test("toxiproxy.json is the local stack's proxy config, listening on every interface of the pod", () => {
+  test("toxiproxy.json is the local stack's proxy config plus COMPOSE_ONLY_PROXIES, listening on every interface of the pod", () => {
     assert.deepEqual(
       toxiproxyJson.map((p) => p.name),
-      topology.proxies.map((p) => p.name),
+      [...topology.proxies.map((p) => p.name), ...COMPOSE_ONLY_PROXIES.map((p) => p.name)],
     );
     const local = proxyConfig(topology).map((p) => ({ ...p, listen: `0.0.0.0:${hostPort(p.listen).port}` }));
-    assert.deepEqual(toxiproxyJson, local);
+    assert.deepEqual(toxiproxyJson, [...local, ...composeOnlyEntries]);
   });
 
   test('every proxy forwards to a compose service on the port that service listens on', () => {
     for (const p of toxiproxyJson) {
       const target = upstreamService(p.upstream);
       assert.ok(target, `${p.name} forwards to ${p.upstream}, which no compose service serves`);
-      assert.equal(target, p.name, `the ${p.name} proxy forwards to ${target}`);
+      // A compose-only relay forwards to the gateway (its own test below); every other proxy to its namesake.
+      if (!COMPOSE_ONLY_PROXIES.some((x) => x.name === p.name)) assert.equal(target, p.name, `the ${p.name} proxy forwards to ${target}`);
       assert.equal(hostPort(p.upstream).port, listenPortOf(target), `${p.name} forwards to ${p.upstream}, not ${target}'s client port`);
+    }
+  });
+
+  test("the compose-only relay: the topology gateway's own port, published as that port, listening on a port no component uses, unknown to drills", () => {
+    assert.ok(COMPOSE_ONLY_PROXIES.length > 0);
+    const componentPorts = components.flatMap((c) => c.ports.map((p) => p.port));
+    for (const relay of COMPOSE_ONLY_PROXIES) {
+      // Drills name topology proxies only, so none can cut or slow this one.
+      assert.ok(!topology.proxies.some((p) => p.name === relay.name), `${relay.name} is a topology proxy, which drills can fault`);
+      assert.equal(relay.upstream, `127.0.0.1:${topology.gateway.port}`, `${relay.name} does not relay the gateway's own port`);
+      assert.equal(upstreamService(relay.upstream), 'gateway');
+      assert.equal(relay.publishedAs, topology.gateway.port, `${relay.name} is not published as the gateway's own port`);
+      const listen = hostPort(relay.listen);
+      assert.equal(listen.host, '0.0.0.0', `${relay.name} must listen on every interface of the pod to be published`);
+      assert.ok(!componentPorts.includes(listen.port), `${relay.name} listens on ${listen.port}, which a local component uses`);
+      const owner = ownerOf(listen.port);
+      assert.equal(owner, 'toxiproxy', `in the pod, ${listen.port} is ${owner ?? 'nobody'}'s, not Toxiproxy's`);
+      assert.deepEqual(
+        publishedPorts(POD).filter((p) => p.target === listen.port || p.published === relay.publishedAs),
+        [{ hostIp: '127.0.0.1', published: relay.publishedAs, target: listen.port }],
+        `${POD} does not publish ${relay.name} (${listen.port}) as 127.0.0.1:${relay.publishedAs}, and only it`,
+      );
     }
   });
 

@@ -2,7 +2,7 @@ import { OpsError, waitFor } from '../../../lib/index.ts';
 import { faultsToClean, revertFaults, type RevertOutcome, faultLogPath, describeFault, faultEnvFor } from '../../../drills/index.ts';
 import { stackStatus } from '../../../stack/index.ts';
 import { runMutation, type MutationFlags } from '../../shared/mutation.ts';
-import { stackContextOf } from '../../../clients/index.ts';
+import { platformOf } from '../../../clients/index.ts';
 import type { Globals } from '../../shared/globals.ts';
 
 // `ticketctl drill cleanup`: reverts what the fault log shows as still applied (a runner
@@ -23,7 +23,7 @@ export interface CleanupOutcome {
 
 export async function run(g: Globals, opts: CleanupFlags): Promise<void> {
   const c = await g.context();
-  const stack = stackContextOf(c, '`drill cleanup`');
+  const { stack, platform } = await platformOf(c, '`drill cleanup`');
   const logFile = faultLogPath(stack.paths.root);
   const { todo, runnerStillActive } = faultsToClean(logFile, opts.force ?? false);
   const plan = {
@@ -41,12 +41,17 @@ export async function run(g: Globals, opts: CleanupFlags): Promise<void> {
     opts,
     plan,
     async (): Promise<CleanupOutcome> => {
-      const env = faultEnvFor(c, stack, 'cleanup', () => {
+      const env = faultEnvFor(c, stack, platform, 'cleanup', () => {
         throw new Error('cleanup never produces to Kafka');
       });
       const reverted = await revertFaults(env, logFile, todo, 'cleanup', g.signal);
       for (const r of reverted) g.ui.err(`  ${r.ok ? 'ok' : 'FAILED'}: ${r.result}`);
-      const healthy = await waitFor(async () => (await stackStatus(stack)).healthy, { timeoutMs: 120_000, intervalMs: 1000, what: 'the stack to be healthy', signal: g.signal }).then(
+      const healthy = await waitFor(async () => (await stackStatus(stack, platform.kind === 'local' ? undefined : await platform.status())).healthy, {
+        timeoutMs: 120_000,
+        intervalMs: 1000,
+        what: 'the stack to be healthy',
+        signal: g.signal,
+      }).then(
         () => true,
         () => false,
       );

@@ -1,10 +1,10 @@
 import path from 'node:path';
 import { OpsError, UsageError } from '../../../lib/index.ts';
-import { faultsToClean, faultLogPath, readDrills, blastRadius, describeFault, summaryLines, writeReports, type ReportFiles, createDrillEnv, newRunId, runDrill } from '../../../drills/index.ts';
+import { faultsToClean, faultLogPath, readDrills, blastRadius, describeFault, summaryLines, unsupportedOn, writeReports, type ReportFiles, createDrillEnv, newRunId, runDrill } from '../../../drills/index.ts';
 import type { DrillJournal } from '../../../drills/index.ts';
 import { ExitError } from '../../shared/exit-code.ts';
 import { runMutation, type MutationFlags } from '../../shared/mutation.ts';
-import { stackContextOf } from '../../../clients/index.ts';
+import { platformOf } from '../../../clients/index.ts';
 import type { Globals } from '../../shared/globals.ts';
 
 // `ticketctl drill run <name>... | --all`. Every named drill file is validated before
@@ -37,8 +37,19 @@ export async function run(g: Globals, names: string[], opts: RunFlags): Promise<
       hint: `Drills inject real faults. Run them on a context marked "allowDrills": true (docs/ticketctl.md, "Contexts"), e.g. --context local.`,
     });
   }
-  const stack = stackContextOf(c, '`drill run`');
-  const drills = readDrills(names, stack.topology, opts.scenarios ? path.resolve(opts.scenarios) : undefined);
+  const { stack, platform } = await platformOf(c, '`drill run`');
+  const read = readDrills(names, stack.topology, opts.scenarios ? path.resolve(opts.scenarios) : undefined);
+  // Before anything is applied: every fault of a named drill must be one this platform can
+  // apply; --all leaves out the drills it cannot run, and the plan says which.
+  const cannot = (d: (typeof read)[number]) => unsupportedOn(platform.kind, d.faults);
+  const refused = read.filter((d) => cannot(d).length).map((d) => `${d.name} (${cannot(d).join(', ')})`);
+  if (refused.length && !opts.all)
+    throw new OpsError(`Drill(s) ${refused.join(', ')} need a fault the ${platform.kind} platform cannot apply. Nothing was injected.`, {
+      code: 'FAULT_NOT_ON_PLATFORM',
+      exitCode: 2,
+      hint: `Run them on a context whose platform can (docs/platforms.md, "Drills"), or leave them out; \`ticketctl drill list\` shows each drill's faults.`,
+    });
+  const drills = read.filter((d) => !cannot(d).length);
   const logFile = faultLogPath(stack.paths.root);
   const left = faultsToClean(logFile);
   if (left.todo.length || left.runnerStillActive.length) {
@@ -63,6 +74,7 @@ export async function run(g: Globals, names: string[], opts: RunFlags): Promise<
       `blast radius: proxies ${radius.proxies.join(', ') || 'none'}; processes ${radius.processes.join(', ') || 'none'}${radius.other.length ? `; ${radius.other.join('; ')}` : ''}`,
       `seed ${seed} (the same load again: --seed ${seed}); reports under ${path.join(reportsDir, `drill-run-${runId}`)}`,
       'every fault is logged before it is applied and rolled back at the end, on failure and on Ctrl-C',
+      ...(refused.length ? [`left out (the ${platform.kind} platform cannot apply their faults): ${refused.join(', ')}`] : []),
     ],
     rollback: 'ticketctl drill cleanup (reverts anything a crashed run left applied)',
   };
@@ -74,7 +86,7 @@ export async function run(g: Globals, names: string[], opts: RunFlags): Promise<
     opts,
     plan,
     async (): Promise<RunOutcome> => {
-      const env = await createDrillEnv(c, stack);
+      const env = await createDrillEnv(c, stack, platform);
       const journals = finished;
       let reports = writeReports(reportsDir, runId, journals);
       try {

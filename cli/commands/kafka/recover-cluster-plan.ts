@@ -7,9 +7,11 @@ import type { Plan } from '../../shared/mutation.ts';
 // command read, so the plan the operator reviews is tested without a cluster.
 
 export interface RecoverPlanData {
-  stackDir: string;
-  /** pid null: not running (crashed or killed), so there is nothing to stop. */
-  brokers: Array<{ id: number; component: string; pid: number | null; dataDir: string; dataBytes: number }>;
+  /** Where the brokers run ("local processes under /x/.stack", "compose project ticketing (...)"). */
+  platform: string;
+  platformKind: 'local' | 'compose';
+  /** unit null: not running (crashed or killed), so there is nothing to stop. dataDir: a folder, or "volume <name>"; dataBytes null when unknown. */
+  brokers: Array<{ id: number; component: string; unit: string | null; dataDir: string; dataBytes: number | null }>;
   /** The archive --backup writes; null without --backup. */
   backupFile: string | null;
   topics: {
@@ -23,25 +25,25 @@ export interface RecoverPlanData {
   timeoutS: number;
 }
 
-const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+const mb = (bytes: number | null) => (bytes === null ? 'size unknown' : `${(bytes / 1024 / 1024).toFixed(1)} MB`);
 
 export function recoverPlan(d: RecoverPlanData, stopTimeoutMs: number, startTimeoutMs: number): Plan<RecoverPlanData> {
-  const running = d.brokers.filter((b) => b.pid !== null);
-  const dead = d.brokers.filter((b) => b.pid === null);
+  const running = d.brokers.filter((b) => b.unit !== null);
+  const dead = d.brokers.filter((b) => b.unit === null);
   const names = d.brokers.map((b) => b.component).join(', ');
   const waited = d.services.filter((s) => s.answering);
   const { partitions, replicationFactor, minInsyncReplicas } = d.topics.layout;
   const steps: string[] = [];
   if (running.length) {
     steps.push(
-      `stop ${running.map((b) => `${b.component} (pid ${b.pid})`).join(', ')} with SIGTERM, in parallel: a clean shutdown flushes and closes the logs (up to ${stopTimeoutMs / 1000} s each, then SIGKILL)`,
+      `stop ${running.map((b) => `${b.component} (${b.unit})`).join(', ')} with SIGTERM, in parallel: a clean shutdown flushes and closes the logs (up to ${stopTimeoutMs / 1000} s each, then SIGKILL)`,
     );
   }
   if (d.backupFile) {
-    const total = d.brokers.reduce((n, b) => n + b.dataBytes, 0);
-    steps.push(`archive the stopped brokers' data folders (${d.brokers.map((b) => b.dataDir).join(', ')}; ${mb(total)}) to ${d.backupFile}`);
+    const total = d.brokers.some((b) => b.dataBytes === null) ? null : d.brokers.reduce((n, b) => n + (b.dataBytes ?? 0), 0);
+    steps.push(`archive the stopped brokers' data (${d.brokers.map((b) => b.dataDir).join(', ')}; ${mb(total)}) to ${d.backupFile}`);
   }
-  steps.push(`start ${names} from ${d.stackDir} and wait until each answers (up to ${startTimeoutMs / 1000} s)`);
+  steps.push(`start ${names} (${d.platform}) and wait until each answers (up to ${startTimeoutMs / 1000} s)`);
   steps.push(`wait for the KRaft controller quorum (a leader, ${d.brokers.length} voters) and every broker registered`);
   const missing = d.topics.missingNow;
   steps.push(
@@ -58,9 +60,12 @@ export function recoverPlan(d: RecoverPlanData, stopTimeoutMs: number, startTime
     'producers and consumers fail or pause while every broker is down; payments accepted meanwhile wait in the outbox and are published once Kafka is back',
     ...(d.backupFile ? [] : ['no backup is taken (--backup archives the data folders first); the data folders are kept as they are either way']),
   ];
-  const rollback = d.backupFile
-    ? `restore the archived data (it loses what was written after it): \`ticketctl stack down --only ${d.brokers.map((b) => b.component).join(' ')}\`; move ${d.brokers.map((b) => b.dataDir).join(', ')} aside; \`tar -xzf ${d.backupFile} -C ${dataRoot(d)}\`; \`ticketctl stack up --only ${d.brokers.map((b) => b.component).join(' ')}\``
-    : undefined;
+  const only = d.brokers.map((b) => b.component).join(' ');
+  const rollback = !d.backupFile
+    ? undefined
+    : d.platformKind === 'compose'
+      ? `restore the archived data (it loses what was written after it): \`ticketctl stack down --platform compose\` is not needed; stop the brokers (\`docker compose stop ${only}\`), empty each volume and untar its folder of ${d.backupFile} into it (e.g. \`docker run --rm -v <volume>:/data -v ${d.backupFile}:/b.tgz:ro <broker image> tar -xzf /b.tgz -C /data --strip-components=1 <kafka-N>\`), then \`ticketctl stack up --context compose --only ${only}\``
+      : `restore the archived data (it loses what was written after it): \`ticketctl stack down --only ${d.brokers.map((b) => b.component).join(' ')}\`; move ${d.brokers.map((b) => b.dataDir).join(', ')} aside; \`tar -xzf ${d.backupFile} -C ${dataRoot(d)}\`; \`ticketctl stack up --only ${d.brokers.map((b) => b.component).join(' ')}\``;
   return {
     title: `recover the whole Kafka cluster (${names})`,
     steps,

@@ -1,20 +1,18 @@
 import { OpsError } from '../../../lib/index.ts';
 import { ALL_TOPICS, TOPIC_LAYOUT } from '../../../contracts/index.ts';
-import { findComponent, ensureTopics, stackDown, stackUp, runningRecord } from '../../../stack/index.ts';
-import type { StopOutcome } from '../../../stack/index.ts';
-import { contextKafka, withAdmin, bootstrapOf, kafkaToolsFor, stackContextOf } from '../../../clients/index.ts';
+import { ensureTopics } from '../../../stack/index.ts';
+import { contextKafka, withAdmin, bootstrapOf, kafkaToolsFor, platformOf } from '../../../clients/index.ts';
 import { runMutation, type MutationFlags } from '../../shared/mutation.ts';
-import { archiveDataDirs, backupFileFor, folderBytes } from './recover-cluster-backup.ts';
+import { backupFileFor, folderBytes } from './recover-cluster-backup.ts';
 import { recoverPlan, type RecoverPlanData } from './recover-cluster-plan.ts';
 import { electDisplaced, healthStatus, layoutProblems, waitForBrokers, waitForFullIsr, waitForQuorum, waitForServices, type Deadline } from './recover-cluster-waits.ts';
 import type { Globals } from '../../shared/globals.ts';
 
-// Runbook 4.1.2, whole cluster down, for the local stack: every broker stopped cleanly
-// through the stack's supervisor (a broker already dead is only started), an optional
-// archive of their data, all started again, then checked until the cluster is whole:
-// quorum, brokers, saga topics (recreated when missing), full ISRs, preferred leaders,
-// and the service instances healthy. Other platforms restart clusters with their own
-// tooling, so a context without a local stack is refused.
+// Runbook 4.1.2, whole cluster down, on the context's platform (stack/platforms): every
+// broker stopped cleanly (a broker already dead is only started), an optional archive of
+// their data (folders, or compose volumes), all started again, then checked until the
+// cluster is whole: quorum, brokers, saga topics (recreated when missing), full ISRs,
+// preferred leaders, and the service instances healthy.
 
 export interface RecoverFlags extends MutationFlags {
   backup?: boolean;
@@ -22,9 +20,9 @@ export interface RecoverFlags extends MutationFlags {
 }
 
 export interface RecoverOutcome {
-  stopped: Array<{ component: string; outcome: StopOutcome }>;
+  stopped: Array<{ component: string; outcome: 'stopped' }>;
   backup: { file: string; bytes: number } | null;
-  started: Array<{ component: string; pid: number | null }>;
+  started: Array<{ component: string; unit: string | null }>;
   quorum: { leaderId: number; leaderEpoch: number; voters: number[] };
   liveBrokers: number[];
   createdTopics: string[];
@@ -39,24 +37,27 @@ const PLAN_PROBE_MS = 8000;
 
 export async function run(g: Globals, opts: RecoverFlags): Promise<void> {
   const c = await g.context();
-  const stack = stackContextOf(c, '`kafka recover-cluster`');
-  const brokers = stack.topology.kafka.brokers.map((b) => {
-    const component = `kafka-${b.id}`;
+  const { stack, platform } = await platformOf(c, '`kafka recover-cluster`');
+  const names = stack.topology.kafka.brokers.map((b) => `kafka-${b.id}`);
+  const units = await platform.status(names);
+  const brokers = stack.topology.kafka.brokers.map((b, i) => {
+    const component = names[i]!;
+    const unit = units[i]!.state === 'running' || units[i]!.state === 'paused' ? units[i]!.label : null;
+    if (platform.kind !== 'local') return { id: b.id, component, unit, dataDir: `the data volume of ${component}`, dataBytes: null };
     const dataDir = stack.paths.dataDir(component);
-    return { id: b.id, component, pid: runningRecord(stack.paths, findComponent(stack.topology, component)!)?.pid ?? null, dataDir, dataBytes: opts.backup ? folderBytes(dataDir) : 0 };
+    return { id: b.id, component, unit, dataDir, dataBytes: opts.backup ? folderBytes(dataDir) : 0 };
   });
   const [missingNow, answering] = await Promise.all([missingTopicsNow(g), Promise.all(c.serviceUrls.map(async (url) => ({ url, answering: (await healthStatus(url)) !== undefined })))]);
   const data: RecoverPlanData = {
-    stackDir: stack.paths.root,
+    platform: platform.where,
+    platformKind: platform.kind,
     brokers,
     backupFile: opts.backup ? backupFileFor(stack.paths.root) : null,
     topics: { expected: [...ALL_TOPICS], layout: { ...TOPIC_LAYOUT }, missingNow },
     services: answering,
     timeoutS: opts.timeout,
   };
-  const sample = findComponent(stack.topology, brokers[0]!.component)!;
-  const plan = recoverPlan(data, sample.stopTimeoutMs, sample.startTimeoutMs);
-  const names = brokers.map((b) => b.component);
+  const plan = recoverPlan(data, platform.timeouts(names[0]!).stopMs, platform.timeouts(names[0]!).startMs);
 
   await runMutation(
     g,
@@ -70,20 +71,24 @@ export async function run(g: Globals, opts: RecoverFlags): Promise<void> {
       let createdTopics: string[];
       let stopped: RecoverOutcome['stopped'];
       try {
-        stopped = (await stackDown(stack, { only: names, progress })).stopped.map((s) => ({ component: s.name, outcome: s.outcome }));
+        const running = brokers.filter((b) => b.unit !== null).map((b) => b.component);
+        if (running.length) await platform.stop(running, { progress });
+        stopped = running.map((component) => ({ component, outcome: 'stopped' as const }));
         if (data.backupFile) {
           const file = data.backupFile;
-          const bytes = await progress.step(`archive the data folders to ${file}`, () => archiveDataDirs(file, stack.paths.data, names));
+          const bytes = await progress.step(`archive the brokers' data to ${file}`, () => platform.backupBrokerData(names, file));
           backup = { file, bytes };
         }
-        // stackUp also creates missing topics once the brokers answer (stack/kafka-topics.ts).
-        createdTopics = (await stackUp(stack, { only: names, progress, signal: g.signal })).createdTopics;
+        await platform.start(names, { progress, signal: g.signal });
+        createdTopics = [];
       } catch (err) {
-        const down = names.filter((n) => !runningRecord(stack.paths, findComponent(stack.topology, n)!));
+        const now = await platform.status(names).catch(() => []);
+        const down = now.filter((u) => u.state !== 'running').map((u) => u.name);
         if (down.length) g.ui.err(`Not running now: ${down.join(', ')}. Start them with \`ticketctl stack up --only ${down.join(' ')}\` (logs: \`ticketctl stack logs <name>\`).`);
         throw err;
       }
-      const started = names.map((n) => ({ component: n, pid: runningRecord(stack.paths, findComponent(stack.topology, n)!)?.pid ?? null }));
+      const after = await platform.status(names);
+      const started = after.map((u) => ({ component: u.name, unit: u.state === 'running' ? u.label : null }));
       const deadline: Deadline = { at: Date.now() + opts.timeout * 1000, signal: g.signal };
       const tools = kafkaToolsFor(c, g.env);
       const bootstrap = bootstrapOf(c);
@@ -146,7 +151,7 @@ export async function run(g: Globals, opts: RecoverFlags): Promise<void> {
       }
     },
     (r) => [
-      `Stopped: ${r.stopped.map((s) => `${s.component} (${s.outcome})`).join(', ') || 'none was running'}; started: ${r.started.map((s) => `${s.component} pid ${s.pid ?? '?'}`).join(', ')}.`,
+      `Stopped: ${r.stopped.map((s) => `${s.component} (${s.outcome})`).join(', ') || 'none was running'}; started: ${r.started.map((s) => `${s.component} (${s.unit ?? '?'})`).join(', ')}.`,
       ...(r.backup ? [`Backup: ${r.backup.file} (${(r.backup.bytes / 1024 / 1024).toFixed(1)} MB).`] : []),
       `Quorum leader ${r.quorum.leaderId} (epoch ${r.quorum.leaderEpoch}); brokers ${r.liveBrokers.join(', ')} live; every ISR full after ${(r.isrFullAfterMs / 1000).toFixed(1)} s.`,
       r.createdTopics.length

@@ -23,7 +23,8 @@ export async function run(g: Globals, opts: UpFlags): Promise<UpReport | undefin
     const engine = await ensureEngine(ctx.paths, ui.progress);
     const r = await composeUp(ctx, engine, spec, { only: opts.only, progress: ui.progress, base: baseChoice(opts.base), buildCa: buildCaFlag(opts.buildCa) });
     const secs = (r.durationMs / 1000).toFixed(1);
-    if (r.started.length === 0) ui.err(`${ui.color.green('✔')} Compose project ${spec.project} already up (${r.alreadyRunning.length} services running); nothing to do.`);
+    if (r.started.length === 0)
+      ui.err(`${ui.color.green('✔')} Compose project ${spec.project} up and healthy in ${secs} s (${r.alreadyRunning.length} services were running; compose recreated any that changed).`);
     else
       ui.err(
         `${ui.color.green('✔')} Compose project ${spec.project} up and healthy in ${secs} s${r.builtImages.length ? ` (built ${r.builtImages.join(', ')})` : ''}. Next: \`ticketctl stack status --context compose\`.`,
