@@ -1,16 +1,16 @@
-import { readFileSync } from 'node:fs';
-import { findComponent, runningRecord, stackDown, stackUp, SERVICE_ENV_PREFIX } from '../../stack/index.ts';
-import type { StackContext } from '../../stack/index.ts';
+import type { Platform } from '../../stack/index.ts';
 import { registerFault } from './registry.ts';
 import { FaultNotInEffect } from './types.ts';
 
 // One service instance restarted with other settings (service/config.ts variables, e.g. a
 // 1.5 s HOLD_TTL_MS), for drills about behaviour the stack fixes per process at start, so
-// no drill needs a stack of its own. Applied: the instance is stopped gracefully and
-// started again with the settings (`stack up --only` passes TICKETING_<NAME> on as <NAME>,
-// stack/components/service.ts); confirmed from the new process's environment
-// (/proc/<pid>/environ). Reverted: restarted with the stack's own settings, only if the
-// running process still has the drill's (idempotent; cleanup after a killed runner works).
+// no drill needs a stack of its own. Applied through the platform (restartWithSettings): a
+// local instance is stopped gracefully and started again with the settings (`stack up
+// --only` passes TICKETING_<NAME> on as <NAME>, stack/components/service.ts); a compose
+// service is recreated from the compose file plus an override setting them. Confirmed from
+// the running instance's environment (/proc/<pid>/environ, or the container's). Reverted:
+// restarted with the stack's own settings, only if the running instance still has the
+// drill's (idempotent; cleanup after a killed runner works).
 // While it restarts (a few seconds) the instance answers nothing: route a drill's load to it
 // with that in mind.
 
@@ -26,43 +26,15 @@ declare module './types.ts' {
 /** The settings a drill may change: behaviour, never where the instance listens or what it is called. */
 const SETTINGS = ['HOLD_TTL_MS', 'SWEEP_INTERVAL_MS', 'LOCK_TTL_MS', 'GATEWAY_TIMEOUT_MS', 'BREAKER_OPEN_MS', 'RETRY_BASE_DELAY_MS', 'RETRY_MAX_DELAY_MS', 'DB_REQUEST_DEADLINE_MS'];
 
-/** The <NAME>=<value> pairs of a running process's environment; empty if it cannot be read. */
-function environOf(pid: number): Map<string, string> {
-  try {
-    const pairs = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').filter(Boolean);
-    return new Map(pairs.map((p) => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)]));
-  } catch {
-    return new Map();
-  }
-}
-
-function hasSettings(stack: StackContext, name: string, settings: Record<string, string>): boolean {
-  const rec = runningRecord(stack.paths, findComponent(stack.topology, name)!);
-  if (!rec) return false;
-  const env = environOf(rec.pid);
-  return Object.entries(settings).every(([k, v]) => env.get(k) === v);
-}
-
-/** Restarts the instance; with settings, TICKETING_<NAME> is set in this process for the start only. */
-async function restart(stack: StackContext, name: string, settings: Record<string, string>, signal?: AbortSignal): Promise<void> {
-  await stackDown(stack, { only: [name] });
-  const saved = Object.keys(settings).map((k) => [k, process.env[SERVICE_ENV_PREFIX + k]] as const);
-  for (const [k, v] of Object.entries(settings)) process.env[SERVICE_ENV_PREFIX + k] = v;
-  try {
-    await stackUp(stack, { only: [name], ...(signal ? { signal } : {}) });
-  } finally {
-    for (const [k, v] of saved) {
-      if (v === undefined) delete process.env[SERVICE_ENV_PREFIX + k];
-      else process.env[SERVICE_ENV_PREFIX + k] = v;
-    }
-  }
+/** Whether the running instance has these settings (its process's or container's environment). */
+async function hasSettings(platform: Platform, name: string, settings: Record<string, string>): Promise<boolean> {
+  const now = await platform.settingsOf(name, Object.keys(settings));
+  return now !== null && Object.entries(settings).every(([k, v]) => now[k] === v);
 }
 
 export const serviceSettings = registerFault<ServiceSettingsSpec, SettingsUndo>({
   type: 'service-settings',
   keys: ['process', 'settings'],
-  // A container's environment is fixed when compose creates it: only a local process can be restarted with other settings.
-  platforms: ['local'],
   read(o, { v, at, targets }) {
     const process = v.oneOf(
       o.process,
@@ -81,20 +53,20 @@ export const serviceSettings = registerFault<ServiceSettingsSpec, SettingsUndo>(
       .join(' ')}`,
   blastRadius: (s) => ({ proxies: [], processes: [s.process], other: [`${s.process} settings: ${Object.keys(s.settings).join(', ')}`] }),
   async prepare(env, s) {
-    if (!runningRecord(env.stack.paths, findComponent(env.stack.topology, s.process)!)) throw new FaultNotInEffect(`${s.process} is not running; start it with \`ticketctl stack up\``);
+    if ((await env.platform.settingsOf(s.process, [])) === null) throw new FaultNotInEffect(`${s.process} is not running; start it with \`ticketctl stack up\``);
     return { type: 'service-settings', process: s.process, settings: s.settings };
   },
   async apply(env, s) {
-    await restart(env.stack, s.process, s.settings);
+    await env.platform.restartWithSettings(s.process, s.settings);
   },
   async confirm(env, s) {
-    if (!hasSettings(env.stack, s.process, s.settings)) throw new FaultNotInEffect(`${s.process} is not running with ${JSON.stringify(s.settings)}`);
-    return `${s.process} runs with ${JSON.stringify(s.settings)} (/proc environ)`;
+    if (!(await hasSettings(env.platform, s.process, s.settings))) throw new FaultNotInEffect(`${s.process} is not running with ${JSON.stringify(s.settings)}`);
+    return `${s.process} runs with ${JSON.stringify(s.settings)} (${env.platform.kind === 'local' ? '/proc environ' : 'container environment'})`;
   },
   async revert(env, u, signal) {
-    const rec = runningRecord(env.stack.paths, findComponent(env.stack.topology, u.process)!);
-    if (rec && !hasSettings(env.stack, u.process, u.settings)) return `${u.process} already runs with the stack's settings`;
-    await restart(env.stack, u.process, {}, signal);
+    const running = (await env.platform.settingsOf(u.process, [])) !== null;
+    if (running && !(await hasSettings(env.platform, u.process, u.settings))) return `${u.process} already runs with the stack's settings`;
+    await env.platform.restartWithSettings(u.process, {}, signal ? { signal } : {});
     return `${u.process} restarted with the stack's settings`;
   },
 });

@@ -1,4 +1,5 @@
-import { createWriteStream, mkdirSync, statSync } from 'node:fs';
+import { createWriteStream, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import type Docker from 'dockerode';
@@ -33,9 +34,10 @@ export function createComposePlatform(stack: StackContext, engine: Engine, proje
     if (!known.includes(name)) throw new UsageError(`${name} is not a service of the stack.`, `Services: ${known.join(', ')}.`);
     return name;
   };
-  const run = async (args: string[], timeoutMs = (START_WAIT_S + 60) * 1000) => {
+  const run = async (args: string[], timeoutMs = (START_WAIT_S + 60) * 1000, overrides: string[] = []) => {
     const bin = await ensureCompose(stack.paths);
-    return compose(bin, engine, ['--project-name', project.project, '--file', project.file, '--profile', SCALE_PROFILE, ...args], { cwd: path.dirname(project.file), timeoutMs });
+    const files = [project.file, ...overrides].flatMap((f) => ['--file', f]);
+    return compose(bin, engine, ['--project-name', project.project, ...files, '--profile', SCALE_PROFILE, ...args], { cwd: path.dirname(project.file), timeoutMs, env: { TICKETING_BUILD_CA: '/dev/null' } });
   };
   const containers = async (service?: string) => docker.listContainers({ all: true, filters: { label: [`${LABEL.project}=${project.project}`, ...(service ? [`${LABEL.service}=${service}`] : [])] } });
   const refOf = (c: Docker.ContainerInfo): ComposeRef => ({ platform: 'compose', name: c.Labels[LABEL.service] ?? '?', containerId: c.Id });
@@ -121,6 +123,27 @@ export function createComposePlatform(stack: StackContext, engine: Engine, proje
     },
     async isPaused(ref) {
       return (await inspect(ref))?.State.Paused === true;
+    },
+    async restartWithSettings(name, settings, o = {}) {
+      check(name);
+      // The compose file plus an override that sets only this service's environment: compose
+      // merges it and recreates the container; without it, the next up recreates it as the file says.
+      const dir = mkdtempSync(path.join(tmpdir(), 'ticketctl-settings-'));
+      const override = path.join(dir, 'settings.override.yml');
+      writeFileSync(override, JSON.stringify({ services: { [name]: { environment: settings } } }));
+      const step = () => run(['up', '--detach', '--no-deps', '--force-recreate', '--wait', '--wait-timeout', String(START_WAIT_S), name], undefined, Object.keys(settings).length ? [override] : []);
+      try {
+        await (o.progress ? o.progress.step(`recreate ${name} with ${Object.keys(settings).join(', ') || "the file's settings"} (compose up)`, step) : step());
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+    async settingsOf(name, keys) {
+      const c = (await containers(check(name))).find((x) => x.State === 'running');
+      if (!c) return null;
+      const env = (await docker.getContainer(c.Id).inspect()).Config.Env ?? [];
+      const pairs = env.map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)] as const);
+      return Object.fromEntries(pairs.filter(([k]) => keys.includes(k)));
     },
     async scaleServices(count, o = {}) {
       const exists = new Set((await containers()).filter((c) => c.State === 'running' || c.State === 'paused').map((c) => c.Labels[LABEL.service]));

@@ -6,6 +6,7 @@ import { MAX_SERVICE_INSTANCES } from '../../contracts/index.ts';
 import { allComponents, findComponent } from '../components/index.ts';
 import type { StackContext } from '../components/types.ts';
 import { stackDown } from '../down.ts';
+import { SERVICE_ENV_PREFIX } from '../components/service.ts';
 import { readServiceInstances, writeServiceInstances } from '../service-instances.ts';
 import { runningRecord } from '../supervisor/managed.ts';
 import type { PidRecord } from '../supervisor/pidfile.ts';
@@ -85,6 +86,26 @@ export function createLocalPlatform(stack: StackContext): Platform {
       const rec = recordOf(ref);
       return isAlive(rec) && isProcessStopped(rec.pid);
     },
+    async restartWithSettings(name, settings, o = {}) {
+      await platform.stop([name], o);
+      // `stack up` passes TICKETING_<NAME> on to a service instance as <NAME> (components/service.ts).
+      const saved = Object.keys(settings).map((k) => [k, process.env[SERVICE_ENV_PREFIX + k]] as const);
+      for (const [k, v] of Object.entries(settings)) process.env[SERVICE_ENV_PREFIX + k] = v;
+      try {
+        await platform.start([name], o);
+      } finally {
+        for (const [k, v] of saved) {
+          if (v === undefined) delete process.env[SERVICE_ENV_PREFIX + k];
+          else process.env[SERVICE_ENV_PREFIX + k] = v;
+        }
+      }
+    },
+    async settingsOf(name, keys) {
+      const rec = runningRecord(stack.paths, component(name));
+      if (!rec) return null;
+      const env = environOf(rec.pid);
+      return Object.fromEntries(keys.flatMap((k) => (env.has(k) ? [[k, env.get(k)!]] : [])));
+    },
     async scaleServices(count, o = {}) {
       const from = readServiceInstances(stack.paths);
       const running = Array.from({ length: MAX_SERVICE_INSTANCES }, (_, i) => `service-${i + 1}`).filter((n) => runningRecord(stack.paths, component(n)));
@@ -114,6 +135,17 @@ export function createLocalPlatform(stack: StackContext): Platform {
     },
   };
   return platform;
+}
+
+/** The <NAME>=<value> pairs of a running process's environment; empty if it cannot be read. */
+function environOf(pid: number): Map<string, string> {
+  const text = readText(`/proc/${pid}/environ`) ?? '';
+  return new Map(
+    text
+      .split('\0')
+      .filter(Boolean)
+      .map((p) => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)]),
+  );
 }
 
 function readText(file: string): string | undefined {

@@ -63,6 +63,14 @@ export interface Platform {
   /** Whether the process or container a ref names still runs (paused counts as running). */
   isRunning(ref: UnitRef): Promise<boolean>;
   isPaused(ref: UnitRef): Promise<boolean>;
+  /**
+   * Restarts a unit with these environment settings on top of its own (`{}`: its own only)
+   * and waits until it answers: a local process started again with them, a compose service
+   * recreated from the compose file plus an override that sets them.
+   */
+  restartWithSettings(name: string, settings: Record<string, string>, o?: VerbOptions): Promise<void>;
+  /** The values of these environment variables the running unit has (its process's or container's), or null when it does not run. */
+  settingsOf(name: string, keys: string[]): Promise<Record<string, string> | null>;
   /** Runs service-1..count: starts the missing, stops those above count. */
   scaleServices(count: number, o?: VerbOptions): Promise<{ started: string[]; stopped: string[] }>;
   logs(name: string, o: LogOptions): Promise<void>;
