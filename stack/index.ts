@@ -33,6 +33,8 @@ export { findEngine, stackEngineRecord, stopStackEngine, dockerClient } from './
 export { BASE_CHOICES, type BaseChoice } from './docker/base-image.ts';
 export { buildImages, defaultBuildCa, missingImages } from './docker/images.ts';
 export { ensureCompose } from './docker/compose.ts';
+export { assertBrokerIdentity, brokerIdOf } from './platforms/identity.ts';
 export { createPlatform, COMPOSE_PROJECT_NAME, DEFAULT_COMPOSE_PROJECT, PLATFORM_KINDS, SCALE_PROFILE } from './platforms/index.ts';
+export { pidOf } from './platforms/index.ts';
 export type { ComposeProject, Platform, PlatformKind, PlatformSpec, UnitRef, UnitStatus } from './platforms/index.ts';
 export type { UpReport } from './up.ts';

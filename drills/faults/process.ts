@@ -1,5 +1,5 @@
 import { waitFor } from '../../lib/index.ts';
-import type { Platform, UnitRef } from '../../stack/index.ts';
+import { assertBrokerIdentity, type Platform, type UnitRef } from '../../stack/index.ts';
 import { registerFault } from './registry.ts';
 import { FaultNotInEffect, type SpecContext } from './types.ts';
 
@@ -29,11 +29,17 @@ declare module './types.ts' {
 const readProcess = (o: Record<string, unknown>, { v, at, targets }: SpecContext) => v.oneOf(o.process, `${at}.process`, targets.processes);
 
 async function targetOf(platform: Platform, name: string): Promise<UnitRef> {
+  let ref: UnitRef;
   try {
-    return await platform.target(name);
+    ref = await platform.target(name);
   } catch {
     throw new FaultNotInEffect(`${name} is not running (${platform.where}), so it cannot be the drill's target; start it with \`ticketctl stack up\``);
   }
+  // A broker is killed or paused only if it is the one its name says (stack/platforms/identity.ts).
+  await assertBrokerIdentity(platform, name, labelOf(ref)).catch((err: Error) => {
+    throw new FaultNotInEffect(err.message);
+  });
+  return ref;
 }
 
 const refOf = (u: KillUndo | PauseUndo): UnitRef => u.ref ?? { platform: 'local', name: u.record?.name ?? u.process, pid: u.record?.pid ?? -1, startTicks: u.record?.startTicks ?? -1 };

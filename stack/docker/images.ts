@@ -51,7 +51,7 @@ export async function buildImages(paths: StackPaths, engine: Engine, composeFile
   } catch (err) {
     // BuildKit names the failing stage as "[<service> <stage> n/m]"; that service is the image.
     const failed = [...tail].reverse().find((l) => /ERROR|failed to solve/.test(l)) ?? errorMessage(err).split('\n').slice(-1)[0];
-    const service = /\[([a-z0-9-]+)[ \]]/.exec(tail.filter((l) => /ERROR/.test(l)).join('\n'))?.[1];
+    const service = failedService(tail);
     throw new OpsError(`Building the images failed${service ? ` at ${service}'s image` : ''}: ${failed}`, {
       code: 'IMAGE_BUILD_FAILED',
       hint: `The last lines of the build:\n${tail.slice(-12).join('\n')}\nFix that and run the command again; finished layers are cached.`,
@@ -84,4 +84,14 @@ export async function missingImages(paths: StackPaths, engine: Engine, composeFi
     ),
   );
   return names.filter((_, i) => !present[i]);
+}
+
+/** The service whose image failed, from BuildKit's plain progress: its error summary (" > [svc 2/3] RUN ..."), else the last step it ran ("#7 [svc 2/3] ..."). */
+export function failedService(lines: string[]): string | undefined {
+  const named = (re: RegExp) =>
+    [...lines]
+      .reverse()
+      .map((l) => re.exec(l)?.[1])
+      .find((x) => x !== undefined);
+  return named(/^\s*> \[([a-z0-9_-]+)[ \]]/) ?? named(/^#\d+ \[([a-z0-9_-]+)[ \]]/);
 }

@@ -3,11 +3,11 @@ import { OpsError, errorMessage, silentProgress, type Progress } from '../../lib
 import { DEFAULT_SERVICE_INSTANCES } from '../../contracts/index.ts';
 import type { StackContext } from '../components/types.ts';
 import { compose, ensureCompose } from '../docker/compose.ts';
-import type { Engine } from '../docker/engine.ts';
+import { dockerClient, type Engine } from '../docker/engine.ts';
 import { buildEnv, buildImages, defaultBuildCa, missingImages } from '../docker/images.ts';
 import type { BaseChoice } from '../docker/base-image.ts';
-import { createComposePlatform } from './compose.ts';
-import { SCALE_PROFILE, type ComposeProject } from './compose-project.ts';
+import { createComposePlatform, demux } from './compose.ts';
+import { LABEL, SCALE_PROFILE, type ComposeProject } from './compose-project.ts';
 
 // `stack up` and `stack down` of the compose platform: the whole deployment of the compose
 // file, as `docker compose up --wait` / `down` would, plus what a person would otherwise do
@@ -40,9 +40,9 @@ export async function composeUp(stack: StackContext, engine: Engine, project: Co
   if (missing.length) await buildImages(stack.paths, engine, project.file, project.project, { base: o.base ?? 'auto', buildCa, progress });
 
   const before = await platform.status();
-  const wasRunning = before.filter((u) => u.state === 'running').map((u) => u.name);
-  const targets = o.only ?? before.filter((u) => !u.name.startsWith('service-') || u.state !== 'absent').map((u) => u.name);
-  const toStart = targets.filter((n) => !wasRunning.includes(n));
+  // The project's own containers, whatever its services are called (a user's compose file too).
+  const wasRunning = (await projectUnits(engine, project.project)).filter((u) => u.state === 'running').map((u) => u.name);
+  const toStart = (o.only ?? before.filter((u) => !u.name.startsWith('service-') || u.state !== 'absent').map((u) => u.name)).filter((n) => !wasRunning.includes(n));
   const run = (args: string[], timeoutS = UP_WAIT_S + 60) =>
     compose(bin, engine, ['--project-name', project.project, '--file', project.file, ...args], { cwd: path.dirname(project.file), env: buildEnv('unused', null), timeoutMs: timeoutS * 1000 });
   try {
@@ -58,11 +58,11 @@ export async function composeUp(stack: StackContext, engine: Engine, project: Co
         return '';
       });
   } catch (err) {
-    const after = await platform.status().catch(() => []);
-    const failed = after.filter((u) => targets.includes(u.name) && (u.health === 'unhealthy' || u.health === 'starting' || u.state !== 'running') && u.name !== 'kafka-init');
-    const logs = await Promise.all(failed.slice(0, 3).map(async (u) => `--- ${u.name} (${u.state}${u.health ? `, ${u.health}` : ''}) ---\n${await lastLines(platform, u.name)}`));
+    const after = await projectUnits(engine, project.project).catch(() => []);
+    const failed = after.filter((u) => (o.only ? o.only.includes(u.name) : true) && (u.health === 'unhealthy' || u.health === 'starting' || u.state !== 'running') && !u.exitedCleanly);
+    const logs = await Promise.all(failed.slice(0, 3).map(async (u) => `--- ${u.name} (${u.state}${u.health ? `, ${u.health}` : ''}) ---\n${await lastLines(engine, u.id)}`));
     // Take back what this call started; what ran before stays as it was.
-    const started = after.filter((u) => u.state !== 'absent' && !wasRunning.includes(u.name)).map((u) => u.name);
+    const started = after.filter((u) => !wasRunning.includes(u.name)).map((u) => u.name);
     if (started.length) {
       await progress.step(`roll back: stop and remove ${started.join(', ')}`, async () => {
         await run(['--profile', SCALE_PROFILE, 'stop', ...started]).catch(() => '');
@@ -76,13 +76,17 @@ export async function composeUp(stack: StackContext, engine: Engine, project: Co
       cause: err,
     });
   }
-  return { started: toStart, alreadyRunning: wasRunning.filter((n) => targets.includes(n)), builtImages: missing, durationMs: Date.now() - t0 };
+  const runningNow = (await projectUnits(engine, project.project)).filter((u) => u.state === 'running').map((u) => u.name);
+  return { started: runningNow.filter((n) => !wasRunning.includes(n)), alreadyRunning: wasRunning, builtImages: missing, durationMs: Date.now() - t0 };
 }
 
-async function lastLines(platform: ReturnType<typeof createComposePlatform>, name: string): Promise<string> {
-  let text = '';
-  await platform.logs(name, { lines: 15, follow: false, signal: new AbortController().signal, write: (c) => (text += c) }).catch(() => {});
-  return text.trimEnd() || '(empty log)';
+/** The last lines of a container's log (stdout and stderr). */
+async function lastLines(engine: Engine, containerId: string): Promise<string> {
+  const buf = await dockerClient(engine.endpoint, 30_000)
+    .getContainer(containerId)
+    .logs({ stdout: true, stderr: true, tail: 15, follow: false })
+    .catch(() => Buffer.alloc(0));
+  return demux(buf).trimEnd() || '(empty log)';
 }
 
 /** Stops and removes the project's containers and network (service instances of every profile too); volumes stay unless asked. */
@@ -98,4 +102,27 @@ export async function composeDown(stack: StackContext, engine: Engine, project: 
     });
   await (o.progress ?? silentProgress).step(`compose down ${project.project}${o.volumes ? ' (and its volumes)' : ''}`, step);
   return present;
+}
+
+interface ProjectUnit {
+  id: string;
+  name: string;
+  state: string;
+  health: 'healthy' | 'unhealthy' | 'starting' | null;
+  /** A one-shot service that finished with exit 0 (kafka-init): not a failure. */
+  exitedCleanly: boolean;
+}
+
+async function projectUnits(engine: Engine, project: string): Promise<ProjectUnit[]> {
+  const list = await dockerClient(engine.endpoint, 30_000).listContainers({ all: true, filters: { label: [`${LABEL.project}=${project}`] } });
+  return list.map((c) => {
+    const health = /\((healthy|unhealthy|health: starting)\)/.exec(c.Status)?.[1];
+    return {
+      id: c.Id,
+      name: c.Labels[LABEL.service] ?? c.Names[0] ?? c.Id,
+      state: c.State,
+      health: health === 'health: starting' ? 'starting' : ((health as 'healthy' | 'unhealthy' | undefined) ?? null),
+      exitedCleanly: c.State === 'exited' && /^Exited \(0\)/.test(c.Status),
+    };
+  });
 }

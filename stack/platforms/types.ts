@@ -81,3 +81,6 @@ export interface Platform {
   /** The grace a stop gives the unit, and how long a start may take, for plans. */
   timeouts(name: string): { stopMs: number; startMs: number };
 }
+
+/** The local process id behind a unit, for JSON keys that name it (null on other platforms or when not running). */
+export const pidOf = (u: UnitStatus | undefined): number | null => (u?.ref?.platform === 'local' ? u.ref.pid : null);

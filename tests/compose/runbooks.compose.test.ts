@@ -29,9 +29,10 @@ test('kafka restart-broker 2 --context compose: the kafka-2 container restarted,
   const before = await startedAt('kafka-2');
   const r = await ticketctl(['kafka', 'restart-broker', '2', '--context', 'compose', '--yes', '--output', 'json']);
   assert.equal(r.exitCode, 0, r.stderr);
-  const out = JSON.parse(r.stdout) as { outcome: { broker: number; before: string; after: string; backInIsrAfterMs: number } };
+  const out = JSON.parse(r.stdout) as { outcome: { broker: number; pidBefore: number | null; unitBefore: string; backInIsrAfterMs: number } };
   assert.equal(out.outcome.broker, 2);
-  assert.match(out.outcome.before, /^container [0-9a-f]{12}$/);
+  assert.equal(out.outcome.pidBefore, null, 'a container has no pid of the local stack');
+  assert.match(out.outcome.unitBefore, /^container [0-9a-f]{12}$/);
   assert.notEqual(await startedAt('kafka-2'), before, 'the container was not restarted');
   const isr = await ticketctl(['kafka', 'describe', 'payment.try', '--context', 'compose', '--output', 'json']);
   assert.equal(isr.exitCode, 0, isr.stderr);

@@ -6,9 +6,9 @@ const base: ScaleInput = {
   from: 3,
   to: 3,
   running: [
-    { n: 1, unit: 'pid 101' },
-    { n: 2, unit: 'pid 102' },
-    { n: 3, unit: 'pid 103' },
+    { n: 1, unit: 'pid 101', pid: 101 },
+    { n: 2, unit: 'pid 102', pid: 102 },
+    { n: 3, unit: 'pid 103', pid: 103 },
   ],
   portOf: (n) => 3000 + n,
   topic: 'payment.try',
@@ -38,8 +38,8 @@ test('scale out: record, start the new ones, wait for the group; undo scales bac
 test('scale in: stop the highest-numbered first, gracefully; destructive', () => {
   const p = scalePlan({ ...base, from: 3, to: 1 });
   assert.deepEqual(p.data.stop, [
-    { instance: 'service-3', unit: 'pid 103' },
-    { instance: 'service-2', unit: 'pid 102' },
+    { instance: 'service-3', pid: 103, unit: 'pid 103' },
+    { instance: 'service-2', pid: 102, unit: 'pid 102' },
   ]);
   assert.match(p.steps[1]!, /stop service-3 \(pid 103\) with SIGTERM/);
   assert.equal(p.data.idleConsumers, 0);
@@ -53,6 +53,6 @@ test('same count: nothing to do when all run; a missing instance is started; a s
   assert.deepEqual(missing.data.start, ['service-3']);
   assert.ok(missing.notes!.some((n) => /service-3 should be running but is not/.test(n)));
   assert.equal(missing.rollback, undefined);
-  const stray = scalePlan({ ...base, running: [...base.running, { n: 7, unit: 'pid 107' }] });
-  assert.deepEqual(stray.data.stop, [{ instance: 'service-7', unit: 'pid 107' }]);
+  const stray = scalePlan({ ...base, running: [...base.running, { n: 7, unit: 'pid 107', pid: 107 }] });
+  assert.deepEqual(stray.data.stop, [{ instance: 'service-7', pid: 107, unit: 'pid 107' }]);
 });

@@ -9,7 +9,7 @@ export interface ScaleInput {
   from: number;
   to: number;
   /** Instances running now, and who runs them ("pid 123", "container 3f2a..."). */
-  running: Array<{ n: number; unit: string }>;
+  running: Array<{ n: number; unit: string; pid: number | null }>;
   /** Port of instance n. */
   portOf: (n: number) => number;
   /** The topic whose partition count bounds useful consumers, and that count. */
@@ -29,7 +29,7 @@ export interface ScalePlanData {
   from: number;
   to: number;
   start: string[];
-  stop: Array<{ instance: string; unit: string }>;
+  stop: Array<{ instance: string; pid: number | null; unit: string }>;
   partitions: { topic: string; count: number };
   /** Consumers beyond the partition count of the topic: members with none of its partitions. */
   idleConsumers: number;
@@ -66,7 +66,7 @@ export function scalePlan(d: ScaleInput): Plan<ScalePlanData> {
       from: d.from,
       to: d.to,
       start: start.map(name),
-      stop: stop.map((r) => ({ instance: name(r.n), unit: r.unit })),
+      stop: stop.map((r) => ({ instance: name(r.n), pid: r.pid, unit: r.unit })),
       partitions: { topic: d.topic, count: d.partitions },
       idleConsumers,
       countFile: d.countFile,

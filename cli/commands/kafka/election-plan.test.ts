@@ -42,7 +42,7 @@ test('election plan: everything preferred means no steps (nothing to do)', () =>
 });
 
 test('restart plan: stop (when running), start, wait for the ISR; a stopped broker is only started', () => {
-  const d = { broker: 2, component: 'kafka-2', platform: 'compose project ticketing', unit: 'container 3f2a1b4c5d6e', replicaOf: 24, leaderOf: ['a/1'], timeoutS: 60 };
+  const d = { broker: 2, component: 'kafka-2', stackDir: '/s', pid: null, platform: 'compose project ticketing', unit: 'container 3f2a1b4c5d6e', replicaOf: 24, leaderOf: ['a/1'], timeoutS: 60 };
   const running = restartPlan(d, 45_000, 120_000);
   assert.equal(running.steps.length, 3);
   assert.match(running.steps[0]!, /^stop kafka-2 \(container 3f2a1b4c5d6e\) with SIGTERM.*1 leadership/);

@@ -3,9 +3,10 @@ import assert from 'node:assert/strict';
 import { dataRoot, recoverPlan, type RecoverPlanData } from './recover-cluster-plan.ts';
 
 const data = (over: Partial<RecoverPlanData> = {}): RecoverPlanData => ({
+  stackDir: '/s',
   platform: 'local processes under /s',
   platformKind: 'local',
-  brokers: [1, 2, 3].map((id) => ({ id, component: `kafka-${id}`, unit: id === 2 ? null : `pid ${100 + id}`, dataDir: `/s/data/kafka-${id}`, dataBytes: 1024 * 1024 })),
+  brokers: [1, 2, 3].map((id) => ({ id, component: `kafka-${id}`, pid: id === 2 ? null : 100 + id, unit: id === 2 ? null : `pid ${100 + id}`, dataDir: `/s/data/kafka-${id}`, dataBytes: 1024 * 1024 })),
   backupFile: null,
   topics: { expected: ['payment.try', 'payment.cancel'], layout: { partitions: 3, replicationFactor: 3, minInsyncReplicas: 2 }, missingNow: ['payment.cancel'] },
   services: [
@@ -43,7 +44,7 @@ test('recoverPlan: a cluster that did not answer is planned without knowing whic
 });
 
 test('recoverPlan on compose: containers by id, volumes of unknown size, restore through the volumes', () => {
-  const brokers = [1, 2, 3].map((id) => ({ id, component: `kafka-${id}`, unit: `container ${id}bc`, dataDir: `volume ticketing_kafka-${id}-data`, dataBytes: null }));
+  const brokers = [1, 2, 3].map((id) => ({ id, component: `kafka-${id}`, pid: null, unit: `container ${id}bc`, dataDir: `volume ticketing_kafka-${id}-data`, dataBytes: null }));
   const plan = recoverPlan(data({ platform: 'compose project ticketing', platformKind: 'compose', brokers, backupFile: '/s/backups/k.tar.gz' }), 45_000, 240_000);
   assert.match(plan.steps[0]!, /^stop kafka-1 \(container 1bc\), kafka-2 \(container 2bc\), kafka-3 \(container 3bc\)/);
   assert.match(plan.steps[1]!, /volume ticketing_kafka-1-data.*size unknown/);

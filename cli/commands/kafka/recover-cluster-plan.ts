@@ -7,11 +7,12 @@ import type { Plan } from '../../shared/mutation.ts';
 // command read, so the plan the operator reviews is tested without a cluster.
 
 export interface RecoverPlanData {
+  stackDir: string;
   /** Where the brokers run ("local processes under /x/.stack", "compose project ticketing (...)"). */
   platform: string;
   platformKind: 'local' | 'compose';
   /** unit null: not running (crashed or killed), so there is nothing to stop. dataDir: a folder, or "volume <name>"; dataBytes null when unknown. */
-  brokers: Array<{ id: number; component: string; unit: string | null; dataDir: string; dataBytes: number | null }>;
+  brokers: Array<{ id: number; component: string; pid: number | null; unit: string | null; dataDir: string; dataBytes: number | null }>;
   /** The archive --backup writes; null without --backup. */
   backupFile: string | null;
   topics: {

@@ -1,6 +1,6 @@
 import { OpsError } from '../../../lib/index.ts';
 import { ALL_TOPICS, TOPIC_LAYOUT } from '../../../contracts/index.ts';
-import { ensureTopics } from '../../../stack/index.ts';
+import { assertBrokerIdentity, ensureTopics, pidOf } from '../../../stack/index.ts';
 import { contextKafka, withAdmin, bootstrapOf, kafkaToolsFor, platformOf } from '../../../clients/index.ts';
 import { runMutation, type MutationFlags } from '../../shared/mutation.ts';
 import { backupFileFor, folderBytes } from './recover-cluster-backup.ts';
@@ -22,7 +22,7 @@ export interface RecoverFlags extends MutationFlags {
 export interface RecoverOutcome {
   stopped: Array<{ component: string; outcome: 'stopped' }>;
   backup: { file: string; bytes: number } | null;
-  started: Array<{ component: string; unit: string | null }>;
+  started: Array<{ component: string; pid: number | null; unit: string | null }>;
   quorum: { leaderId: number; leaderEpoch: number; voters: number[] };
   liveBrokers: number[];
   createdTopics: string[];
@@ -40,15 +40,20 @@ export async function run(g: Globals, opts: RecoverFlags): Promise<void> {
   const { stack, platform } = await platformOf(c, '`kafka recover-cluster`');
   const names = stack.topology.kafka.brokers.map((b) => `kafka-${b.id}`);
   const units = await platform.status(names);
+  // Each running broker must be the one its name says before any is stopped.
+  for (const u of units) if (u.state === 'running' || u.state === 'paused') await assertBrokerIdentity(platform, u.name, u.label);
   const brokers = stack.topology.kafka.brokers.map((b, i) => {
     const component = names[i]!;
-    const unit = units[i]!.state === 'running' || units[i]!.state === 'paused' ? units[i]!.label : null;
-    if (platform.kind !== 'local') return { id: b.id, component, unit, dataDir: `the data volume of ${component}`, dataBytes: null };
+    const running = units[i]!.state === 'running' || units[i]!.state === 'paused';
+    const unit = running ? units[i]!.label : null;
+    const pid = running ? pidOf(units[i]) : null;
+    if (platform.kind !== 'local') return { id: b.id, component, pid, unit, dataDir: `the data volume of ${component}`, dataBytes: null };
     const dataDir = stack.paths.dataDir(component);
-    return { id: b.id, component, unit, dataDir, dataBytes: opts.backup ? folderBytes(dataDir) : 0 };
+    return { id: b.id, component, pid, unit, dataDir, dataBytes: opts.backup ? folderBytes(dataDir) : 0 };
   });
   const [missingNow, answering] = await Promise.all([missingTopicsNow(g), Promise.all(c.serviceUrls.map(async (url) => ({ url, answering: (await healthStatus(url)) !== undefined })))]);
   const data: RecoverPlanData = {
+    stackDir: stack.paths.root,
     platform: platform.where,
     platformKind: platform.kind,
     brokers,
@@ -88,7 +93,7 @@ export async function run(g: Globals, opts: RecoverFlags): Promise<void> {
         throw err;
       }
       const after = await platform.status(names);
-      const started = after.map((u) => ({ component: u.name, unit: u.state === 'running' ? u.label : null }));
+      const started = after.map((u) => ({ component: u.name, pid: u.state === 'running' ? pidOf(u) : null, unit: u.state === 'running' ? u.label : null }));
       const deadline: Deadline = { at: Date.now() + opts.timeout * 1000, signal: g.signal };
       const tools = kafkaToolsFor(c, g.env);
       const bootstrap = bootstrapOf(c);

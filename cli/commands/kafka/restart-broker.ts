@@ -1,4 +1,5 @@
 import { OpsError, UsageError, errorMessage, WaitTimeoutError, waitFor } from '../../../lib/index.ts';
+import { assertBrokerIdentity, pidOf } from '../../../stack/index.ts';
 import { contextKafka, fetchPartitions, partitionLabel, withAdmin, type PartitionView, platformOf } from '../../../clients/index.ts';
 import type { Context } from '../../../clients/index.ts';
 import { runMutation, type MutationFlags, type Plan } from '../../shared/mutation.ts';
@@ -17,8 +18,11 @@ export interface RestartFlags extends MutationFlags {
 export interface RestartPlanData {
   broker: number;
   component: string;
+  stackDir: string;
   /** Where it runs: "local processes under ...", "compose project ticketing (...)". */
   platform: string;
+  /** The local process; null on compose, or when it is not running. */
+  pid: number | null;
   /** "pid 123" / "container 3f2a..."; null: not running, so it is only started. */
   unit: string | null;
   replicaOf: number;
@@ -34,16 +38,7 @@ export async function run(g: Globals, id: number, opts: RestartFlags): Promise<v
   const name = `kafka-${id}`;
   const [unit] = await platform.status([name]);
   const rec = unit && unit.state !== 'absent' && unit.state !== 'stopped' ? unit : undefined;
-  if (rec) {
-    // Never restart the wrong broker: the unit named kafka-<id> must carry node.id <id>.
-    const carried = await platform.brokerIdentity(name);
-    if (carried !== id)
-      throw new OpsError(`${name} (${rec.label}) carries broker id ${carried ?? 'unknown'} in its log dir, not ${id}. Nothing was changed.`, {
-        code: 'BROKER_IDENTITY_MISMATCH',
-        exitCode: 2,
-        hint: `Check which unit runs broker ${id} (\`ticketctl stack status\`, \`ticketctl kafka brokers\`); a unit whose data belongs to another broker needs a person, not a restart.`,
-      });
-  }
+  if (rec) await assertBrokerIdentity(platform, name, rec.label);
   const { partitions, minIsr } = await withAdmin(c, (admin) => fetchPartitions(admin), { quick: true }).catch((err: unknown) => {
     throw new OpsError(`Cannot read the cluster's partitions to plan the restart: ${errorMessage(err)}`, {
       code: 'KAFKA_UNREACHABLE',
@@ -65,7 +60,17 @@ export async function run(g: Globals, id: number, opts: RestartFlags): Promise<v
     );
   }
   const plan = restartPlan(
-    { broker: id, component: name, platform: platform.where, unit: rec?.label ?? null, replicaOf: mine.length, leaderOf: mine.filter((p) => p.leader === id).map(partitionLabel), timeoutS: opts.timeout },
+    {
+      broker: id,
+      component: name,
+      stackDir: stack.paths.root,
+      platform: platform.where,
+      pid: pidOf(rec),
+      unit: rec?.label ?? null,
+      replicaOf: mine.length,
+      leaderOf: mine.filter((p) => p.leader === id).map(partitionLabel),
+      timeoutS: opts.timeout,
+    },
     platform.timeouts(name).stopMs,
     platform.timeouts(name).startMs,
   );
@@ -89,10 +94,10 @@ export async function run(g: Globals, id: number, opts: RestartFlags): Promise<v
       const after = await g.ui.progress.step(`wait for broker ${id} in every ISR`, () => waitForIsr(c, id, opts.timeout, g.signal));
       const displaced = after.filter((p) => !p.onPreferredLeader).map(partitionLabel);
       const [now] = await platform.status([name]);
-      return { broker: id, before: rec?.label ?? null, after: now?.label ?? null, backInIsrAfterMs: Date.now() - t0, notOnPreferredLeader: displaced };
+      return { broker: id, pidBefore: pidOf(rec), pidAfter: pidOf(now), unitBefore: rec?.label ?? null, unitAfter: now?.label ?? null, backInIsrAfterMs: Date.now() - t0, notOnPreferredLeader: displaced };
     },
     (r) => [
-      `Broker ${id} is back in every ISR after ${(r.backInIsrAfterMs / 1000).toFixed(1)} s (${r.before === null ? `started as ${r.after ?? '?'}` : r.before === r.after ? `${r.after} restarted` : `${r.before} replaced by ${r.after ?? '?'}`}).`,
+      `Broker ${id} is back in every ISR after ${(r.backInIsrAfterMs / 1000).toFixed(1)} s (${r.unitBefore === null ? `started as ${r.unitAfter ?? '?'}` : r.unitBefore === r.unitAfter ? `${r.unitAfter} restarted` : `${r.unitBefore} replaced by ${r.unitAfter ?? '?'}`}).`,
       r.notOnPreferredLeader.length
         ? `${r.notOnPreferredLeader.length} partition(s) are not on their preferred leader. Next: \`ticketctl kafka elect-leaders --dry-run\`.`
         : 'Every partition is on its preferred leader.',
