@@ -97,6 +97,7 @@ export function createComposePlatform(stack: StackContext, engine: Engine, proje
       names.forEach(check);
       const step = () => run(['up', '--detach', '--no-deps', '--wait', '--wait-timeout', String(START_WAIT_S), ...names]);
       await (o.progress ? o.progress.step(`start ${names.join(', ')} (compose up --wait)`, step) : step());
+      return { createdTopics: [] };
     },
     async stop(names, o: VerbOptions = {}) {
       names.forEach(check);

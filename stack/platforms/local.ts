@@ -61,7 +61,8 @@ export function createLocalPlatform(stack: StackContext): Platform {
       return refOf(rec);
     },
     async start(names, o: VerbOptions = {}) {
-      await stackUp(stack, { only: names, ...(o.progress ? { progress: o.progress } : {}), ...(o.signal ? { signal: o.signal } : {}) });
+      const r = await stackUp(stack, { only: names, ...(o.progress ? { progress: o.progress } : {}), ...(o.signal ? { signal: o.signal } : {}) });
+      return { createdTopics: r.createdTopics };
     },
     async stop(names, o: VerbOptions = {}) {
       await stackDown(stack, { only: names, ...(o.progress ? { progress: o.progress } : {}) });

@@ -51,8 +51,12 @@ export interface Platform {
   status(names?: string[]): Promise<UnitStatus[]>;
   /** The live unit, or a FaultNotInEffect-style error naming how to start it. */
   target(name: string): Promise<UnitRef>;
-  /** Starts these units (creating what is missing) and waits until each answers or is healthy. */
-  start(names: string[], o?: VerbOptions): Promise<void>;
+  /**
+   * Starts these units (creating what is missing) and waits until each answers or is
+   * healthy. `createdTopics`: saga topics the start itself created (the local stack makes
+   * missing ones once its brokers answer; compose leaves that to its kafka-init service).
+   */
+  start(names: string[], o?: VerbOptions): Promise<{ createdTopics: string[] }>;
   /** Stops them gracefully (SIGTERM, then SIGKILL after the unit's grace period); data stays. */
   stop(names: string[], o?: VerbOptions): Promise<void>;
   restart(name: string, o?: VerbOptions): Promise<void>;

@@ -33,7 +33,7 @@ test('an unknown context: exit 2, listing the known ones', async () => {
   const env = s.config({ contexts: { 'stack-under-test': stackContextEntry() } });
   const r = await s.run(['--context', 'prod', 'health'], env);
   assert.equal(r.exitCode, 2);
-  assert.match(r.stderr, /Unknown context "prod" \(from --context prod\)[\s\S]*next: Known contexts: local, stack-under-test/);
+  assert.match(r.stderr, /Unknown context "prod" \(from --context prod\)[\s\S]*next: Known contexts: local, compose, stack-under-test/);
   const viaEnv = await s.run(['health'], { ...env, TICKETCTL_CONTEXT: 'prod' });
   assert.equal(viaEnv.exitCode, 2);
   assert.match(viaEnv.stderr, /from TICKETCTL_CONTEXT=prod/);

@@ -84,8 +84,7 @@ export async function run(g: Globals, opts: RecoverFlags): Promise<void> {
           const bytes = await progress.step(`archive the brokers' data to ${file}`, () => platform.backupBrokerData(names, file));
           backup = { file, bytes };
         }
-        await platform.start(names, { progress, signal: g.signal });
-        createdTopics = [];
+        createdTopics = (await platform.start(names, { progress, signal: g.signal })).createdTopics;
       } catch (err) {
         const now = await platform.status(names).catch(() => []);
         const down = now.filter((u) => u.state !== 'running').map((u) => u.name);
