@@ -89,10 +89,11 @@ test('SIGTERM: requests in flight finish with their real answer (201 hold, 202 p
     const url = instanceUrl(3);
     const holds = holdSeats.map((seatId, i) => ({ seatId, userId: `drain-hold-${i}` }));
     const payments = toPay.map((h) => ({ paymentTxId: randomUUID(), holdId: h.holdId, userId: h.userId, amount: 50_000, holdSecret: h.holdSecret }));
-    const answers = [
-      ...holds.map((b) => call('POST', `${url}/holds`, b).catch((e: Error) => ({ status: 0, body: e.message }))),
-      ...payments.map((b) => call('POST', `${url}/payments`, b).catch((e: Error) => ({ status: 0, body: e.message }))),
-    ];
+    // The client waits as long as the server may (the 120 s deadlines above): on a busy
+    // machine the steps before the release (lock waits seen, SIGTERM, the close logged, the
+    // late request refused) can together outlast a default 30 s client timeout.
+    const inFlight = (path: string, b: unknown) => call('POST', `${url}${path}`, b, undefined, 150_000).catch((e: Error) => ({ status: 0, body: e.message }));
+    const answers = [...holds.map((b) => inFlight('/holds', b)), ...payments.map((b) => inFlight('/payments', b))];
     // In flight = inside the server, waiting for the test's row locks. INNODB_TRX shows other
     // users' transactions only with the PROCESS privilege, which the service's user rightly
     // lacks: asked as root, over the stack's own socket.
