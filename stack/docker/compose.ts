@@ -38,7 +38,7 @@ export interface ComposeRunOptions {
   timeoutMs?: number;
   /** More variables for the compose file's interpolation (TICKETING_BASE_IMAGE...). */
   env?: Record<string, string>;
-  /** Each line compose writes to stderr (its progress), as it comes. */
+  /** Each line compose writes (its progress), as it comes. */
   onProgress?: (line: string) => void;
 }
 
@@ -46,12 +46,15 @@ export interface ComposeRunOptions {
 export async function compose(bin: string, engine: Engine, args: string[], options: ComposeRunOptions = {}): Promise<string> {
   const child = execa(bin, args, { env: { ...options.env, DOCKER_HOST: engine.dockerHost }, cwd: options.cwd, timeout: options.timeoutMs ?? 300_000 });
   if (options.onProgress) {
-    let rest = '';
-    child.stderr?.on('data', (chunk: Buffer) => {
-      const lines = (rest + chunk.toString('utf8')).split('\n');
-      rest = lines.pop() ?? '';
-      for (const line of lines) options.onProgress!(line);
-    });
+    // BuildKit's plain progress comes on stdout or stderr depending on the command: both, by line.
+    for (const stream of [child.stdout, child.stderr]) {
+      let rest = '';
+      stream?.on('data', (chunk: Buffer) => {
+        const lines = (rest + chunk.toString('utf8')).split('\n');
+        rest = lines.pop() ?? '';
+        for (const line of lines) options.onProgress!(line);
+      });
+    }
   }
   return (await child).stdout;
 }
