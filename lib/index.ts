@@ -8,6 +8,7 @@ export { FieldReader } from './field-reader.ts';
 export { HttpUnreachable, httpGet, httpRequest } from './http.ts';
 export type { HttpAnswer } from './http.ts';
 export { tolerateKafkajsStrayRejections } from './kafkajs-strays.ts';
+export { pidExists } from './pid.ts';
 export { silentProgress } from './progress.ts';
 export type { Progress } from './progress.ts';
 export { WaitTimeoutError, delay, waitFor } from './wait.ts';

@@ -7,23 +7,15 @@
 //
 // argv: <owner pid> <compose binary> <compose file> <project> <DOCKER_HOST>
 import { execFile } from 'node:child_process';
+import { pidExists } from '../lib/index.ts';
 
 const [ownerPid, bin, file, project, dockerHost] = process.argv.slice(2) as [string, string, string, string, string];
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
 
 // stop() of the owner ends this process with SIGTERM once the project is down.
 process.on('SIGTERM', () => process.exit(0));
 
 const timer = setInterval(() => {
-  if (alive(Number(ownerPid))) return;
+  if (pidExists(Number(ownerPid))) return;
   clearInterval(timer);
   execFile(
     bin,

@@ -1,5 +1,5 @@
 import { waitFor } from '../../lib/index.ts';
-import { assertBrokerIdentity, type Platform, type UnitRef } from '../../stack/index.ts';
+import { assertBrokerIdentity, unitLabel, type Platform, type UnitRef } from '../../stack/index.ts';
 import { registerFault } from './registry.ts';
 import { FaultNotInEffect, type SpecContext } from './types.ts';
 
@@ -36,14 +36,13 @@ async function targetOf(platform: Platform, name: string): Promise<UnitRef> {
     throw new FaultNotInEffect(`${name} is not running (${platform.where}), so it cannot be the drill's target; start it with \`ticketctl stack up\``);
   }
   // A broker is killed or paused only if it is the one its name says (stack/platforms/identity.ts).
-  await assertBrokerIdentity(platform, name, labelOf(ref)).catch((err: Error) => {
+  await assertBrokerIdentity(platform, name, unitLabel(ref)).catch((err: Error) => {
     throw new FaultNotInEffect(err.message);
   });
   return ref;
 }
 
 const refOf = (u: KillUndo | PauseUndo): UnitRef => u.ref ?? { platform: 'local', name: u.record?.name ?? u.process, pid: u.record?.pid ?? -1, startTicks: u.record?.startTicks ?? -1 };
-const labelOf = (ref: UnitRef) => (ref.platform === 'local' ? `pid ${ref.pid}` : `container ${ref.containerId.slice(0, 12)}`);
 
 /** Starts a unit of the stack that is not running; a no-op when it runs. */
 async function ensureRunning(platform: Platform, name: string, signal?: AbortSignal): Promise<string> {
@@ -65,10 +64,10 @@ export const kill = registerFault<KillSpec, KillUndo>({
   },
   async confirm(env, s, u) {
     const ref = refOf(u);
-    await waitFor(async () => !(await env.platform.isRunning(ref)), { timeoutMs: 10_000, intervalMs: 100, what: `${s.process} (${labelOf(ref)}) to die` }).catch(() => {
-      throw new FaultNotInEffect(`${s.process} (${labelOf(ref)}) is still alive after SIGKILL`);
+    await waitFor(async () => !(await env.platform.isRunning(ref)), { timeoutMs: 10_000, intervalMs: 100, what: `${s.process} (${unitLabel(ref)}) to die` }).catch(() => {
+      throw new FaultNotInEffect(`${s.process} (${unitLabel(ref)}) is still alive after SIGKILL`);
     });
-    return `${s.process} ${labelOf(ref)} gone`;
+    return `${s.process} ${unitLabel(ref)} gone`;
   },
   revert: (env, u, signal) => ensureRunning(env.platform, u.process, signal),
 });
@@ -86,15 +85,15 @@ export const pause = registerFault<PauseSpec, PauseUndo>({
   async confirm(env, s, u) {
     const ref = refOf(u);
     await waitFor(() => env.platform.isPaused(ref), { timeoutMs: 5000, intervalMs: 50, what: `${s.process} to stop` }).catch(() => {
-      throw new FaultNotInEffect(`${s.process} (${labelOf(ref)}) is not paused`);
+      throw new FaultNotInEffect(`${s.process} (${unitLabel(ref)}) is not paused`);
     });
-    return `${s.process} ${labelOf(ref)} paused`;
+    return `${s.process} ${unitLabel(ref)} paused`;
   },
   async revert(env, u, signal) {
     const ref = refOf(u);
     if (await env.platform.isRunning(ref)) {
       await env.platform.resume(ref);
-      return `resumed ${u.process} (${labelOf(ref)})`;
+      return `resumed ${u.process} (${unitLabel(ref)})`;
     }
     return ensureRunning(env.platform, u.process, signal);
   },

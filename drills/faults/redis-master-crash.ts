@@ -1,5 +1,5 @@
 import { waitFor } from '../../lib/index.ts';
-import { redisCommand } from '../../stack/index.ts';
+import { redisCommand, unitLabel } from '../../stack/index.ts';
 import type { Platform, StackContext, UnitRef } from '../../stack/index.ts';
 import { REDIS_MASTER_NAME, type Topology } from '../../contracts/index.ts';
 import { registerFault } from './registry.ts';
@@ -27,7 +27,6 @@ export type RedisMasterCrashSpec = { type: 'redis-master-crash'; awaitPromotion:
 /** `record`: a local PID record, as fault logs written before the platform layer hold it. */
 type CrashUndo = { type: 'redis-master-crash'; ref?: UnitRef; record?: { name: string; pid: number; startTicks: number } };
 const refOf = (u: CrashUndo): UnitRef => u.ref ?? { platform: 'local', name: PROCESS, pid: u.record?.pid ?? -1, startTicks: u.record?.startTicks ?? -1 };
-const labelOf = (ref: UnitRef) => (ref.platform === 'local' ? `pid ${ref.pid}` : `container ${ref.containerId.slice(0, 12)}`);
 
 declare module './types.ts' {
   interface FaultSpecs {
@@ -145,10 +144,10 @@ export const redisMasterCrash = registerFault<RedisMasterCrashSpec, CrashUndo>({
   },
   async confirm(env, s, u) {
     const ref = refOf(u);
-    await waitFor(async () => !(await env.platform.isRunning(ref)), { timeoutMs: 10_000, intervalMs: 100, what: `${PROCESS} (${labelOf(ref)}) to die` }).catch(() => {
-      throw new FaultNotInEffect(`${PROCESS} (${labelOf(ref)}) is still alive after SIGKILL`);
+    await waitFor(async () => !(await env.platform.isRunning(ref)), { timeoutMs: 10_000, intervalMs: 100, what: `${PROCESS} (${unitLabel(ref)}) to die` }).catch(() => {
+      throw new FaultNotInEffect(`${PROCESS} (${unitLabel(ref)}) is still alive after SIGKILL`);
     });
-    if (!s.awaitPromotion) return `${PROCESS} ${labelOf(ref)} gone`;
+    if (!s.awaitPromotion) return `${PROCESS} ${unitLabel(ref)} gone`;
     const t = env.stack.topology;
     const promotedAfter = Date.now();
     await waitFor(async () => (await sentinelMasterPorts(t)).filter((p) => p === t.redis.replica).length >= 2 && (await role(t.redis.replica))[0] === 'master', {
@@ -158,7 +157,7 @@ export const redisMasterCrash = registerFault<RedisMasterCrashSpec, CrashUndo>({
     }).catch(() => {
       throw new FaultNotInEffect(`${PROCESS} is down but the Sentinels did not promote redis-replica within ${PROMOTION_WITHIN_MS / 1000} s`);
     });
-    return `${PROCESS} ${labelOf(ref)} gone; Sentinels promoted redis-replica (${t.host}:${t.redis.replica}) ${((Date.now() - promotedAfter) / 1000).toFixed(1)} s after the process was gone`;
+    return `${PROCESS} ${unitLabel(ref)} gone; Sentinels promoted redis-replica (${t.host}:${t.redis.replica}) ${((Date.now() - promotedAfter) / 1000).toFixed(1)} s after the process was gone`;
   },
   revert: (env, _u, signal) => restore(env.stack, env.platform, signal),
 });

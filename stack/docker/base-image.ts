@@ -5,7 +5,7 @@ import { execa } from 'execa';
 import { OpsError, errorMessage, silentProgress, type Progress } from '../../lib/index.ts';
 import { aptInstall } from '../exec/apt.ts';
 import { findExecutable } from '../exec/which.ts';
-import { dockerClient, type Engine } from './engine.ts';
+import { dockerClient, hasImage, type Engine } from './engine.ts';
 
 // The Debian base every image of docker-compose.yml builds FROM (images/*/Dockerfile,
 // ARG BASE_IMAGE). Where a registry is reachable it is the usual debian:bookworm-slim; where
@@ -21,19 +21,10 @@ export const BASE_CHOICES: readonly BaseChoice[] = ['auto', 'registry', 'local']
 const DEFAULT_MIRROR = 'http://deb.debian.org/debian';
 const PULL_TIMEOUT_MS = 60_000;
 
-const hasImage = (engine: Engine, name: string) =>
-  dockerClient(engine.endpoint, 10_000)
-    .getImage(name)
-    .inspect()
-    .then(
-      () => true,
-      () => false,
-    );
-
 /** The base image to build on, made or pulled if need be. `auto`: present, else pulled, else made locally. */
 export async function ensureBaseImage(engine: Engine, choice: BaseChoice, progress: Progress = silentProgress): Promise<string> {
   if (choice !== 'local') {
-    if (await hasImage(engine, REGISTRY_BASE)) return REGISTRY_BASE;
+    if (await hasImage(engine.endpoint, REGISTRY_BASE)) return REGISTRY_BASE;
     const pulled = await progress
       .step(`pull ${REGISTRY_BASE}`, () => pull(engine, REGISTRY_BASE))
       .catch((err: unknown) => {
@@ -47,7 +38,7 @@ export async function ensureBaseImage(engine: Engine, choice: BaseChoice, progre
       });
     if (pulled !== false) return REGISTRY_BASE;
   }
-  if (await hasImage(engine, LOCAL_BASE)) return LOCAL_BASE;
+  if (await hasImage(engine.endpoint, LOCAL_BASE)) return LOCAL_BASE;
   await progress.step(`make ${LOCAL_BASE} with debootstrap (about a minute)`, () => makeLocalBase(engine));
   return LOCAL_BASE;
 }

@@ -56,6 +56,16 @@ export function dockerClient(e: DockerEndpoint, timeoutMs?: number): Docker {
   return new Docker(e.kind === 'unix' ? { socketPath: e.socketPath, timeout: timeoutMs } : { host: e.host, port: e.port, protocol: 'http', timeout: timeoutMs });
 }
 
+/** Whether the engine has this image (name:tag) locally. */
+export const hasImage = (e: DockerEndpoint, name: string): Promise<boolean> =>
+  dockerClient(e, 10_000)
+    .getImage(name)
+    .inspect()
+    .then(
+      () => true,
+      () => false,
+    );
+
 /** The engine's version, or undefined when nothing answers there within timeoutMs. */
 export async function engineVersion(e: DockerEndpoint, timeoutMs = 3000): Promise<{ version: string; apiVersion: string } | undefined> {
   if (e.kind === 'unix' && !existsSync(e.socketPath)) return undefined;

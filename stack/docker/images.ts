@@ -4,7 +4,7 @@ import { OpsError, errorMessage, silentProgress, type Progress } from '../../lib
 import type { StackPaths } from '../paths.ts';
 import { ensureBaseImage, type BaseChoice } from './base-image.ts';
 import { compose, ensureCompose } from './compose.ts';
-import { dockerClient, type Engine } from './engine.ts';
+import { hasImage, type Engine } from './engine.ts';
 
 // Building the images docker-compose.yml names (images/<name>/Dockerfile), through
 // `compose build`: BuildKit, so layers are cached between builds and unchanged images
@@ -70,19 +70,8 @@ export async function composeImages(bin: string, engine: Engine, composeFile: st
 /** Images the compose file names that the engine does not have yet. */
 export async function missingImages(paths: StackPaths, engine: Engine, composeFile: string, project: string): Promise<string[]> {
   const bin = await ensureCompose(paths);
-  const docker = dockerClient(engine.endpoint, 10_000);
   const names = await composeImages(bin, engine, composeFile, project);
-  const present = await Promise.all(
-    names.map((n) =>
-      docker
-        .getImage(n)
-        .inspect()
-        .then(
-          () => true,
-          () => false,
-        ),
-    ),
-  );
+  const present = await Promise.all(names.map((n) => hasImage(engine.endpoint, n)));
   return names.filter((_, i) => !present[i]);
 }
 

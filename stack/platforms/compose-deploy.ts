@@ -6,7 +6,7 @@ import { compose, ensureCompose } from '../docker/compose.ts';
 import { dockerClient, type Engine } from '../docker/engine.ts';
 import { buildEnv, buildImages, defaultBuildCa, missingImages } from '../docker/images.ts';
 import type { BaseChoice } from '../docker/base-image.ts';
-import { createComposePlatform, demux } from './compose.ts';
+import { createComposePlatform, demux, healthOf } from './compose.ts';
 import { LABEL, SCALE_PROFILE, type ComposeProject } from './compose-project.ts';
 
 // `stack up` and `stack down` of the compose platform: the whole deployment of the compose
@@ -116,12 +116,11 @@ interface ProjectUnit {
 async function projectUnits(engine: Engine, project: string): Promise<ProjectUnit[]> {
   const list = await dockerClient(engine.endpoint, 30_000).listContainers({ all: true, filters: { label: [`${LABEL.project}=${project}`] } });
   return list.map((c) => {
-    const health = /\((healthy|unhealthy|health: starting)\)/.exec(c.Status)?.[1];
     return {
       id: c.Id,
       name: c.Labels[LABEL.service] ?? c.Names[0] ?? c.Id,
       state: c.State,
-      health: health === 'health: starting' ? 'starting' : ((health as 'healthy' | 'unhealthy' | undefined) ?? null),
+      health: healthOf(c.Status),
       exitedCleanly: c.State === 'exited' && /^Exited \(0\)/.test(c.Status),
     };
   });

@@ -11,7 +11,7 @@ import { compose, ensureCompose } from '../docker/compose.ts';
 import { dockerClient, type Engine } from '../docker/engine.ts';
 import { LABEL, SCALE_PROFILE, type ComposeProject } from './compose-project.ts';
 import { nodeIdIn } from './local.ts';
-import type { LogOptions, Platform, UnitRef, UnitStatus, VerbOptions } from './types.ts';
+import { unitLabel, type LogOptions, type Platform, type UnitRef, type UnitStatus, type VerbOptions } from './types.ts';
 
 // The compose platform: the containers of one Docker Compose project, found by their
 // compose labels (project and service), never by name. Two clients, each for what it does
@@ -77,13 +77,12 @@ export function createComposePlatform(stack: StackContext, engine: Engine, proje
       return wanted.map((name): UnitStatus => {
         const c = all.find((x) => x.Labels[LABEL.service] === name);
         if (!c) return { name, state: 'absent', health: null, ref: null, label: '-' };
-        const health = /\((healthy|unhealthy|health: starting)\)/.exec(c.Status)?.[1];
         return {
           name,
           state: c.State === 'paused' ? 'paused' : c.State === 'running' ? 'running' : 'stopped',
-          health: health === 'health: starting' ? 'starting' : ((health as 'healthy' | 'unhealthy' | undefined) ?? null),
+          health: healthOf(c.Status),
           ref: refOf(c),
-          label: `container ${c.Id.slice(0, 12)}`,
+          label: unitLabel(refOf(c)),
         };
       });
     },
@@ -192,6 +191,12 @@ export function createComposePlatform(stack: StackContext, engine: Engine, proje
     },
   };
   return platform;
+}
+
+/** The engine's healthcheck verdict, from a container list entry's Status ("Up 3 minutes (healthy)"). */
+export function healthOf(status: string): UnitStatus['health'] {
+  const h = /\((healthy|unhealthy|health: starting)\)/.exec(status)?.[1];
+  return h === 'health: starting' ? 'starting' : ((h as 'healthy' | 'unhealthy' | undefined) ?? null);
 }
 
 /** Docker's multiplexed log frames (8-byte header: stream, 0, 0, 0, length) as one text. */

@@ -13,7 +13,7 @@ import type { PidRecord } from '../supervisor/pidfile.ts';
 import { isProcessStopped } from '../supervisor/proc.ts';
 import { isAlive, signalRecorded } from '../supervisor/process.ts';
 import { stackUp } from '../up.ts';
-import type { LogOptions, Platform, UnitRef, UnitStatus, VerbOptions } from './types.ts';
+import { unitLabel, type LogOptions, type Platform, type UnitRef, type UnitStatus, type VerbOptions } from './types.ts';
 
 // The local platform: processes on this machine, run by the stack's supervisor (recorded
 // PID and start time, stack/supervisor). Every verb acts on the recorded process only.
@@ -52,7 +52,7 @@ export function createLocalPlatform(stack: StackContext): Platform {
       return wanted.map((name): UnitStatus => {
         const rec = runningRecord(stack.paths, component(name));
         if (!rec) return { name, state: 'absent', health: null, ref: null, label: '-' };
-        return { name, state: isProcessStopped(rec.pid) ? 'paused' : 'running', health: null, ref: refOf(rec), label: `pid ${rec.pid}` };
+        return { name, state: isProcessStopped(rec.pid) ? 'paused' : 'running', health: null, ref: refOf(rec), label: unitLabel(refOf(rec)) };
       });
     },
     async target(name) {

@@ -86,5 +86,8 @@ export interface Platform {
   timeouts(name: string): { stopMs: number; startMs: number };
 }
 
+/** How plans, journals and errors name a unit: "pid 123" or "container 3f2a1b4c5d6e". */
+export const unitLabel = (ref: UnitRef): string => (ref.platform === 'local' ? `pid ${ref.pid}` : `container ${ref.containerId.slice(0, 12)}`);
+
 /** The local process id behind a unit, for JSON keys that name it (null on other platforms or when not running). */
 export const pidOf = (u: UnitStatus | undefined): number | null => (u?.ref?.platform === 'local' ? u.ref.pid : null);

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { UsageError } from '../../../lib/index.ts';
+import { UsageError, pidExists } from '../../../lib/index.ts';
 import { verifyChain, type ChainReport } from '../../shared/audit-chain.ts';
 import { auditLogPath, type AuditRecord } from '../../shared/audit.ts';
 import { ExitError } from '../../shared/exit-code.ts';
@@ -51,20 +51,11 @@ export function unfinishedRuns(text: string, alive: (pid: number) => boolean, ho
   }));
 }
 
-const isAlive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
-
 export async function run(g: Globals, opts: { file?: string; output?: 'table' | 'json' }): Promise<void> {
   const file = opts.file ? path.resolve(opts.file) : auditLogPath(await g.context(), g.env);
   if (!existsSync(file)) throw new UsageError(`There is no audit log at ${file}.`, 'Mutating commands create it on their first run; name another file with --file.');
   const text = readFileSync(file, 'utf8');
-  const report: VerifyReport = { file, ...verifyChain(text), unfinished: unfinishedRuns(text, isAlive) };
+  const report: VerifyReport = { file, ...verifyChain(text), unfinished: unfinishedRuns(text, pidExists) };
   const interrupted = report.unfinished.filter((u) => u.state !== 'running');
   if (resolveOutput(opts.output, g.ui.isTty) === 'json') g.ui.json(report);
   else print(g, report);

@@ -1,4 +1,4 @@
-import { stackDown, allComponents, runningRecord, composeDown, findEngine, stackEngineRecord, stopStackEngine, dockerClient } from '../../../stack/index.ts';
+import { COMPOSE_LABEL, stackDown, allComponents, runningRecord, composeDown, findEngine, stackEngineRecord, stopStackEngine, dockerClient } from '../../../stack/index.ts';
 import { MAX_SERVICE_INSTANCES } from '../../../contracts/index.ts';
 import { OpsError } from '../../../lib/index.ts';
 import { validateNames } from './up.ts';
@@ -50,10 +50,10 @@ async function composeStackDown(g: Globals, { stack, spec }: PlatformChoice, opt
     return;
   }
   if (opts.dryRun) {
-    const running = await dockerClient(engine.endpoint, 10_000).listContainers({ all: true, filters: { label: [`com.docker.compose.project=${spec.project}`] } });
+    const running = await dockerClient(engine.endpoint, 10_000).listContainers({ all: true, filters: { label: [`${COMPOSE_LABEL.project}=${spec.project}`] } });
     ui.out(
       running.length
-        ? `Would stop and remove the containers of compose project ${spec.project}: ${running.map((c) => c.Labels['com.docker.compose.service']).join(', ')} (volumes kept).`
+        ? `Would stop and remove the containers of compose project ${spec.project}: ${running.map((c) => c.Labels[COMPOSE_LABEL.service]).join(', ')} (volumes kept).`
         : `Compose project ${spec.project} has no containers; nothing would be stopped.`,
     );
     return;
