@@ -25,3 +25,17 @@ export const CONSUMER_GROUP = 'ticketing-consumer-group';
  * groups out.
  */
 export const STATUS_VIEW_GROUP_PREFIX = 'ticketing-status-view-';
+
+/**
+ * ticketctl's and the drills' throwaway readers (clients/topic-reader.ts) join a group of
+ * their own, `<prefix><purpose>-<uuid>`, commit nothing and delete the group when done.
+ * `consumers lag` never judges these groups, nor those left by versions before the reader
+ * deleted its group (the legacy prefixes).
+ */
+export const READER_GROUP_PREFIX = 'ticketctl-reader-';
+const LEGACY_READER_GROUP_PREFIXES = ['ticketctl-dlq-reader-', 'drill-dlq-reader-'];
+
+/** A group that is no application's consumer: a status view's or a throwaway reader's. */
+export function isOperationalGroup(groupId: string): boolean {
+  return [STATUS_VIEW_GROUP_PREFIX, READER_GROUP_PREFIX, ...LEGACY_READER_GROUP_PREFIXES].some((p) => groupId.startsWith(p));
+}

@@ -6,6 +6,7 @@ import { loadMigrations, migrate } from './db/migrate.ts';
 import { MIGRATIONS_DIR } from './db/paths.ts';
 import type { Db } from './db/connection.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
+import { createHeartbeat } from './heartbeat.ts';
 import { createHealth } from './health.ts';
 import { createSeatLocks } from './reservations/seat-lock.ts';
 import { createReservations } from './reservations/holds.ts';
@@ -129,6 +130,7 @@ export function createService(config: ServiceConfig, clients: ServiceClients, lo
     },
     onError: errorLog('reconciler'),
   });
+  const heartbeat = createHeartbeat({ redis: clients.redis, instanceId: config.instanceId, ...config.heartbeat, onError: errorLog('heartbeat') });
   const health = createHealth({ db, redis: clients.redis, kafkaAdmin: clients.admin, metrics });
 
   const http = createHttpServer({ log, onResponse: (route, status) => metrics.httpRequests.inc({ route, status: String(status) }) });
@@ -158,6 +160,7 @@ export function createService(config: ServiceConfig, clients: ServiceClients, lo
       deadlineSweeper.start();
       reconciler.start();
       statusTail.start(); // connects in the background; Kafka being down must not stop start-up
+      heartbeat.start(); // before serving: a lock this instance takes has a live owner from the first request
       await http.listen({ port: config.port, host: config.host });
       log({ level: 'info', msg: 'service listening', instanceId: config.instanceId, port: config.port });
       // Joining the group can take a rebalance; HTTP (and payment intake) need not wait.
@@ -177,6 +180,7 @@ export function createService(config: ServiceConfig, clients: ServiceClients, lo
       await step('reconciler', () => reconciler.stop());
       await step('outbox relay', () => relay.stop());
       await step('status view', () => statusTail.stop());
+      await step('heartbeat', () => heartbeat.stop()); // last: until here the instance may still hold seat locks
     },
   };
 }

@@ -1,5 +1,5 @@
 import { UsageError } from '../lib/index.ts';
-import { createTopology, DATABASES } from '../contracts/index.ts';
+import { createTopology, DATABASES, HEARTBEAT_INTERVAL_MS, HEARTBEAT_TTL_MS } from '../contracts/index.ts';
 
 // The service's settings, from environment variables only (read in main.ts). Defaults
 // point at the local stack's proxies, so `node service/main.ts` just works beside
@@ -11,6 +11,8 @@ export interface ServiceConfig {
   instanceId: string;
   db: { host: string; port: number; user: string; password: string; database: string; poolSize: number; queueLimit: number; acquireTimeoutMs: number; statementTimeoutMs: number; requestDeadlineMs: number };
   redis: { host: string; port: number };
+  /** The instance's heartbeat in Redis (contracts/heartbeat.ts); `url` is where it says it serves. */
+  heartbeat: { intervalMs: number; ttlMs: number; url: string };
   kafka: { brokers: string[]; clientId: string };
   gateway: { url: string; timeoutMs: number };
   holdTtlMs: number;
@@ -55,6 +57,17 @@ function oneOf<T extends string>(env: Env, name: string, choices: readonly T[], 
   throw new UsageError(`${name}="${raw}" must be one of ${choices.join(', ')}.`, `Unset ${name} to use ${fallback}.`);
 }
 
+function heartbeatSettings(env: Env, port: number): ServiceConfig['heartbeat'] {
+  const intervalMs = int(env, 'HEARTBEAT_INTERVAL_MS', HEARTBEAT_INTERVAL_MS, 100, 60_000);
+  const ttlMs = int(env, 'HEARTBEAT_TTL_MS', HEARTBEAT_TTL_MS, 300, 600_000);
+  if (ttlMs < 2 * intervalMs)
+    throw new UsageError(
+      `HEARTBEAT_TTL_MS=${ttlMs} must be at least twice HEARTBEAT_INTERVAL_MS=${intervalMs}, or one late beat declares a live instance gone.`,
+      `Unset both to use ${HEARTBEAT_INTERVAL_MS} and ${HEARTBEAT_TTL_MS}.`,
+    );
+  return { intervalMs, ttlMs, url: env.ADVERTISED_URL ?? `http://${env.HOST ?? '127.0.0.1'}:${port}` };
+}
+
 export function readServiceConfig(env: Env): ServiceConfig {
   const t = createTopology({ portOffset: int(env, 'TICKETCTL_PORT_OFFSET', 0, 0, 10_000) });
   const port = int(env, 'PORT', 3001, 1, 65535);
@@ -84,6 +97,7 @@ export function readServiceConfig(env: Env): ServiceConfig {
       requestDeadlineMs: int(env, 'DB_REQUEST_DEADLINE_MS', 3000, 100, 600_000),
     },
     redis: { host: env.REDIS_HOST ?? t.host, port: int(env, 'REDIS_PORT', t.redis.masterProxy, 1, 65535) },
+    heartbeat: heartbeatSettings(env, port),
     kafka: { brokers, clientId: `ticketing-${instanceId}` },
     gateway: { url: env.GATEWAY_URL ?? `http://${t.host}:${t.gateway.proxy}`, timeoutMs: int(env, 'GATEWAY_TIMEOUT_MS', 3000, 50, 120_000) },
     holdTtlMs: int(env, 'HOLD_TTL_MS', 300_000, 1000, 86_400_000),

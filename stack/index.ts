@@ -16,6 +16,7 @@ export { findExecutable } from './exec/which.ts';
 export { ensureTopics } from './kafka-topics.ts';
 export { createStackPaths } from './paths.ts';
 export { describeClusterVia } from './probes/kafka.ts';
+export type { ClusterView } from './probes/kafka.ts';
 export { redisCommand, redisCommandAt } from './probes/redis.ts';
 export { readServiceInstances, serviceInstancesFile, writeServiceInstances } from './service-instances.ts';
 export { stackStatus } from './status.ts';

@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { TOPICS } from '../../contracts/index.ts';
-import { waitFor } from '../../lib/index.ts';
+import { readTopicRanges } from '../../clients/index.ts';
 import { POISON_HEADER } from '../faults/poison-messages.ts';
 import { fail, pass, type Invariant } from './types.ts';
 
@@ -24,35 +23,18 @@ export const dlqAccounted: Invariant = {
   async check({ kafka, admin, signal }, { runId, accepted, poisonKeys, dlqStart }) {
     const ends = await (await admin()).fetchTopicOffsets(TOPICS.paymentDlq);
     const startOf = (p: number) => BigInt(dlqStart.find((s) => s.partition === p)?.offset ?? '0');
-    const todo = ends.filter((e) => BigInt(e.high) > startOf(e.partition));
     const dead: Dead[] = [];
-    if (todo.length) {
-      const consumer = kafka().consumer({ groupId: `drill-dlq-reader-${randomUUID()}`, sessionTimeout: 10_000 });
-      const reached = new Map<number, bigint>();
-      try {
-        await consumer.connect();
-        await consumer.subscribe({ topic: TOPICS.paymentDlq, fromBeginning: false });
-        consumer.on(consumer.events.GROUP_JOIN, () => {
-          for (const e of todo) consumer.seek({ topic: TOPICS.paymentDlq, partition: e.partition, offset: startOf(e.partition).toString() });
-        });
-        await consumer.run({
-          eachMessage: async ({ partition, message }) => {
-            reached.set(partition, BigInt(message.offset) + 1n);
-            if (BigInt(message.offset) < startOf(partition)) return;
-            const h = (k: string) => (message.headers?.[k] === undefined ? null : String(message.headers[k]));
-            dead.push({ partition, offset: message.offset, key: message.key === null ? null : String(message.key), error: h('dlq-error') ?? '', run: h(POISON_HEADER) });
-          },
-        });
-        await waitFor(() => todo.every((e) => (reached.get(e.partition) ?? 0n) >= BigInt(e.high)), {
-          timeoutMs: 60_000,
-          intervalMs: 200,
-          what: 'payment.dlq to be read to its end',
-          ...(signal ? { signal } : {}),
-        });
-      } finally {
-        await consumer.disconnect().catch(() => {});
-      }
-    }
+    const ranges = ends.map((e) => ({ partition: e.partition, from: startOf(e.partition), to: BigInt(e.high) }));
+    await readTopicRanges(
+      kafka(),
+      TOPICS.paymentDlq,
+      ranges,
+      (partition, message) => {
+        const h = (k: string) => (message.headers?.[k] === undefined ? null : String(message.headers[k]));
+        dead.push({ partition, offset: message.offset, key: message.key === null ? null : String(message.key), error: h('dlq-error') ?? '', run: h(POISON_HEADER) });
+      },
+      { purpose: 'drill-dlq', timeoutMs: 60_000, signal },
+    );
     const acceptedSet = new Set(accepted);
     const poisonSet = new Set(poisonKeys);
     const planted = dead.filter((d) => d.run === runId || (d.key !== null && poisonSet.has(d.key)));

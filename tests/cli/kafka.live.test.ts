@@ -40,7 +40,9 @@ test('kafka brokers: every broker reachable through its proxy, with its API vers
     ctx.topology.kafka.brokers.map((b) => [b.id, `127.0.0.1:${b.clientProxy}`, true]),
   );
   for (const b of report.brokers) {
-    assert.deepEqual(Object.keys(b), ['id', 'endpoint', 'reachable', 'latencyMs', 'error', 'apiVersions']);
+    assert.deepEqual(Object.keys(b), ['id', 'endpoint', 'reachable', 'latencyMs', 'error', 'alias', 'learnedFrom', 'lists', 'apiVersions']);
+    assert.equal(b.alias, false);
+    assert.equal(b.learnedFrom, 'context');
     assert.match(b.apiVersions.summary, /^\d+ APIs \(\d+ unsupported\); Produce v0-\d+, Fetch v0-\d+, Metadata v0-\d+$/);
     assert.deepEqual(Object.keys(b.apiVersions.apis.Produce), ['min', 'max', 'usable']);
   }

@@ -7,9 +7,10 @@ import { openLockRedis } from '../../cli/commands/locks/redis.ts';
 import { freshConcert, hold } from '../helpers/service.ts';
 import { ctx, parseJson, scratch } from './helpers.ts';
 import { seatLockKey } from '../../contracts/seat-lock.ts';
+import { heartbeatKey, parseHeartbeat } from '../../contracts/heartbeat.ts';
 
 // Report 2.0.1 on the real stack: a seat lock left behind by an instance that no longer
-// runs (service-9, no TTL) is listed as owner-gone, survives a dry run and a refusal, and
+// runs (service-9: no heartbeat, no TTL) is listed as owner-gone, survives a dry run and a refusal, and
 // is force-released; a lock whose owner still runs (service-1) is skipped, and a second
 // run finds nothing to do. The locks are written straight into Redis, where the service
 // keeps them (its master, through the proxy).
@@ -110,19 +111,57 @@ test("locks release: dry run and a refusal change nothing; --yes deletes the dea
   assert.equal(listed.exitCode, 0, `only the live owner's lock is left: not stuck (${listed.stderr})`);
 });
 
-test('compare-and-delete: a lock taken again after the plan was read is left alone', { timeout: 30_000 }, async () => {
+test('compare-and-delete: a lock taken again, or renewed, after the plan was read is left alone', { timeout: 30_000 }, async () => {
   const key = seatLockKey(deadSeat);
   const planned = value('service-9', 60_000);
   const retaken = value('service-2', 0);
   await redis.set(key, retaken, 'PX', 30_000);
   const lr = await openLockRedis(selectContext(undefined, undefined, { TICKETCTL_STACK_DIR: ctx.paths.root, TICKETCTL_PORT_OFFSET: String(ctx.topology.portOffset) }));
   try {
-    assert.equal(await lr.compareAndDelete(key, planned), 'changed');
+    assert.equal(await lr.compareAndDelete(key, planned, 30_000), 'changed', 'another value');
     assert.equal(await redis.get(key), retaken);
-    assert.equal(await lr.compareAndDelete(key, retaken), 'released');
-    assert.equal(await lr.compareAndDelete(key, retaken), 'gone');
+    // The same value, its expiry pushed up after the plan read its PTTL: a renewal by a live owner.
+    const readPttl = await redis.pttl(key);
+    await redis.pexpire(key, 60_000);
+    assert.equal(await lr.compareAndDelete(key, retaken, readPttl), 'changed', 'renewed since the plan');
+    assert.equal(await redis.get(key), retaken);
+    // A lock without expiry that got one since (a renewal), and the reverse, are changed too.
+    await redis.persist(key);
+    assert.equal(await lr.compareAndDelete(key, retaken, 30_000), 'changed', 'expiry removed since the plan');
+    await redis.pexpire(key, 30_000);
+    assert.equal(await lr.compareAndDelete(key, retaken, -1), 'changed', 'expiry set since the plan');
+    // Untouched since the plan read it: its PTTL can only have fallen.
+    const now = await redis.pttl(key);
+    assert.equal(await lr.compareAndDelete(key, retaken, now), 'released');
+    assert.equal(await lr.compareAndDelete(key, retaken, now), 'gone');
   } finally {
     lr.close();
+  }
+});
+
+test('owners are judged by their heartbeat: an instance nothing answers for is alive while its key is fresh, gone once it is not', { timeout: 60_000 }, async () => {
+  const own = await redis.get(heartbeatKey('service-1'));
+  assert.ok(own, 'service-1 beats');
+  assert.equal(parseHeartbeat(own)?.url, `http://127.0.0.1:${ctx.topology.servicePort(1)}`);
+  // A ghost: no process, no URL that answers, only a fresh heartbeat (as behind a load balancer).
+  const ghost = `ghost-${randomUUID().slice(0, 6)}`;
+  const key = seatLockKey(deadSeat);
+  const lock = value(ghost, 60_000);
+  await redis.set(key, lock);
+  await redis.set(heartbeatKey(ghost), JSON.stringify({ instanceId: ghost, url: 'http://10.0.0.9:3001', session: randomUUID(), startedAt: Date.now(), at: Date.now() }), 'PX', 60_000);
+  try {
+    const alive = parseJson(await s.run(['locks', 'release', '--seat', String(deadSeat), '--dry-run', '-o', 'json'])).plan.data;
+    assert.deepEqual(alive.release, [], 'a fresh heartbeat keeps the lock');
+    assert.match(alive.skipped[0].reason, new RegExp(`owner ${ghost} is alive`));
+    await redis.del(heartbeatKey(ghost)); // what its expiry does once the ghost stops beating
+    const gone = parseJson(await s.run(['locks', 'release', '--seat', String(deadSeat), '--dry-run', '-o', 'json'])).plan.data;
+    assert.deepEqual(
+      gone.release.map((l: any) => l.key),
+      [key],
+    );
+    assert.match(gone.release[0].reason, /no fresh heartbeat/);
+  } finally {
+    await redis.del(key, heartbeatKey(ghost));
   }
 });
 

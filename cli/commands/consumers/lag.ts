@@ -1,6 +1,6 @@
 import type { Admin } from 'kafkajs';
 import { UsageError, delay } from '../../../lib/index.ts';
-import { CONSUMER_GROUP, STATUS_VIEW_GROUP_PREFIX } from '../../../contracts/index.ts';
+import { CONSUMER_GROUP, isOperationalGroup } from '../../../contracts/index.ts';
 import { withAdmin } from '../../../clients/index.ts';
 import { ExitError } from '../../shared/exit-code.ts';
 import { resolveOutput } from '../../shared/ui.ts';
@@ -39,11 +39,11 @@ export async function run(g: Globals, opts: LagFlags): Promise<void> {
 }
 
 async function measure(g: Globals, admin: Admin, opts: LagFlags, samples: number): Promise<GroupLag[]> {
-  // The service's status views read from the beginning and never commit by design: their "lag" is no backlog.
+  // Status views read from a window back and never commit by design, and throwaway readers commit nothing: their "lag" is no backlog.
   const groups = opts.allGroups
     ? (await admin.listGroups()).groups
         .map((x) => x.groupId)
-        .filter((id) => !id.startsWith(STATUS_VIEW_GROUP_PREFIX))
+        .filter((id) => !isOperationalGroup(id))
         .sort()
     : [opts.group ?? CONSUMER_GROUP];
   if (opts.topic) {

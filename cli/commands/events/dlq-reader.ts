@@ -1,14 +1,13 @@
-import { randomUUID } from 'node:crypto';
-import type { Consumer, Kafka } from 'kafkajs';
-import { OpsError, WaitTimeoutError, waitFor } from '../../../lib/index.ts';
+import type { Kafka } from 'kafkajs';
+import { OpsError, WaitTimeoutError } from '../../../lib/index.ts';
 import { TOPICS } from '../../../contracts/index.ts';
-import { contextKafka } from '../../../clients/index.ts';
-import type { Context } from '../../../clients/index.ts';
+import { contextKafka, readTopicRanges } from '../../../clients/index.ts';
+import type { Context, PartitionRange } from '../../../clients/index.ts';
 import type { RawDlqMessage } from './dlq-message.ts';
 
-// Reads payment.dlq from the beginning to its current end with a throwaway consumer: a
-// fresh group id per run and autoCommit off, so no offset is ever committed, least of all
-// for the service's group. The end is each partition's high watermark as the admin API
+// Reads payment.dlq from the beginning to its current end with a throwaway reader
+// (clients/topic-reader.ts: a group of its own, nothing committed, deleted afterwards), so
+// no offset is ever committed, least of all for the service's group. The end is each partition's high watermark as the admin API
 // reports it before reading, so the read finishes even while new dead letters arrive.
 
 export const DLQ_TOPIC = TOPICS.paymentDlq;
@@ -39,41 +38,28 @@ export async function readDlq(c: Context, signal?: AbortSignal): Promise<RawDlqM
 
 async function readAll(kafka: Kafka, signal?: AbortSignal): Promise<RawDlqMessage[]> {
   const admin = kafka.admin();
-  let ends: Map<number, bigint>;
+  let ranges: PartitionRange[];
   try {
     await admin.connect();
-    const offsets = await admin.fetchTopicOffsets(DLQ_TOPIC);
-    ends = new Map(offsets.filter((o) => BigInt(o.high) > BigInt(o.low)).map((o) => [o.partition, BigInt(o.high) - 1n]));
+    ranges = (await admin.fetchTopicOffsets(DLQ_TOPIC)).map((o) => ({ partition: o.partition, from: BigInt(o.low), to: BigInt(o.high) }));
   } finally {
     await admin.disconnect().catch(() => {});
   }
-  if (ends.size === 0) return [];
-
   const out: RawDlqMessage[] = [];
-  const done = new Set<number>();
-  const consumer: Consumer = kafka.consumer({ groupId: `ticketctl-dlq-reader-${randomUUID()}`, sessionTimeout: 10_000, heartbeatInterval: 1000, maxWaitTimeInMs: 200 });
-  try {
-    await consumer.connect();
-    await consumer.subscribe({ topic: DLQ_TOPIC, fromBeginning: true });
-    await consumer.run({
-      autoCommit: false,
-      eachMessage: async ({ partition, message }) => {
-        const last = ends.get(partition);
-        if (last === undefined || BigInt(message.offset) > last) return;
-        out.push({
-          partition,
-          offset: message.offset,
-          timestamp: message.timestamp,
-          key: message.key,
-          value: message.value,
-          headers: Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, Array.isArray(v) ? v.map(String).join(',') : String(v ?? '')])),
-        });
-        if (BigInt(message.offset) >= last) done.add(partition);
-      },
-    });
-    await waitFor(() => done.size === ends.size, { timeoutMs: READ_TIMEOUT_MS, intervalMs: 100, what: `every partition of ${DLQ_TOPIC} read to its end`, signal });
-  } finally {
-    await consumer.disconnect().catch(() => {});
-  }
+  await readTopicRanges(
+    kafka,
+    DLQ_TOPIC,
+    ranges,
+    (partition, message) =>
+      out.push({
+        partition,
+        offset: message.offset,
+        timestamp: message.timestamp,
+        key: message.key,
+        value: message.value,
+        headers: Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, Array.isArray(v) ? v.map(String).join(',') : String(v ?? '')])),
+      }),
+    { purpose: 'dlq', timeoutMs: READ_TIMEOUT_MS, signal },
+  );
   return out.sort((a, b) => Number(a.timestamp) - Number(b.timestamp) || a.partition - b.partition || Number(BigInt(a.offset) - BigInt(b.offset)));
 }

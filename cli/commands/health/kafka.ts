@@ -1,31 +1,50 @@
 import { ALL_TOPICS } from '../../../contracts/index.ts';
-import { describeQuorumStatus, describeClusterVia } from '../../../stack/index.ts';
-import { fetchPartitions, withAdmin, bootstrapOf, kafkaToolsFor, toolFailure, parseQuorumStatus } from '../../../clients/index.ts';
-import type { Context } from '../../../clients/index.ts';
-import { down, runCheck, up, warn, type ComponentHealth } from './check.ts';
+import { OpsError, errorMessage } from '../../../lib/index.ts';
+import { describeQuorumStatus, type KafkaToolsEnv } from '../../../stack/index.ts';
+import { fetchPartitions, withAdmin, bootstrapOf, kafkaToolsFor, toolFailure, parseQuorumStatus, surveyBrokers } from '../../../clients/index.ts';
+import type { BrokerSurvey, BrokerProbe, Context } from '../../../clients/index.ts';
+import { down, runCheck, skipped, up, warn, type ComponentHealth } from './check.ts';
 
 // Kafka: each broker asked on its own (the only seed, through its proxy for the local
-// stack), the KRaft controller quorum (MetadataQuorumCommand: kafkajs has no
-// DescribeQuorum), and every topic's replicas against its ISR and min.insync.replicas.
+// stack; behind a bootstrap alias, each broker the metadata lists, at its advertised
+// address), the KRaft controller quorum (MetadataQuorumCommand: kafkajs has no
+// DescribeQuorum; not checked where Java or Kafka's jars are missing), and every topic's
+// replicas against its ISR and min.insync.replicas.
 
-export const brokerName = (b: { id: number | null; address: string }) => (b.id === null ? `kafka@${b.address}` : `kafka-${b.id}`);
+export const brokerName = (b: Pick<BrokerProbe, 'id' | 'endpoint'>) => (b.id === null ? `kafka@${b.endpoint}` : `kafka-${b.id}`);
 
-export function brokerCheck(c: Context, b: Context['kafka']['brokers'][number]): Promise<ComponentHealth> {
-  return runCheck({ component: brokerName(b), group: 'kafka', endpoint: b.address }, async () => {
-    const view = await describeClusterVia(b.address);
-    const self = view.brokers.find((x) => `${x.host}:${x.port}` === b.address || x.nodeId === b.id);
-    const live = `${view.brokers.length} live broker(s): ${view.brokers
-      .map((x) => x.nodeId)
-      .sort()
-      .join(',')}`;
-    if (!self) return b.id === null ? warn(`answers, but no live broker advertises ${b.address}; ${live}`) : down(`answers, but broker ${b.id} is not registered (fenced or starting); ${live}`);
-    return up(`broker ${self.nodeId}; ${live}`);
+/** One row per broker, as the survey judged it (clients/kafka-survey.ts): the context's addresses first, then what the metadata added. */
+export async function brokerChecks(c: Context): Promise<ComponentHealth[]> {
+  const spec = { group: 'kafka' as const };
+  let survey: BrokerSurvey;
+  try {
+    survey = await surveyBrokers(c);
+  } catch (err) {
+    return [{ ...spec, component: 'kafka', endpoint: c.kafka.brokers.map((b) => b.address).join(','), latencyMs: null, ...down(`the broker survey failed: ${errorMessage(err)}`) }];
+  }
+  const live = `${survey.live.length} live broker(s): ${survey.live.join(',') || 'none'}`;
+  return survey.rows.map((r) => {
+    const outcome = r.alias
+      ? up(`bootstrap alias (no broker advertises it); lists ${r.lists?.join(',') || 'no broker'}`)
+      : r.reachable
+        ? up(`broker ${r.id}${r.learnedFrom === 'metadata' ? ' (from the metadata)' : ''}; ${live}`)
+        : down(`${r.error}; ${live}`);
+    return { ...spec, component: brokerName(r), endpoint: r.endpoint ?? '(not advertised)', latencyMs: r.latencyMs, ...outcome };
   });
 }
 
 export function quorumCheck(c: Context, env: NodeJS.ProcessEnv): Promise<ComponentHealth> {
-  return runCheck({ component: 'kafka-quorum', group: 'kafka', endpoint: 'KRaft controllers', timeoutMs: 30_000 }, async () => {
-    const text = await describeQuorumStatus(kafkaToolsFor(c, env), bootstrapOf(c)).catch((err: unknown) => {
+  const spec = { component: 'kafka-quorum', group: 'kafka' as const, endpoint: 'KRaft controllers', timeoutMs: 30_000 };
+  let tools: KafkaToolsEnv;
+  try {
+    tools = kafkaToolsFor(c, env);
+  } catch (err) {
+    // Without Java or Kafka's jars the quorum cannot be asked (kafkajs has no DescribeQuorum): not checked, not down.
+    if (err instanceof OpsError && err.code === 'MISSING_TOOL') return Promise.resolve(skipped(spec, `not checked: ${err.message} ${err.hint ?? ''}`.trim()));
+    throw err;
+  }
+  return runCheck(spec, async () => {
+    const text = await describeQuorumStatus(tools, bootstrapOf(c)).catch((err: unknown) => {
       throw new Error(`MetadataQuorumCommand failed: ${toolFailure(err)}`);
     });
     const q = parseQuorumStatus(text);

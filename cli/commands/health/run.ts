@@ -2,7 +2,7 @@ import { ExitError } from '../../shared/exit-code.ts';
 import { resolveOutput, type Ui } from '../../shared/ui.ts';
 import type { ComponentHealth, HealthStatus } from './check.ts';
 import { gatewayCheck, serviceChecks, toxiproxyCheck } from './http.ts';
-import { brokerCheck, quorumCheck, topicsCheck } from './kafka.ts';
+import { brokerChecks, quorumCheck, topicsCheck } from './kafka.ts';
 import { mariadbCheck } from './mariadb.ts';
 import { redisChecks, sentinelChecks } from './redis.ts';
 import type { Globals } from '../../shared/globals.ts';
@@ -28,7 +28,7 @@ export async function checkHealth(g: Pick<Globals, 'context' | 'env'>): Promise<
   const quorum = quorumCheck(c, g.env);
   const rows: ComponentHealth[] = [];
   const sequence: Array<() => Promise<ComponentHealth | ComponentHealth[]>> = [
-    ...c.kafka.brokers.map((b) => () => brokerCheck(c, b)),
+    () => brokerChecks(c),
     () => topicsCheck(c),
     ...redisChecks(c),
     () => sentinelChecks(c),
@@ -38,7 +38,7 @@ export async function checkHealth(g: Pick<Globals, 'context' | 'env'>): Promise<
     ...serviceChecks(c),
   ];
   for (const check of sequence) rows.push(...[await check()].flat());
-  rows.splice(c.kafka.brokers.length, 0, await quorum);
+  rows.splice(rows.filter((r) => r.group === 'kafka' && r.component !== 'kafka-topics').length, 0, await quorum);
   const count = (s: HealthStatus) => rows.filter((r) => r.status === s).length;
   const summary = { up: count('UP'), warn: count('WARN'), down: count('DOWN'), skip: count('SKIP') };
   return { context: c.name, healthy: summary.down === 0, checkedAt: new Date(t0).toISOString(), durationMs: Date.now() - t0, summary, components: rows };

@@ -80,8 +80,8 @@ function printTable(ui: Ui, r: LockListReport): void {
     ]),
   );
   const s = r.summary;
-  const alive = r.instances.map((i) => `${i.instanceId}${i.healthy ? '' : ' (503)'}`).join(', ') || 'none';
-  ui.out(`Context ${r.context}: ${s.locks} seat lock(s) on ${r.redis}; owner gone ${s.ownerGone}, unknown ${s.ownerUnknown}, never expire ${s.neverExpire}. Instances answering: ${alive}.`);
+  const alive = r.instances.map((i) => `${i.instanceId}${i.healthy ? '' : ` (beat late: ${formatDuration(i.lastBeatMs)} ago)`}`).join(', ') || 'none';
+  ui.out(`Context ${r.context}: ${s.locks} seat lock(s) on ${r.redis}; owner gone ${s.ownerGone}, unknown ${s.ownerUnknown}, never expire ${s.neverExpire}. Instances with a fresh heartbeat: ${alive}.`);
 }
 
 /** Prints warnings and the next step; returns how many stuck locks `locks release` would take. */

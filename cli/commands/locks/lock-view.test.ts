@@ -4,7 +4,7 @@ import { byAge, describeLock, olderThan, seatIdOf, type LiveInstance } from './l
 
 const NOW = 1_800_000_000_000;
 const value = (owner: string, ageMs: number) => JSON.stringify({ token: 'abc', owner, since: NOW - ageMs });
-const instances: LiveInstance[] = [{ instanceId: 'service-1', url: 'http://127.0.0.1:3001', healthy: true }];
+const instances: LiveInstance[] = [{ instanceId: 'service-1', url: 'http://127.0.0.1:3001', healthy: true, lastBeatMs: 500, expiresInMs: 9500 }];
 
 test('describeLock: owner, real age from since (not PTTL), time left, owner alive or gone', () => {
   const alive = describeLock({ key: 'seat-lock:42', value: value('service-1', 5000), pttlMs: 25_000 }, NOW, instances);

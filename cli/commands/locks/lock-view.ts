@@ -12,12 +12,17 @@ export interface RawLock {
   pttlMs: number;
 }
 
-/** A service instance that answered /health, with the instance id it reported. */
+/** A service instance whose heartbeat key is fresh (contracts/heartbeat.ts). */
 export interface LiveInstance {
   instanceId: string;
+  /** Where the instance says it serves. */
   url: string;
-  /** /health answered 200 (503: running, but a dependency is down). */
+  /** Its last beat is on time (within two beat intervals); false: late, but not yet expired. */
   healthy: boolean;
+  /** How long ago the last beat was written. */
+  lastBeatMs: number;
+  /** When the heartbeat key expires; null if it has no expiry. */
+  expiresInMs: number | null;
 }
 
 /** The seat's live hold row in the database (status ACTIVE or PAID). */

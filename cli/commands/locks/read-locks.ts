@@ -17,7 +17,7 @@ export interface LockSnapshot {
 }
 
 export async function readLocks(c: Context, redis: LockRedis, seats: number[] | null): Promise<LockSnapshot> {
-  const [raw, instances] = await Promise.all([redis.scanLocks(seats), findLiveInstances(c)]);
+  const [raw, instances] = await Promise.all([redis.scanLocks(seats), findLiveInstances(redis)]);
   const readAt = Date.now();
   const seatIds = [...new Set(raw.map((r) => describeLock(r, readAt, []).seatId).filter((id): id is number => id !== null))];
   let dbError: string | null = null;

@@ -2,20 +2,29 @@ import { Redis } from 'ioredis';
 import { OpsError, errorMessage } from '../../../lib/index.ts';
 import { splitHostPort, type Context } from '../../../clients/index.ts';
 import type { RawLock } from './lock-view.ts';
-import { SEAT_LOCK_PREFIX } from '../../../contracts/index.ts';
+import { HEARTBEAT_PREFIX, SEAT_LOCK_PREFIX } from '../../../contracts/index.ts';
 
 // The seat locks where the service keeps them: the context's Redis master endpoint (for
 // the local stack, its Toxiproxy proxy, the very address the service instances use). One
 // connection per command, failing fast: an operator must hear "unreachable", not wait.
 
-// Delete only if the key still holds the value the plan was built from: a lock that was
-// re-acquired (or renewed with a new value) meanwhile is never deleted.
-// Returns 1 deleted, 0 the value changed, -1 the key was already gone.
+// Delete only if the key still holds the value the plan was built from and has not been
+// renewed since: a lock that was re-acquired (a new value) or extended (the same value,
+// its PTTL pushed up past what the plan read, ARGV[2]; -1 = no expiry then and now)
+// meanwhile is never deleted. PTTL only falls while nobody touches the key.
+// Returns 1 deleted, 0 changed or renewed, -1 the key was already gone.
 const COMPARE_AND_DELETE = `
 local v = redis.call('GET', KEYS[1])
 if v == false then return -1 end
-if v == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0`;
+if v ~= ARGV[1] then return 0 end
+local planned = tonumber(ARGV[2])
+local left = redis.call('PTTL', KEYS[1])
+if planned == -1 then
+  if left ~= -1 then return 0 end
+elseif left == -1 or left > planned then
+  return 0
+end
+return redis.call('DEL', KEYS[1])`;
 
 export type DeleteOutcome = 'released' | 'changed' | 'gone';
 
@@ -24,7 +33,9 @@ export interface LockRedis {
   /** ROLE's first word: `master`, or `slave` when a failover moved the master elsewhere. */
   role: string;
   scanLocks(seats: number[] | null): Promise<RawLock[]>;
-  compareAndDelete(key: string, value: string): Promise<DeleteOutcome>;
+  /** The service instances' heartbeat keys (contracts/heartbeat.ts), value and time left. */
+  scanHeartbeats(): Promise<Array<{ value: string; pttlMs: number }>>;
+  compareAndDelete(key: string, value: string, pttlMs: number): Promise<DeleteOutcome>;
   close(): void;
 }
 
@@ -50,26 +61,33 @@ export async function openLockRedis(c: Context): Promise<LockRedis> {
     endpoint,
     role,
     async scanLocks(seats) {
-      const keys = seats ? seats.map((id) => `${SEAT_LOCK_PREFIX}${id}`) : await scanAll(client, `${SEAT_LOCK_PREFIX}*`);
-      if (!keys.length) return [];
-      const pipe = client.pipeline();
-      for (const k of keys) pipe.get(k).pttl(k);
-      const replies = (await pipe.exec()) ?? [];
-      const out: RawLock[] = [];
-      keys.forEach((key, i) => {
-        const [getErr, value] = replies[2 * i] ?? [];
-        const [, pttl] = replies[2 * i + 1] ?? [];
-        if (getErr || typeof value !== 'string') return; // null: expired between SCAN and GET (GET answers a string or null)
-        out.push({ key, value, pttlMs: Number(pttl) });
-      });
-      return out;
+      return readKeys(client, seats ? seats.map((id) => `${SEAT_LOCK_PREFIX}${id}`) : await scanAll(client, `${SEAT_LOCK_PREFIX}*`));
     },
-    async compareAndDelete(key, value) {
-      const r = Number(await client.eval(COMPARE_AND_DELETE, 1, key, value));
+    async scanHeartbeats() {
+      return readKeys(client, await scanAll(client, `${HEARTBEAT_PREFIX}*`));
+    },
+    async compareAndDelete(key, value, pttlMs) {
+      const r = Number(await client.eval(COMPARE_AND_DELETE, 1, key, value, String(pttlMs)));
       return r === 1 ? 'released' : r === -1 ? 'gone' : 'changed';
     },
     close: () => client.disconnect(),
   };
+}
+
+/** GET and PTTL of each key in one round trip; keys gone between SCAN and GET are left out. */
+async function readKeys(client: Redis, keys: string[]): Promise<RawLock[]> {
+  if (!keys.length) return [];
+  const pipe = client.pipeline();
+  for (const k of keys) pipe.get(k).pttl(k);
+  const replies = (await pipe.exec()) ?? [];
+  const out: RawLock[] = [];
+  keys.forEach((key, i) => {
+    const [getErr, value] = replies[2 * i] ?? [];
+    const [, pttl] = replies[2 * i + 1] ?? [];
+    if (getErr || typeof value !== 'string') return; // null: expired between SCAN and GET (GET answers a string or null)
+    out.push({ key, value, pttlMs: Number(pttl) });
+  });
+  return out;
 }
 
 async function scanAll(client: Redis, match: string): Promise<string[]> {

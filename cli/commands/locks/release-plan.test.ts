@@ -4,7 +4,7 @@ import { describeLock, type LiveInstance, type LockView } from './lock-view.ts';
 import { releasePlan, skipReason, type ReleaseSelection } from './release-plan.ts';
 
 const NOW = 1_800_000_000_000;
-const live: LiveInstance[] = [{ instanceId: 'service-1', url: 'http://127.0.0.1:3001', healthy: true }];
+const live: LiveInstance[] = [{ instanceId: 'service-1', url: 'http://127.0.0.1:3001', healthy: true, lastBeatMs: 500, expiresInMs: 9500 }];
 const lock = (seat: number, owner: string | null, ageMs: number, pttlMs: number): LockView =>
   describeLock({ key: `seat-lock:${seat}`, value: owner === null ? 'not-json' : JSON.stringify({ token: `t${seat}`, owner, since: NOW - ageMs }), pttlMs }, NOW, live);
 const defaults: ReleaseSelection = { olderThanMs: 10_000, seats: null, forceOwnerAlive: false };
@@ -24,7 +24,7 @@ test('releasePlan: one compare-and-delete step per stuck lock, the rest skipped 
   const locks = [lock(1, 'service-9', 60_000, -1), lock(2, 'service-1', 60_000, 30_000), lock(3, 'service-9', 1000, 30_000)];
   const plan = releasePlan(locks, defaults, '127.0.0.1:16380');
   assert.equal(plan.title, 'release 1 stuck seat lock(s) of 3 in every seat');
-  assert.deepEqual(plan.steps, ['delete seat-lock:1 (owner service-9, age 1m 0s, no expiry) on 127.0.0.1:16380, only if its value is still the one read now']);
+  assert.deepEqual(plan.steps, ['delete seat-lock:1 (owner service-9, age 1m 0s, no expiry) on 127.0.0.1:16380, only if its value is still the one read now and it was not renewed since']);
   assert.deepEqual(
     plan.data.release.map((r) => [r.key, r.value]),
     [['seat-lock:1', locks[0]!.value]],

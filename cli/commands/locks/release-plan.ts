@@ -29,7 +29,7 @@ export interface PlannedLock {
 export interface ReleasePlanData extends ReleaseSelection {
   /** The Redis endpoint the locks were read from and are deleted on. */
   redis: string;
-  /** Deleted only if the key still holds exactly `value` (compare-and-delete). */
+  /** Deleted only if the key still holds exactly `value` and was not renewed since (its PTTL no higher than `ttlMs`; compare-and-delete). */
   release: Array<PlannedLock & { value: string }>;
   skipped: PlannedLock[];
   /** Seats named with --seat that have no lock. */
@@ -57,7 +57,7 @@ function releaseReason(l: LockView, s: ReleaseSelection): string {
   if (l.ownerState === 'unknown') return 'unknown owner and no expiry: nobody will ever release it';
   const older = `older than ${formatDuration(s.olderThanMs)}`;
   if (l.ownerState === 'alive') return `${older}; owner ${l.owner} is alive, released because of --force-owner-alive`;
-  return `${older} and owner ${l.owner} is gone (no service instance reports that id)${l.neverExpires ? '; it never expires on its own' : ''}`;
+  return `${older} and owner ${l.owner} is gone (no fresh heartbeat from that instance)${l.neverExpires ? '; it never expires on its own' : ''}`;
 }
 
 export function releasePlan(locks: LockView[], s: ReleaseSelection, redis: string): Plan<ReleasePlanData> {
@@ -75,7 +75,7 @@ export function releasePlan(locks: LockView[], s: ReleaseSelection, redis: strin
 
   const steps = release.map((r) => {
     const l = byKey.get(r.key)!;
-    return `delete ${r.key} (${who(l)}, ${age(l)}, ${ttl(l)}) on ${redis}, only if its value is still the one read now`;
+    return `delete ${r.key} (${who(l)}, ${age(l)}, ${ttl(l)}) on ${redis}, only if its value is still the one read now and it was not renewed since`;
   });
   const notes = [
     ...skipped.map((k) => `skipped ${k.key}: ${k.reason}`),

@@ -7,8 +7,9 @@ import type { Globals } from '../../shared/globals.ts';
 
 // Report 2.0.1 code fix 2 as a runbook step: force-release seat locks nobody will ever
 // release (older than --older-than, default 10 s, with their owner gone; or of unknown
-// owner and without a TTL). Each delete is a compare-and-delete of the exact value the
-// plan showed, so a lock taken again meanwhile survives.
+// owner and without a TTL). Owners are judged by their heartbeat in Redis (owners.ts). Each
+// delete is a compare-and-delete of the exact value and PTTL the plan showed, so a lock
+// taken again or renewed meanwhile survives.
 
 export interface ReleaseFlags extends MutationFlags {
   olderThan: number;
@@ -18,7 +19,7 @@ export interface ReleaseFlags extends MutationFlags {
 
 export interface ReleaseOutcome {
   released: string[];
-  /** Re-acquired or renewed with another value since the plan was read: left alone. */
+  /** Re-acquired, or renewed, since the plan was read: left alone. */
   changed: string[];
   /** Already gone (expired or released by its owner) when its turn came. */
   alreadyGone: string[];
@@ -45,12 +46,12 @@ export async function run(g: Globals, opts: ReleaseFlags): Promise<void> {
       async (): Promise<ReleaseOutcome> => {
         const out: ReleaseOutcome = { released: [], changed: [], alreadyGone: [] };
         const bucket: Record<DeleteOutcome, string[]> = { released: out.released, changed: out.changed, gone: out.alreadyGone };
-        for (const l of plan.data.release) bucket[await redis.compareAndDelete(l.key, l.value)].push(l.key);
+        for (const l of plan.data.release) bucket[await redis.compareAndDelete(l.key, l.value, l.ttlMs ?? -1)].push(l.key);
         return out;
       },
       (r) => [
         `${r.released.length} lock(s) released${r.released.length ? `: ${r.released.join(', ')}` : ''}.`,
-        ...(r.changed.length ? [`${r.changed.length} left alone, taken again since the plan was read: ${r.changed.join(', ')}.`] : []),
+        ...(r.changed.length ? [`${r.changed.length} left alone, taken again or renewed since the plan was read: ${r.changed.join(', ')}.`] : []),
         ...(r.alreadyGone.length ? [`${r.alreadyGone.length} were already gone: ${r.alreadyGone.join(', ')}.`] : []),
         'Next: `ticketctl locks list` to see what is left.',
       ],
