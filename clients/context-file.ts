@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { UsageError, FieldReader } from '../lib/index.ts';
 import { COMPOSE_PROJECT_NAME, PLATFORM_KINDS, type PlatformKind } from '../stack/index.ts';
+import { assertPrivateConfig, type SecretSpec } from './secret.ts';
 
 // The config file of named contexts (format: docs/ticketctl.md#contexts), parsed and
 // validated before any command touches a system. Every error names the file and the key
@@ -23,6 +24,8 @@ export interface ContextEntry {
   mariadb?: { host?: string; port?: number; user?: string; password?: string; passwordEnv?: string; database?: string };
   gateway?: string;
   services?: string[];
+  /** The service instances' admin listeners (one URL per instance, in the order of `services`) and their bearer token. */
+  admin?: { urls?: string[]; token?: SecretSpec };
   toxiproxy?: string | null;
 }
 
@@ -81,8 +84,25 @@ export function parseConfig(file: string, raw: unknown): ConfigFile {
   return { path: file, defaultContext, contexts };
 }
 
+/**
+ * `{"env": NAME}`, `{"file": path}`, or a plain string (only in a file its owner alone may
+ * read: clients/secret.ts). Errors never quote the value: it may be the secret itself.
+ */
+function readSecretSpec(raw: unknown, key: string, file: string): SecretSpec {
+  if (typeof raw === 'string' && raw !== '') {
+    assertPrivateConfig(file, key);
+    return { value: raw };
+  }
+  const o = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? (raw as Record<string, unknown>) : null;
+  const keys = o ? Object.keys(o) : [];
+  if (o && keys.length === 1 && (keys[0] === 'env' || keys[0] === 'file') && typeof o[keys[0]] === 'string' && o[keys[0]] !== '') {
+    return keys[0] === 'env' ? { env: o.env as string } : { file: o.file as string };
+  }
+  throw new ConfigError(file, key, 'must be {"env": "VARIABLE"}, {"file": "path"} or the secret itself (the value is not shown here).');
+}
+
 function parseEntry(v: FieldReader, raw: unknown, key: string, file: string): ContextEntry {
-  const o = v.object(raw, key, ['protected', 'allowDrills', 'stack', 'platform', 'compose', 'kafka', 'redis', 'mariadb', 'gateway', 'services', 'toxiproxy']);
+  const o = v.object(raw, key, ['protected', 'allowDrills', 'stack', 'platform', 'compose', 'kafka', 'redis', 'mariadb', 'gateway', 'services', 'admin', 'toxiproxy']);
   const e: ContextEntry = {};
   if (o.protected !== undefined) e.protected = v.boolean(o.protected, `${key}.protected`);
   if (o.allowDrills !== undefined) e.allowDrills = v.boolean(o.allowDrills, `${key}.allowDrills`);
@@ -125,6 +145,12 @@ function parseEntry(v: FieldReader, raw: unknown, key: string, file: string): Co
   }
   if (o.gateway !== undefined) e.gateway = v.url(o.gateway, `${key}.gateway`);
   if (o.services !== undefined) e.services = v.list(o.services, `${key}.services`, (x, kk) => v.url(x, kk));
+  if (o.admin !== undefined) {
+    const a = v.object(o.admin, `${key}.admin`, ['urls', 'token']);
+    e.admin = {};
+    if (a.urls !== undefined) e.admin.urls = v.list(a.urls, `${key}.admin.urls`, (x, kk) => v.url(x, kk));
+    if (a.token !== undefined) e.admin.token = readSecretSpec(a.token, `${key}.admin.token`, file);
+  }
   if (o.toxiproxy !== undefined) e.toxiproxy = o.toxiproxy === null ? null : v.url(o.toxiproxy, `${key}.toxiproxy`);
   return e;
 }

@@ -10,6 +10,7 @@ interface StackedContext {
   stack: { dir: string; portOffset: number } | null;
   platform: PlatformSpec | null;
   serviceUrls: string[];
+  serviceAdmin: { urls: string[] };
 }
 
 export async function withComposeInstances<C extends StackedContext>(c: C, explicitServices: boolean): Promise<C> {
@@ -19,7 +20,9 @@ export async function withComposeInstances<C extends StackedContext>(c: C, expli
     const platform = await createPlatform(stack, c.platform);
     const instances = (await platform.names()).filter((n) => n.startsWith('service-')).map((n) => Number(n.slice('service-'.length)));
     if (instances.length === 0) return c;
-    return { ...c, serviceUrls: instances.sort((a, b) => a - b).map((n) => `http://${stack.topology.host}:${stack.topology.servicePort(n)}`) };
+    const sorted = instances.sort((a, b) => a - b);
+    const url = (port: number) => `http://${stack.topology.host}:${port}`;
+    return { ...c, serviceUrls: sorted.map((n) => url(stack.topology.servicePort(n))), serviceAdmin: { ...c.serviceAdmin, urls: sorted.map((n) => url(stack.topology.serviceAdminPort(n))) } };
   } catch {
     return c;
   }

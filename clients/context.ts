@@ -2,7 +2,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { UsageError } from '../lib/index.ts';
 import { REDIS_MASTER_NAME, createTopology, REPO_ROOT, DATABASES } from '../contracts/index.ts';
-import { createStackPaths, readServiceInstances, DEFAULT_COMPOSE_PROJECT, type PlatformSpec } from '../stack/index.ts';
+import { createStackPaths, readServiceInstances, CREDENTIALS, DEFAULT_COMPOSE_PROJECT, type PlatformSpec } from '../stack/index.ts';
+import { fileSecret, secretOf, type Secret } from './secret.ts';
 import { readConfig } from './context-env.ts';
 import { withComposeInstances } from './context-instances.ts';
 import { readConfigFile, ConfigError, type ConfigFile, type ContextEntry } from './context-file.ts';
@@ -35,6 +36,8 @@ export interface Context {
   mariadb: { host: string; port: number; user: string; password: string; database: string };
   gatewayUrl: string;
   serviceUrls: string[];
+  /** The instances' admin listeners (breaker, retry mode, consumer profile), one per instance, and their bearer token; null token: none configured. */
+  serviceAdmin: { urls: string[]; token: Secret | null };
   /** null: the context has no Toxiproxy (health skips it). */
   toxiproxyUrl: string | null;
 }
@@ -82,6 +85,9 @@ function localContext(name: string, source: string, e: ContextEntry, env: NodeJS
   const t = createTopology({ portOffset });
   const h = t.host;
   const db = DATABASES.service;
+  const paths = createStackPaths(dir);
+  // As many instances as the stack runs now (`ticketctl consumers scale` changes it).
+  const instances = readServiceInstances(paths);
   const derived: Context = {
     name,
     source,
@@ -93,12 +99,15 @@ function localContext(name: string, source: string, e: ContextEntry, env: NodeJS
     redis: { master: `${h}:${t.redis.masterProxy}`, replica: `${h}:${t.redis.replicaProxy}`, sentinels: t.redis.sentinels.map((s) => `${h}:${s.port}`), masterName: REDIS_MASTER_NAME },
     mariadb: { host: h, port: t.mariadb.proxy, user: db.user, password: db.password, database: db.database },
     gatewayUrl: `http://${h}:${t.gateway.proxy}`,
-    // As many instances as the stack runs now (`ticketctl consumers scale` changes it).
-    serviceUrls: Array.from({ length: readServiceInstances(createStackPaths(dir)) }, (_, i) => `http://${h}:${t.servicePort(i + 1)}`),
+    serviceUrls: Array.from({ length: instances }, (_, i) => `http://${h}:${t.servicePort(i + 1)}`),
+    serviceAdmin: {
+      urls: Array.from({ length: instances }, (_, i) => `http://${h}:${t.serviceAdminPort(i + 1)}`),
+      token: fileSecret(paths.credentialFile(CREDENTIALS.adminToken), `the admin token of the stack in ${dir}`),
+    },
     toxiproxyUrl: `http://${h}:${t.toxiproxyApi}`,
   };
   // Explicit endpoints in the file win over the derived ones (e.g. a fourth service instance).
-  return applyEndpoints(derived, e, env);
+  return applyEndpoints(derived, e, env, file);
 }
 
 function remoteContext(name: string, source: string, e: ContextEntry, env: NodeJS.ProcessEnv): Context {
@@ -123,9 +132,10 @@ function remoteContext(name: string, source: string, e: ContextEntry, env: NodeJ
     mariadb: { host: '', port: 0, user: '', password: '', database: '' },
     gatewayUrl: '',
     serviceUrls: [],
+    serviceAdmin: { urls: [], token: null },
     toxiproxyUrl: null,
   };
-  return applyEndpoints(empty, e, env);
+  return applyEndpoints(empty, e, env, source);
 }
 
 const BUILT_IN = ['local', 'compose'];
@@ -136,8 +146,8 @@ function platformOf(e: ContextEntry, file: string | undefined): PlatformSpec {
   return { kind: 'compose', project: e.compose?.project ?? DEFAULT_COMPOSE_PROJECT.project, file: composeFile };
 }
 
-function applyEndpoints(base: Context, e: ContextEntry, env: NodeJS.ProcessEnv): Context {
-  const c: Context = { ...base, kafka: { ...base.kafka }, redis: { ...base.redis }, mariadb: { ...base.mariadb } };
+function applyEndpoints(base: Context, e: ContextEntry, env: NodeJS.ProcessEnv, file: string | undefined): Context {
+  const c: Context = { ...base, kafka: { ...base.kafka }, redis: { ...base.redis }, mariadb: { ...base.mariadb }, serviceAdmin: { ...base.serviceAdmin } };
   if (e.kafka?.bootstrap) c.kafka.brokers = e.kafka.bootstrap.map((address) => ({ id: base.kafka.brokers.find((b) => b.address === address)?.id ?? null, address }));
   if (e.redis) Object.assign(c.redis, definedOnly(e.redis));
   if (e.mariadb) {
@@ -151,6 +161,8 @@ function applyEndpoints(base: Context, e: ContextEntry, env: NodeJS.ProcessEnv):
   }
   if (e.gateway) c.gatewayUrl = e.gateway;
   if (e.services) c.serviceUrls = e.services;
+  if (e.admin?.urls) c.serviceAdmin.urls = e.admin.urls;
+  if (e.admin?.token && file) c.serviceAdmin.token = secretOf(e.admin.token, file, `contexts.${c.name}.admin.token`, env);
   if (e.toxiproxy !== undefined) c.toxiproxyUrl = e.toxiproxy;
   return c;
 }

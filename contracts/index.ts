@@ -13,5 +13,5 @@ export { SEAT_LOCK_PREFIX, parseLockValue, seatLockKey } from './seat-lock.ts';
 export type { LockValue } from './seat-lock.ts';
 export { ALL_TOPICS, CONSUMER_GROUP, READER_GROUP_PREFIX, STATUS_VIEW_GROUP_PREFIX, TOPICS, TOPIC_LAYOUT, isOperationalGroup } from './topics.ts';
 export type { TopicName } from './topics.ts';
-export { BROKER_IDS, DEFAULT_SERVICE_INSTANCES, MAX_SERVICE_INSTANCES, REDIS_MASTER_NAME, SENTINEL_IDS, createTopology } from './topology.ts';
+export { ADMIN_PORT_OFFSET, BROKER_IDS, DEFAULT_SERVICE_INSTANCES, MAX_SERVICE_INSTANCES, REDIS_MASTER_NAME, SENTINEL_IDS, createTopology } from './topology.ts';
 export type { BrokerId, SentinelId, Topology } from './topology.ts';

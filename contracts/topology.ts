@@ -37,6 +37,9 @@ export const DEFAULT_PORTS = {
   service: 3000, // service instance n uses base + n (report 4.2.1: 3001-3003)
 } as const;
 
+/** A service instance's admin listener is its public port plus this (3101 for 3001). */
+export const ADMIN_PORT_OFFSET = 100;
+
 /** Service instances `stack up` starts (report 4.2.1); `ticketctl` can scale this. */
 export const DEFAULT_SERVICE_INSTANCES = 3;
 export const MAX_SERVICE_INSTANCES = 9;
@@ -62,6 +65,8 @@ export interface Topology {
   gateway: { port: number; proxy: number };
   /** Port of service instance n (1-based). */
   servicePort(this: void, n: number): number;
+  /** Instance n's admin listener (operator switches, bearer token; loopback). */
+  serviceAdminPort(this: void, n: number): number;
   proxies: ProxySpec[];
 }
 
@@ -110,6 +115,7 @@ export function createTopology({ portOffset = 0 }: { portOffset?: number } = {})
     mariadb,
     gateway,
     servicePort: (n) => p(DEFAULT_PORTS.service + n),
+    serviceAdminPort: (n) => p(DEFAULT_PORTS.service + n) + ADMIN_PORT_OFFSET,
     proxies,
   };
 }

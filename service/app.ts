@@ -26,6 +26,7 @@ import { createHttpServer } from './http/server.ts';
 import { reservationRoutes } from './http/routes/reservations.ts';
 import { paymentRoutes } from './http/routes/payments.ts';
 import { operationsRoutes } from './http/routes/operations.ts';
+import { adminRoutes, requireBearerToken } from './http/routes/admin.ts';
 import { refreshMetrics } from './refresh-metrics.ts';
 import { createStatusView } from './status-view/status-view.ts';
 import { createStatusViewTail } from './status-view/tail.ts';
@@ -54,7 +55,8 @@ export interface Service {
   stop(): Promise<void>;
 }
 
-export function createService(config: ServiceConfig, clients: ServiceClients, log: Log): Service {
+/** `adminToken`: the admin listener's bearer token (main.ts reads ADMIN_TOKEN_FILE), null: no admin listener. */
+export function createService(config: ServiceConfig, clients: ServiceClients, log: Log, adminToken: string | null = config.admin.token): Service {
   const db: Db = { pool: clients.pool, acquireTimeoutMs: config.db.acquireTimeoutMs, statementTimeoutMs: config.db.statementTimeoutMs, requestDeadlineMs: config.db.requestDeadlineMs };
   const metrics = createMetrics(config.instanceId);
   const errorLog = (where: string) => (err: unknown) => log({ level: 'warn', msg: where, error: (err as Error)?.message ?? String(err) });
@@ -136,16 +138,13 @@ export function createService(config: ServiceConfig, clients: ServiceClients, lo
   const http = createHttpServer({ log, onResponse: (route, status) => metrics.httpRequests.inc({ route, status: String(status) }) });
   reservationRoutes(http, { reservations, db, metrics });
   paymentRoutes(http, { payments, onAccepted: () => relay.nudge(), statusView, onFallback: (status) => metrics.pollFallback.inc({ status }) });
-  operationsRoutes(http, {
-    instanceId: config.instanceId,
-    health,
-    metrics,
-    breaker,
-    retry,
-    consumerProfile: () => consumer.profile(),
-    switchConsumerProfile: (p) => consumer.switchProfile(p),
-    refreshMetrics: () => refreshMetrics(metrics, db, config.db.poolSize, clients.admin),
-  });
+  operationsRoutes(http, { instanceId: config.instanceId, health, metrics, refreshMetrics: () => refreshMetrics(metrics, db, config.db.poolSize, clients.admin) });
+  // The operator switches listen apart, behind the token; without one they are off (config.ts).
+  const adminHttp = adminToken === null ? null : createHttpServer({ log });
+  if (adminHttp && adminToken !== null) {
+    requireBearerToken(adminHttp, adminToken);
+    adminRoutes(adminHttp, { instanceId: config.instanceId, breaker, retry, consumerProfile: () => consumer.profile(), switchConsumerProfile: (p) => consumer.switchProfile(p) });
+  }
 
   return {
     http,
@@ -161,8 +160,10 @@ export function createService(config: ServiceConfig, clients: ServiceClients, lo
       reconciler.start();
       statusTail.start(); // connects in the background; Kafka being down must not stop start-up
       heartbeat.start(); // before serving: a lock this instance takes has a live owner from the first request
+      if (adminHttp) await adminHttp.listen({ port: config.admin.port, host: config.admin.host });
+      else log({ level: 'warn', msg: 'admin API off: no ADMIN_TOKEN_FILE or ADMIN_TOKEN, so breaker, retry mode and consumer profile cannot be switched on this instance' });
       await http.listen({ port: config.port, host: config.host });
-      log({ level: 'info', msg: 'service listening', instanceId: config.instanceId, port: config.port });
+      log({ level: 'info', msg: 'service listening', instanceId: config.instanceId, port: config.port, adminPort: adminHttp ? config.admin.port : null });
       // Joining the group can take a rebalance; HTTP (and payment intake) need not wait.
       if (config.consumersEnabled) await consumer.start();
     },
@@ -173,7 +174,7 @@ export function createService(config: ServiceConfig, clients: ServiceClients, lo
         await fn();
         if (Date.now() - t0 > 1000) log({ level: 'warn', msg: 'slow shutdown step', step: name, ms: Date.now() - t0 });
       };
-      await step('http', () => http.close()); // stops accepting; waits for in-flight requests
+      await step('http', () => Promise.all([http.close(), adminHttp?.close()])); // stops accepting; waits for in-flight requests
       await step('saga consumer', () => consumer.stop()); // finishes the current batch, commits offsets, leaves the group
       await step('hold sweeper', () => sweeper.stop());
       await step('deadline sweeper', () => deadlineSweeper.stop());

@@ -1,5 +1,5 @@
 import { UsageError } from '../lib/index.ts';
-import { createTopology, DATABASES, HEARTBEAT_INTERVAL_MS, HEARTBEAT_TTL_MS } from '../contracts/index.ts';
+import { ADMIN_PORT_OFFSET, createTopology, DATABASES, HEARTBEAT_INTERVAL_MS, HEARTBEAT_TTL_MS } from '../contracts/index.ts';
 
 // The service's settings, from environment variables only (read in main.ts). Defaults
 // point at the local stack's proxies, so `node service/main.ts` just works beside
@@ -13,6 +13,12 @@ export interface ServiceConfig {
   redis: { host: string; port: number };
   /** The instance's heartbeat in Redis (contracts/heartbeat.ts); `url` is where it says it serves. */
   heartbeat: { intervalMs: number; ttlMs: number; url: string };
+  /**
+   * The admin listener (operator switches, bearer token). Off without a token: the
+   * switches are then reachable nowhere, never on the public port. `token` is ADMIN_TOKEN;
+   * `tokenFile` is ADMIN_TOKEN_FILE, read by main.ts (files are its side effect).
+   */
+  admin: { port: number; host: string; token: string | null; tokenFile: string | null };
   kafka: { brokers: string[]; clientId: string };
   gateway: { url: string; timeoutMs: number };
   holdTtlMs: number;
@@ -57,6 +63,22 @@ function oneOf<T extends string>(env: Env, name: string, choices: readonly T[], 
   throw new UsageError(`${name}="${raw}" must be one of ${choices.join(', ')}.`, `Unset ${name} to use ${fallback}.`);
 }
 
+function adminSettings(env: Env, port: number): ServiceConfig['admin'] {
+  const adminPort = int(env, 'ADMIN_PORT', Math.min(port + ADMIN_PORT_OFFSET, 65_535), 1, 65_535);
+  if (adminPort === port) throw new UsageError(`ADMIN_PORT=${adminPort} is the public PORT: the admin API must listen apart.`, `Unset ADMIN_PORT to use PORT + ${ADMIN_PORT_OFFSET}.`);
+  const token = env.ADMIN_TOKEN || null;
+  const tokenFile = env.ADMIN_TOKEN_FILE || null;
+  if (token && tokenFile) throw new UsageError('ADMIN_TOKEN and ADMIN_TOKEN_FILE are both set.', 'Keep one: ADMIN_TOKEN_FILE (a file readable only by the service) is the safer.');
+  if (token !== null) assertAdminToken(token, 'ADMIN_TOKEN');
+  return { port: adminPort, host: env.ADMIN_HOST ?? '127.0.0.1', token, tokenFile };
+}
+
+/** A token too short to resist guessing is refused at start-up, never silently accepted. */
+export function assertAdminToken(token: string, from: string): void {
+  if (token.length < 16 || /\s/.test(token))
+    throw new UsageError(`The admin token from ${from} must be at least 16 characters, without spaces.`, 'Generate one, e.g. `openssl rand -base64 32`; `ticketctl stack up` makes one per stack.');
+}
+
 function heartbeatSettings(env: Env, port: number): ServiceConfig['heartbeat'] {
   const intervalMs = int(env, 'HEARTBEAT_INTERVAL_MS', HEARTBEAT_INTERVAL_MS, 100, 60_000);
   const ttlMs = int(env, 'HEARTBEAT_TTL_MS', HEARTBEAT_TTL_MS, 300, 600_000);
@@ -98,6 +120,7 @@ export function readServiceConfig(env: Env): ServiceConfig {
     },
     redis: { host: env.REDIS_HOST ?? t.host, port: int(env, 'REDIS_PORT', t.redis.masterProxy, 1, 65535) },
     heartbeat: heartbeatSettings(env, port),
+    admin: adminSettings(env, port),
     kafka: { brokers, clientId: `ticketing-${instanceId}` },
     gateway: { url: env.GATEWAY_URL ?? `http://${t.host}:${t.gateway.proxy}`, timeoutMs: int(env, 'GATEWAY_TIMEOUT_MS', 3000, 50, 120_000) },
     holdTtlMs: int(env, 'HOLD_TTL_MS', 300_000, 1000, 86_400_000),

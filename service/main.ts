@@ -1,7 +1,8 @@
 import { Kafka, Partitioners, logLevel } from 'kafkajs';
 import { Redis } from 'ioredis';
 import { createPool } from './db/pool.ts';
-import { readServiceConfig } from './config.ts';
+import { readFileSync } from 'node:fs';
+import { assertAdminToken, readServiceConfig } from './config.ts';
 import { createService, type Log } from './app.ts';
 import { OpsError, tolerateKafkajsStrayRejections } from '../lib/index.ts';
 
@@ -19,6 +20,19 @@ try {
 } catch (err) {
   process.stderr.write(`service: ${(err as Error).message}\n${err instanceof OpsError && err.hint ? `next: ${err.hint}\n` : ''}`);
   process.exit(2);
+}
+
+// The admin token from its file, read once here at the edge (config.ts reads only the env).
+let adminToken = config.admin.token;
+if (config.admin.tokenFile) {
+  try {
+    adminToken = readFileSync(config.admin.tokenFile, 'utf8').trim();
+    assertAdminToken(adminToken, `ADMIN_TOKEN_FILE (${config.admin.tokenFile})`);
+  } catch (err) {
+    const hint = err instanceof OpsError ? err.hint : "Check the path and that the service may read it; `ticketctl stack up` writes the stack's token.";
+    process.stderr.write(`service: ${err instanceof OpsError ? err.message : `cannot read ADMIN_TOKEN_FILE ${config.admin.tokenFile}: ${(err as Error).message}`}\nnext: ${hint}\n`);
+    process.exit(2);
+  }
 }
 
 const pool = createPool({ ...config.db, connectionLimit: config.db.poolSize, connectTimeoutMs: 3000 });
@@ -52,7 +66,7 @@ const kafka = new Kafka({
 const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
 const admin = new Kafka({ clientId: `${config.kafka.clientId}-admin`, brokers: config.kafka.brokers, connectionTimeout: 1500, requestTimeout: 3000, retry: { retries: 1 }, logLevel: logLevel.NOTHING }).admin();
 
-const service = createService(config, { pool, redis, kafka, producer, admin }, log);
+const service = createService(config, { pool, redis, kafka, producer, admin }, log, adminToken);
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {

@@ -11,6 +11,9 @@ export interface StackPaths {
   data: string;
   logs: string;
   run: string;
+  /** Secrets of this stack (mode 0700; each file 0600): stack/credentials/. */
+  credentials: string;
+  credentialFile(name: string): string;
   confFile(name: string): string;
   dataDir(name: string): string;
   logFile(name: string): string;
@@ -32,6 +35,8 @@ export function createStackPaths(root: string): StackPaths {
     data,
     logs,
     run,
+    credentials: path.join(abs, 'credentials'),
+    credentialFile: (name) => path.join(abs, 'credentials', name),
     confFile: (name) => path.join(conf, name),
     dataDir: (name) => path.join(data, name),
     logFile: (name) => path.join(logs, `${name}.log`),

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DockerComposeEnvironment, Wait, type StartedDockerComposeEnvironment } from 'testcontainers';
 import { DEFAULT_STACK_DIR, REPO_ROOT } from '../contracts/index.ts';
-import { buildImages, createStackPaths, defaultBuildCa, ensureCompose, ensureEngine, missingImages } from '../stack/index.ts';
+import { buildImages, composeEnv, createStackPaths, defaultBuildCa, ensureCompose, ensureCredentials, ensureEngine, missingImages } from '../stack/index.ts';
 
 // The ticketing stack for a CI user's tests, on testcontainers: the images docker-compose.yml
 // names (built where missing), brought up as a compose project with testcontainers'
@@ -42,6 +42,8 @@ export async function startTicketingStack(o: StartOptions = {}): Promise<Ticketi
   const bin = await ensureCompose(paths);
   const file = path.join(REPO_ROOT, COMPOSE_FILE);
   if ((await missingImages(paths, engine, file, project)).length) await buildImages(paths, engine, file, project, { base: 'auto', buildCa: defaultBuildCa() });
+  ensureCredentials(paths); // the stack folder's secrets, which the compose file's `credentials` service copies in
+  const composeVars = composeEnv(paths);
 
   // testcontainers reads these from the environment: the engine, no Ryuk (its image is not
   // reachable here; watchdog.ts reaps instead), mapped ports on loopback (inside a container
@@ -57,23 +59,24 @@ export async function startTicketingStack(o: StartOptions = {}): Promise<Ticketi
   try {
     compose = await new DockerComposeEnvironment(REPO_ROOT, COMPOSE_FILE)
       .withProjectName(project)
-      .withEnvironment({ TICKETING_BUILD_CA: '/dev/null' })
+      .withEnvironment(composeVars)
       // Compose itself waits for every healthcheck (--wait); then each running container
       // must take an exec, and the one-shot kafka-init must have exited 0.
       .withClientOptions({ executable: { standalone: true, executablePath: bin }, commandOptions: ['--wait', '--wait-timeout', String(Math.round(timeout / 1000))] })
       .withDefaultWaitStrategy(Wait.forSuccessfulCommand('true'))
       .withWaitStrategy(`${project}-kafka-init-1`, Wait.forOneShotStartup())
+      .withWaitStrategy(`${project}-credentials-1`, Wait.forOneShotStartup())
       .withStartupTimeout(timeout)
       .up();
   } catch (err) {
     watchdog.kill('SIGKILL');
-    await downProject(bin, file, project, engine.dockerHost);
+    await downProject(bin, file, project, engine.dockerHost, composeVars);
     throw err;
   }
   const dir = mkdtempSync(path.join(tmpdir(), 'ticketing-tc-'));
   const config = path.join(dir, 'config.json');
   const context = 'testcontainers';
-  writeFileSync(config, JSON.stringify({ contexts: { [context]: { platform: 'compose', compose: { project, file }, allowDrills: true } } }, null, 2));
+  writeFileSync(config, JSON.stringify({ contexts: { [context]: { platform: 'compose', compose: { project, file }, stack: { dir: paths.root }, allowDrills: true } } }, null, 2));
   return {
     project,
     context,
@@ -90,11 +93,11 @@ export async function startTicketingStack(o: StartOptions = {}): Promise<Ticketi
   };
 }
 
-function downProject(bin: string, file: string, project: string, dockerHost: string): Promise<void> {
+function downProject(bin: string, file: string, project: string, dockerHost: string, vars: Record<string, string>): Promise<void> {
   return new Promise((resolve) => {
     const p = spawn(bin, ['--project-name', project, '--file', file, '--profile', 'scale', 'down', '--volumes', '--remove-orphans'], {
       stdio: 'ignore',
-      env: { ...process.env, DOCKER_HOST: dockerHost, TICKETING_BUILD_CA: '/dev/null' },
+      env: { ...process.env, DOCKER_HOST: dockerHost, ...vars },
     });
     p.on('exit', () => resolve());
   });

@@ -3,6 +3,7 @@ import { TOPICS } from '../../contracts/index.ts';
 import { consumerLag as sagaLag } from '../../service/index.ts';
 import type { ProbeName } from '../format/types.ts';
 import { http, type ServiceAnswer } from '../http.ts';
+import type { InstanceRead } from '../../clients/index.ts';
 
 // Probes: checks that pass in steady state and fail while a fault bites. A drill names the
 // ones its fault must make fail (`detect.probes`): that is how the runner knows the fault
@@ -10,6 +11,8 @@ import { http, type ServiceAnswer } from '../http.ts';
 
 export interface ProbeEnv {
   serviceUrls: string[];
+  /** Each instance's switches, from its admin listener (with the context's token). */
+  adminStates: () => Promise<InstanceRead[]>;
   admin: () => Promise<Admin>;
   /** payment.dlq end offsets before the fault, for dlq-unchanged. */
   dlqBaseline: () => Promise<bigint>;
@@ -53,8 +56,8 @@ const PROBES: Record<ProbeName, (env: ProbeEnv) => Promise<Omit<ProbeResult, 'na
     return bad.length ? { ok: false, detail: bad.join('; ') } : { ok: true, detail: 'every instance sees 3 live brokers' };
   },
   async 'breakers-closed'(env) {
-    const states = await Promise.all(env.serviceUrls.map(async (u) => ({ u, r: await http('GET', `${u}/admin/state`, undefined, 3000) })));
-    const bad = states.filter(({ r }) => r.status !== 200 || r.body?.breaker?.state !== 'CLOSED').map(({ u, r }) => `${u}: ${r.body?.breaker?.state ?? r.status ?? r.error}`);
+    const states = await env.adminStates();
+    const bad = states.filter((r) => r.state?.breaker.state !== 'CLOSED').map((r) => `${r.url}: ${r.state?.breaker.state ?? r.error}`);
     return bad.length ? { ok: false, detail: `breaker not CLOSED: ${bad.join('; ')}` } : { ok: true, detail: 'every breaker CLOSED' };
   },
   async 'dlq-unchanged'(env) {

@@ -1,5 +1,5 @@
 import type { Admin, Kafka } from 'kafkajs';
-import { contextKafka, openGatewayLedgerDb, openServiceDb, currentRedisMaster, createToxiproxyApi } from '../../clients/index.ts';
+import { contextKafka, openGatewayLedgerDb, openServiceDb, currentRedisMaster, createToxiproxyApi, serviceAdmin } from '../../clients/index.ts';
 import type { Pool } from 'mysql2/promise';
 import type { Context } from '../../clients/index.ts';
 import { createPlatform, type Platform, type StackContext } from '../../stack/index.ts';
@@ -58,7 +58,7 @@ export async function createDrillEnv(context: Context, stack: StackContext, plat
     kafka: getKafka,
     admin: getAdmin,
     faultEnv: (runId) => faultEnvFor(context, stack, units, runId, getKafka),
-    probeEnv: (dlqBaseline, maxLag = Number.MAX_SAFE_INTEGER) => ({ serviceUrls: context.serviceUrls, admin: getAdmin, dlqBaseline, maxLag }),
+    probeEnv: (dlqBaseline, maxLag = Number.MAX_SAFE_INTEGER) => ({ serviceUrls: context.serviceUrls, adminStates: () => serviceAdmin(context).readAll(), admin: getAdmin, dlqBaseline, maxLag }),
     invariantEnv: (signal) => ({ db, gatewayDb, redisMaster, kafka: getKafka, admin: getAdmin, ...(signal ? { signal } : {}) }),
     async close() {
       if (admin) await (await admin.catch(() => undefined))?.disconnect().catch(() => {});

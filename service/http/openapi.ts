@@ -3,6 +3,7 @@ import { createHttpServer } from './server.ts';
 import { reservationRoutes } from './routes/reservations.ts';
 import { paymentRoutes } from './routes/payments.ts';
 import { operationsRoutes } from './routes/operations.ts';
+import { adminRoutes } from './routes/admin.ts';
 
 // The OpenAPI document of the HTTP API, generated from the route schemas by
 // @fastify/swagger: the HTTP server with the same route modules as app.ts, given
@@ -30,16 +31,9 @@ export function createDocumentedServer(): FastifyInstance {
   const app = createHttpServer();
   reservationRoutes(app, { reservations: unused('reservations'), db: unused('db'), metrics: unused('metrics') });
   paymentRoutes(app, { payments: unused('payments') });
-  operationsRoutes(app, {
-    instanceId: 'openapi',
-    health: unused('health'),
-    metrics: unused('metrics'),
-    breaker: unused('breaker'),
-    retry: unused('retry'),
-    consumerProfile: unused('consumerProfile'),
-    switchConsumerProfile: unused('switchConsumerProfile'),
-    refreshMetrics: unused('refreshMetrics'),
-  });
+  operationsRoutes(app, { instanceId: 'openapi', health: unused('health'), metrics: unused('metrics'), refreshMetrics: unused('refreshMetrics') });
+  // One document for both listeners: the admin routes say where they serve (their tag) and need the admin token.
+  adminRoutes(app, { instanceId: 'openapi', breaker: unused('breaker'), retry: unused('retry'), consumerProfile: unused('consumerProfile'), switchConsumerProfile: unused('switchConsumerProfile') });
   return app;
 }
 

@@ -7,6 +7,7 @@ import { createHttpServer } from './server.ts';
 import { reservationRoutes } from './routes/reservations.ts';
 import { paymentRoutes } from './routes/payments.ts';
 import { operationsRoutes } from './routes/operations.ts';
+import { adminRoutes } from './routes/admin.ts';
 import { conflict, DependencyUnavailableError, notFound, SeatTakenError, ServiceError, badRequest } from '../errors.ts';
 import type { CreatedHold, Hold, Reservations } from '../reservations/holds.ts';
 import type { Payment, Payments } from '../payments/transactions.ts';
@@ -104,15 +105,14 @@ function buildApp(jsonStringifyOnly: boolean): FastifyInstance {
     check: async (name) => script.checks[name],
     checkAll: async () => ({ status: Object.values(script.checks).every((c) => c.status === 'UP') ? 'UP' : 'DOWN', checks: script.checks }),
   };
-  operationsRoutes(app, {
+  operationsRoutes(app, { instanceId: 'svc-3001', health, metrics, refreshMetrics: async () => {} });
+  // The admin listener's routes, here on the same app: what they send does not depend on where they listen.
+  adminRoutes(app, {
     instanceId: 'svc-3001',
-    health,
-    metrics,
     breaker: { snapshot: () => script.breaker, forceOpen() {}, reset() {} } as unknown as CircuitBreaker,
     retry: { isEmergency: () => emergency, maxRetries: () => (emergency ? 1 : 3), setEmergency: (e: boolean) => (emergency = e) } as unknown as RetryPolicy,
     consumerProfile: () => 'normal',
     switchConsumerProfile: async () => {},
-    refreshMetrics: async () => {},
   });
   return app;
 }

@@ -28,8 +28,12 @@ const OPENAPI_TAGS = [
   { name: 'payments', description: 'Payments: 202 at once, then poll; the saga charges, retries, compensates.' },
   { name: 'health', description: 'Dependency checks (the load balancer probes /health).' },
   { name: 'metrics', description: 'Prometheus metrics.' },
-  { name: 'admin', description: 'Operator switches used by ticketctl.' },
+  { name: 'admin', description: 'Operator switches used by ticketctl: on the admin listener only (ADMIN_PORT, default PORT + 100, loopback), with the bearer admin token; the public port answers 404.' },
 ];
+
+const OPENAPI_COMPONENTS = {
+  securitySchemes: { adminToken: { type: 'http', scheme: 'bearer', description: "The instance's admin token (ADMIN_TOKEN_FILE; `ticketctl stack credentials` says where the stack's is)." } },
+} as const;
 
 export interface HttpOptions {
   log?: (entry: Record<string, unknown>) => void;
@@ -58,7 +62,7 @@ export function createHttpServer(o: HttpOptions = {}): FastifyInstance {
   // (a fastify-plugin, not encapsulated) does, minus the deferral. It only reads the route
   // options (request validation is untouched); the response schemas the routes declare are
   // what Fastify serializes with, and openapi.test.ts checks they change no byte.
-  fastifySwagger(app, { openapi: { openapi: '3.0.3', info: OPENAPI_INFO, servers: OPENAPI_SERVERS, tags: OPENAPI_TAGS } }, (err) => {
+  fastifySwagger(app, { openapi: { openapi: '3.0.3', info: OPENAPI_INFO, servers: OPENAPI_SERVERS, tags: OPENAPI_TAGS, components: OPENAPI_COMPONENTS } }, (err) => {
     if (err) throw err;
   });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Topology } from '../../contracts/index.ts';
 import { httpHealthProbe, NODE_ARGS } from './node-http.ts';
 import type { Component } from './types.ts';
+import { CREDENTIALS, ensureCredentials } from '../credentials/index.ts';
 import { REPO_ROOT } from '../../contracts/index.ts';
 
 // One instance of the reservation/payment service (service/main.ts): HTTP and the saga
@@ -20,18 +21,34 @@ export function serviceEnvOverrides(env: NodeJS.ProcessEnv): Record<string, stri
 
 export function createServiceComponent(t: Topology, n: number): Component {
   const port = t.servicePort(n);
+  const adminPort = t.serviceAdminPort(n);
   const name = `service-${n}`;
   return {
     name,
     group: 'service',
     endpoint: `${t.host}:${port}`,
-    ports: [{ port, purpose: name }],
-    async prepare() {},
-    launch() {
+    ports: [
+      { port, purpose: name },
+      { port: adminPort, purpose: `${name} admin` },
+    ],
+    async prepare(ctx) {
+      ensureCredentials(ctx.paths);
+    },
+    launch(ctx) {
       return {
         file: process.execPath,
         args: [...NODE_ARGS, path.join(REPO_ROOT, 'service', 'main.ts')],
-        env: { ...serviceEnvOverrides(process.env), PORT: String(port), HOST: t.host, INSTANCE_ID: name, TICKETCTL_PORT_OFFSET: String(t.portOffset) },
+        env: {
+          ...serviceEnvOverrides(process.env),
+          PORT: String(port),
+          HOST: t.host,
+          INSTANCE_ID: name,
+          TICKETCTL_PORT_OFFSET: String(t.portOffset),
+          // The admin listener, on loopback, behind the stack's token (stack/credentials).
+          ADMIN_PORT: String(adminPort),
+          ADMIN_HOST: t.host,
+          ADMIN_TOKEN_FILE: ctx.paths.credentialFile(CREDENTIALS.adminToken),
+        },
       };
     },
     probe: httpHealthProbe(`http://${t.host}:${port}/health`),

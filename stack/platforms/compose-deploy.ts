@@ -4,10 +4,11 @@ import { DEFAULT_SERVICE_INSTANCES } from '../../contracts/index.ts';
 import type { StackContext } from '../components/types.ts';
 import { compose, ensureCompose } from '../docker/compose.ts';
 import { dockerClient, type Engine } from '../docker/engine.ts';
-import { buildEnv, buildImages, defaultBuildCa, missingImages } from '../docker/images.ts';
+import { buildImages, defaultBuildCa, missingImages } from '../docker/images.ts';
+import { ensureCredentials } from '../credentials/index.ts';
 import type { BaseChoice } from '../docker/base-image.ts';
 import { createComposePlatform, demux, healthOf } from './compose.ts';
-import { LABEL, SCALE_PROFILE, type ComposeProject } from './compose-project.ts';
+import { LABEL, SCALE_PROFILE, composeEnv, type ComposeProject } from './compose-project.ts';
 
 // `stack up` and `stack down` of the compose platform: the whole deployment of the compose
 // file, as `docker compose up --wait` / `down` would, plus what a person would otherwise do
@@ -36,6 +37,8 @@ export async function composeUp(stack: StackContext, engine: Engine, project: Co
   const platform = createComposePlatform(stack, engine, project);
   const bin = await ensureCompose(stack.paths, progress);
   const buildCa = o.buildCa === undefined ? defaultBuildCa() : o.buildCa;
+  // The stack's secrets, made on the first up (as the local stack's), before any container needs them.
+  ensureCredentials(stack.paths);
   const missing = await missingImages(stack.paths, engine, project.file, project.project);
   if (missing.length) await buildImages(stack.paths, engine, project.file, project.project, { base: o.base ?? 'auto', buildCa, progress });
 
@@ -44,7 +47,7 @@ export async function composeUp(stack: StackContext, engine: Engine, project: Co
   const wasRunning = (await projectUnits(engine, project.project)).filter((u) => u.state === 'running').map((u) => u.name);
   const toStart = (o.only ?? before.filter((u) => !u.name.startsWith('service-') || u.state !== 'absent').map((u) => u.name)).filter((n) => !wasRunning.includes(n));
   const run = (args: string[], timeoutS = UP_WAIT_S + 60) =>
-    compose(bin, engine, ['--project-name', project.project, '--file', project.file, ...args], { cwd: path.dirname(project.file), env: buildEnv('unused', null), timeoutMs: timeoutS * 1000 });
+    compose(bin, engine, ['--project-name', project.project, '--file', project.file, ...args], { cwd: path.dirname(project.file), env: composeEnv(stack.paths), timeoutMs: timeoutS * 1000 });
   try {
     // Always `compose up` the whole file: it is idempotent and recreates what changed since
     // (a new image, an edited service), which a check of "running" alone would miss.
@@ -97,7 +100,7 @@ export async function composeDown(stack: StackContext, engine: Engine, project: 
   const step = () =>
     compose(bin, engine, ['--project-name', project.project, '--file', project.file, '--profile', SCALE_PROFILE, 'down', '--remove-orphans', ...(o.volumes ? ['--volumes'] : [])], {
       cwd: path.dirname(project.file),
-      env: buildEnv('unused', null),
+      env: composeEnv(stack.paths),
       timeoutMs: 180_000,
     });
   await (o.progress ?? silentProgress).step(`compose down ${project.project}${o.volumes ? ' (and its volumes)' : ''}`, step);

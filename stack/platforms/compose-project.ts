@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { REPO_ROOT } from '../../contracts/index.ts';
+import type { StackPaths } from '../paths.ts';
 
 // Which compose deployment a context names: the project (its containers carry the label
 // com.docker.compose.project=<project>) and the compose file that defines it. The built-in
@@ -19,3 +20,10 @@ export const COMPOSE_PROJECT_NAME = /^[a-z0-9][a-z0-9_-]*$/;
 export const SCALE_PROFILE = 'scale';
 
 export const LABEL = { project: 'com.docker.compose.project', service: 'com.docker.compose.service' } as const;
+
+/**
+ * The variables every compose command of a deployment interpolates: no build CA outside
+ * image builds, and the host folder of the stack's credentials (docker-compose.yml's
+ * `credentials` service copies it into the containers' volume).
+ */
+export const composeEnv = (paths: Pick<StackPaths, 'credentials'>) => ({ TICKETING_BUILD_CA: '/dev/null', TICKETING_CREDENTIALS_DIR: paths.credentials });

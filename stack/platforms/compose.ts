@@ -9,7 +9,7 @@ import { allComponents, findComponent } from '../components/index.ts';
 import type { StackContext } from '../components/types.ts';
 import { compose, ensureCompose } from '../docker/compose.ts';
 import { dockerClient, type Engine } from '../docker/engine.ts';
-import { LABEL, SCALE_PROFILE, type ComposeProject } from './compose-project.ts';
+import { LABEL, SCALE_PROFILE, composeEnv, type ComposeProject } from './compose-project.ts';
 import { nodeIdIn } from './local.ts';
 import { unitLabel, type LogOptions, type Platform, type UnitRef, type UnitStatus, type VerbOptions } from './types.ts';
 
@@ -37,7 +37,7 @@ export function createComposePlatform(stack: StackContext, engine: Engine, proje
   const run = async (args: string[], timeoutMs = (START_WAIT_S + 60) * 1000, overrides: string[] = []) => {
     const bin = await ensureCompose(stack.paths);
     const files = [project.file, ...overrides].flatMap((f) => ['--file', f]);
-    return compose(bin, engine, ['--project-name', project.project, ...files, '--profile', SCALE_PROFILE, ...args], { cwd: path.dirname(project.file), timeoutMs, env: { TICKETING_BUILD_CA: '/dev/null' } });
+    return compose(bin, engine, ['--project-name', project.project, ...files, '--profile', SCALE_PROFILE, ...args], { cwd: path.dirname(project.file), timeoutMs, env: composeEnv(stack.paths) });
   };
   const containers = async (service?: string) => docker.listContainers({ all: true, filters: { label: [`${LABEL.project}=${project.project}`, ...(service ? [`${LABEL.service}=${service}`] : [])] } });
   const refOf = (c: Docker.ContainerInfo): ComposeRef => ({ platform: 'compose', name: c.Labels[LABEL.service] ?? '?', containerId: c.Id });

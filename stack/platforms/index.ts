@@ -22,6 +22,6 @@ export async function createPlatform(stack: StackContext, spec: PlatformSpec): P
 }
 
 export { createComposePlatform } from './compose.ts';
-export { COMPOSE_PROJECT_NAME, DEFAULT_COMPOSE_PROJECT, LABEL as COMPOSE_LABEL, SCALE_PROFILE, type ComposeProject } from './compose-project.ts';
+export { COMPOSE_PROJECT_NAME, DEFAULT_COMPOSE_PROJECT, LABEL as COMPOSE_LABEL, SCALE_PROFILE, composeEnv, type ComposeProject } from './compose-project.ts';
 export { createLocalPlatform } from './local.ts';
 export { PLATFORM_KINDS, pidOf, unitLabel, type Platform, type PlatformKind, type UnitRef, type UnitStatus } from './types.ts';

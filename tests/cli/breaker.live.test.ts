@@ -1,6 +1,6 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { call, instanceUrl } from '../helpers/service.ts';
+import { adminUrl, adminCall } from '../helpers/service.ts';
 import { ctx, parseJson, scratch, stackContextEntry } from './helpers.ts';
 
 // Report 2.2.2 and 5 on the live instances: the breaker table, emergency retry mode and
@@ -8,7 +8,7 @@ import { ctx, parseJson, scratch, stackContextEntry } from './helpers.ts';
 
 const s = scratch('breaker');
 const INSTANCES = [1, 2, 3];
-const states = () => Promise.all(INSTANCES.map(async (n) => (await call('GET', `${instanceUrl(n)}/admin/state`)).body));
+const states = () => Promise.all(INSTANCES.map(async (n) => (await adminCall('GET', n, '/admin/state')).body));
 
 after(async () => {
   await s.run(['breaker', 'retry-mode', 'normal', '--yes']);
@@ -22,7 +22,7 @@ test('status: one row per instance with breaker, failures, retry mode and consum
   assert.deepEqual(Object.keys(report), ['context', 'instances', 'summary']);
   assert.deepEqual(
     report.instances.map((i: any) => [i.instance, i.url, i.reachable]),
-    INSTANCES.map((n) => [`service-${n}`, instanceUrl(n), true]),
+    INSTANCES.map((n) => [`service-${n}`, adminUrl(n), true]),
   );
   assert.deepEqual(Object.keys(report.instances[0]), ['instance', 'url', 'reachable', 'error', 'breaker', 'retryMode', 'maxRetries', 'consumerProfile']);
   for (const i of report.instances) {
@@ -36,8 +36,8 @@ test('status: one row per instance with breaker, failures, retry mode and consum
 });
 
 test('status: an instance that does not answer is a row saying so, exit 1', { timeout: 60_000 }, async () => {
-  const dead = `http://127.0.0.1:${ctx.topology.servicePort(9)}`; // no instance 9 runs
-  const env = s.config({ contexts: { four: stackContextEntry({ services: [...INSTANCES.map(instanceUrl), dead] }) } });
+  const dead = `http://127.0.0.1:${ctx.topology.serviceAdminPort(9)}`; // no instance 9 runs
+  const env = s.config({ contexts: { four: stackContextEntry({ admin: { urls: [...INSTANCES.map(adminUrl), dead] } }) } });
   const r = await s.run(['--context', 'four', 'breaker', 'status', '-o', 'json'], env);
   assert.equal(r.exitCode, 1, r.stderr);
   const report = parseJson(r);

@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { findComponent } from '../../stack/components/index.ts';
 import { readServiceInstances, serviceInstancesFile } from '../../stack/service-instances.ts';
 import { runningRecord } from '../../stack/supervisor/managed.ts';
-import { call, instanceUrl } from '../helpers/service.ts';
+import { call, instanceUrl, adminCall, adminUrl } from '../helpers/service.ts';
 import { ctx, parseJson, scratch, stackContextEntry } from './helpers.ts';
 
 // Runbook 4.2.1 and 4.2.2 on the live stack: scaling out to 4 and back to 3; the emergency
@@ -13,7 +13,7 @@ import { ctx, parseJson, scratch, stackContextEntry } from './helpers.ts';
 
 const s = scratch('consumers-scale');
 
-const adminState = async (n: number) => (await call('GET', `${instanceUrl(n)}/admin/state`)).body;
+const adminState = async (n: number) => (await adminCall('GET', n, '/admin/state')).body;
 const instancesRunning = () => [1, 2, 3, 4].filter((n) => runningRecord(ctx.paths, findComponent(ctx.topology, `service-${n}`)!));
 
 after(async () => {
@@ -101,8 +101,8 @@ test('profile: emergency on every instance (confirmed by /admin/state), then nor
 });
 
 test('profile: an instance that is down is named, the others switch, exit 1', { timeout: 180_000 }, async () => {
-  const dead = `http://127.0.0.1:${ctx.topology.servicePort(9)}`; // no instance 9 runs
-  const env = s.config({ contexts: { four: stackContextEntry({ services: [1, 2, 3].map(instanceUrl).concat(dead) }) } });
+  const dead = `http://127.0.0.1:${ctx.topology.serviceAdminPort(9)}`; // no instance 9 runs
+  const env = s.config({ contexts: { four: stackContextEntry({ admin: { urls: [1, 2, 3].map(adminUrl).concat(dead) } }) } });
   const r = await s.run(['--context', 'four', 'consumers', 'profile', 'emergency', '--yes', '-o', 'json'], env);
   assert.equal(r.exitCode, 1, r.stderr);
   assert.match(r.stderr, /took effect on 3 of 4 instance\(s\)/);

@@ -10,6 +10,7 @@ import { testStack } from './stack.ts';
 import { httpRequest, HttpUnreachable } from '../../lib/http.ts';
 import { createToxiproxyApi } from '../../clients/toxiproxy.ts';
 import { gatewayAt, openGatewayLedgerDb } from '../../clients/gateway.ts';
+import { CREDENTIALS, readCredential } from '../../stack/credentials/index.ts';
 
 // Helpers for tests against the running service instances of the test stack: fresh seats
 // per test (so tests never share state), HTTP calls to any instance, database and gateway
@@ -42,6 +43,24 @@ export async function call<T = any>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', u
   } catch (err) {
     throw err instanceof HttpUnreachable ? err.cause : err;
   }
+}
+
+/** Instance n's admin listener (operator switches), which needs the stack's admin token. */
+export function adminUrl(n: number): string {
+  return `http://${ctx.topology.host}:${ctx.topology.serviceAdminPort(n)}`;
+}
+
+/** The stack's admin token (stack/credentials), as ticketctl's local context reads it. */
+export function adminToken(): string {
+  const token = readCredential(ctx.paths, CREDENTIALS.adminToken);
+  if (!token) throw new Error(`no admin token in ${ctx.paths.credentials}: run \`ticketctl stack up\` first`);
+  return token;
+}
+
+/** A request to instance n's admin listener, with the stack's bearer token (or `token`, to test refusals). */
+export async function adminCall<T = any>(method: 'GET' | 'POST' | 'PUT', n: number, path: string, body?: unknown, token: string | null = adminToken()): Promise<HttpResult<T>> {
+  const a = await httpRequest(`${adminUrl(n)}${path}`, { method, body, timeoutMs: 30_000, headers: token === null ? {} : { authorization: `Bearer ${token}` } });
+  return { status: a.status, body: (a.body ?? a.text) as T, headers: a.headers, ms: a.ms };
 }
 
 let poolPromise: Promise<Pool> | undefined;
@@ -130,5 +149,5 @@ export async function withGatewayKnobs<T>(patch: Record<string, number>, fn: () 
 /** The gateway's default behaviour (every fault knob off, refunds capped at the charge) and every instance's breaker closed: a clean slate even after an aborted run. */
 export async function cleanGatewayAndBreakers(): Promise<void> {
   await gateway.setKnobs({ latencyMs: 0, errorRate: 0, declineRate: 0, timeoutAfterChargeRate: 0, refundPolicy: 'up-to-amount' });
-  for (let n = 1; n <= DEFAULT_SERVICE_INSTANCES; n++) await call('POST', `${instanceUrl(n)}/admin/breaker`, { action: 'reset' });
+  for (let n = 1; n <= DEFAULT_SERVICE_INSTANCES; n++) await adminCall('POST', n, '/admin/breaker', { action: 'reset' });
 }

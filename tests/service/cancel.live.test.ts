@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { anyInstance, call, gateway, hold, instanceUrl, serviceDb, sql, waitForFinal } from '../helpers/service.ts';
+import { anyInstance, call, gateway, hold, instanceUrl, serviceDb, sql, waitForFinal, adminCall } from '../helpers/service.ts';
 import { assertVersionsInOrder, events, holdStatus, ledgerRows, paidSeat, pay, payBody, PRICE, seatRow, user } from '../helpers/payment-records.ts';
 import { DEFAULT_SERVICE_INSTANCES } from '../../contracts/topology.ts';
 
@@ -12,7 +12,7 @@ import { DEFAULT_SERVICE_INSTANCES } from '../../contracts/topology.ts';
 before(async () => {
   // Tests below rely on the default gateway behaviour: a clean slate even after an aborted run.
   await gateway.setKnobs({ latencyMs: 0, errorRate: 0, declineRate: 0, timeoutAfterChargeRate: 0 });
-  for (let n = 1; n <= DEFAULT_SERVICE_INSTANCES; n++) await call('POST', `${instanceUrl(n)}/admin/breaker`, { action: 'reset' });
+  for (let n = 1; n <= DEFAULT_SERVICE_INSTANCES; n++) await adminCall('POST', n, '/admin/breaker', { action: 'reset' });
 });
 
 after(async () => {

@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { assertVersionsInOrder, events, holdStatus, ledgerRows, pay, payBody, paymentRow, PRICE, seatRow, SLOW_GATEWAY_MS, user } from '../helpers/payment-records.ts';
-import { anyInstance, call, freshConcert, gateway, hold, instanceUrl, serviceDb, sql, waitForFinal, withGatewayKnobs } from '../helpers/service.ts';
+import { anyInstance, call, freshConcert, gateway, hold, instanceUrl, serviceDb, sql, waitForFinal, withGatewayKnobs, adminCall } from '../helpers/service.ts';
 import { DEFAULT_SERVICE_INSTANCES } from '../../contracts/topology.ts';
 
 // The payment API against the running instances (pay, poll, repeat; cancelling is in
@@ -14,7 +14,7 @@ import { DEFAULT_SERVICE_INSTANCES } from '../../contracts/topology.ts';
 before(async () => {
   // Tests below rely on the default gateway behaviour: a clean slate even after an aborted run.
   await gateway.setKnobs({ latencyMs: 0, errorRate: 0, declineRate: 0, timeoutAfterChargeRate: 0 });
-  for (let n = 1; n <= DEFAULT_SERVICE_INSTANCES; n++) await call('POST', `${instanceUrl(n)}/admin/breaker`, { action: 'reset' });
+  for (let n = 1; n <= DEFAULT_SERVICE_INSTANCES; n++) await adminCall('POST', n, '/admin/breaker', { action: 'reset' });
 });
 
 after(async () => {

@@ -2,7 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { pay, payBody, user } from '../helpers/payment-records.ts';
-import { call, freshConcert, sql, gateway, hold, instanceUrl, serviceDb, waitForFinal, withProxiesDisabled, type HttpResult } from '../helpers/service.ts';
+import { call, freshConcert, sql, gateway, hold, instanceUrl, serviceDb, waitForFinal, withProxiesDisabled, type HttpResult, adminCall } from '../helpers/service.ts';
 import { DEFAULT_SERVICE_INSTANCES } from '../../contracts/topology.ts';
 import { waitFor } from '../../lib/wait.ts';
 
@@ -13,7 +13,7 @@ import { waitFor } from '../../lib/wait.ts';
 
 before(async () => {
   await gateway.setKnobs({ latencyMs: 0, errorRate: 0, declineRate: 0, timeoutAfterChargeRate: 0 });
-  for (let n = 1; n <= DEFAULT_SERVICE_INSTANCES; n++) await call('POST', `${instanceUrl(n)}/admin/breaker`, { action: 'reset' });
+  for (let n = 1; n <= DEFAULT_SERVICE_INSTANCES; n++) await adminCall('POST', n, '/admin/breaker', { action: 'reset' });
 });
 
 after(async () => {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { Partitioners, type Admin, type IHeaders, type KafkaMessage, type Producer } from 'kafkajs';
 import type { RowDataPacket } from 'mysql2/promise';
-import { call, ctx, freshConcert, gateway, gatewayDb, hold, instanceUrl, serviceDb, sql, waitForFinal } from '../helpers/service.ts';
+import { call, ctx, freshConcert, gateway, gatewayDb, hold, instanceUrl, serviceDb, sql, waitForFinal, adminCall } from '../helpers/service.ts';
 import { testKafka } from '../helpers/kafka.ts';
 import { uniqueName } from '../helpers/stack.ts';
 import { CONSUMER_GROUP, TOPICS } from '../../contracts/topics.ts';
@@ -26,7 +26,7 @@ let admin: Admin;
 const user = () => `u-${randomUUID().slice(0, 8)}`;
 
 // The failure scenario below leaves failures in the breakers' windows: every test starts clean.
-const resetBreakers = () => Promise.all(Array.from({ length: DEFAULT_SERVICE_INSTANCES }, (_, i) => call('POST', `${instanceUrl(i + 1)}/admin/breaker`, { action: 'reset' })));
+const resetBreakers = () => Promise.all(Array.from({ length: DEFAULT_SERVICE_INSTANCES }, (_, i) => adminCall('POST', i + 1, '/admin/breaker', { action: 'reset' })));
 
 before(async () => {
   producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });

@@ -2,7 +2,7 @@ import { after, afterEach, before, beforeEach, describe, test } from 'node:test'
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { RowDataPacket } from 'mysql2/promise';
-import { anyInstance, call, freshConcert, gateway, gatewayDb, hold, instanceUrl, serviceDb, sql, waitForFinal, withGatewayKnobs } from '../helpers/service.ts';
+import { anyInstance, call, freshConcert, gateway, gatewayDb, hold, instanceUrl, serviceDb, sql, waitForFinal, withGatewayKnobs, adminCall } from '../helpers/service.ts';
 import { DEFAULT_SERVICE_INSTANCES } from '../../contracts/topology.ts';
 import { waitFor } from '../../lib/wait.ts';
 
@@ -21,16 +21,16 @@ const user = () => `u-${randomUUID().slice(0, 8)}`;
 
 async function adminAll(method: 'GET' | 'POST' | 'PUT', path: string, body: unknown): Promise<any[]> {
   return Promise.all(
-    instances.map(async (url) => {
-      const r = await call(method, `${url}${path}`, body);
-      assert.equal(r.status, 200, `${method} ${url}${path}: ${JSON.stringify(r.body)}`);
+    instances.map(async (_url, i) => {
+      const r = await adminCall(method, i + 1, path, body);
+      assert.equal(r.status, 200, `${method} instance ${i + 1} ${path}: ${JSON.stringify(r.body)}`);
       return r.body;
     }),
   );
 }
 const resetBreakers = () => adminAll('POST', '/admin/breaker', { action: 'reset' });
 const setEmergency = (emergency: boolean) => adminAll('PUT', '/admin/retry-mode', { emergency });
-const states = () => Promise.all(instances.map(async (url) => (await call('GET', `${url}/admin/state`)).body));
+const states = () => Promise.all(instances.map(async (_url, i) => (await adminCall('GET', i + 1, '/admin/state')).body));
 
 interface Started {
   paymentTxId: string;

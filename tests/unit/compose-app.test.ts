@@ -15,7 +15,24 @@ import { createServiceComponent, serviceEnvOverrides } from '../../stack/compone
 import { readServiceConfig } from '../../service/config.ts';
 import { readGatewayConfig } from '../../service/gateway/config.ts';
 
-import { root, read, services, toxiproxyJson, topology, envOf, hostPort, commandArgs, dependsOn, publishedPorts, appServices, upstreamService, POD, localCtx, COMPOSE_ONLY_PROXIES } from './compose-file.ts';
+import {
+  root,
+  read,
+  services,
+  toxiproxyJson,
+  topology,
+  envOf,
+  hostPort,
+  commandArgs,
+  dependsOn,
+  publishedPorts,
+  appServices,
+  upstreamService,
+  POD,
+  localCtx,
+  COMPOSE_ONLY_PROXIES,
+  CREDENTIALS_INIT,
+} from './compose-file.ts';
 import { copyParts, contextSources, dockerIgnored, parseDockerfile } from './dockerfile.ts';
 
 const proxy = (name: string) => {
@@ -71,9 +88,16 @@ describe('App containers in docker-compose.yml', () => {
       assert.equal(config.port, port, name);
       assert.equal(config.instanceId, name);
       assert.equal(config.host, '0.0.0.0', `${name} must listen on every interface of the pod to be published`);
+      assert.equal(config.admin.host, '0.0.0.0', `${name}'s admin listener must listen on every interface of the pod to be published (on 127.0.0.1 only)`);
+      assert.equal(config.admin.port, topology.serviceAdminPort(n));
+      assert.equal(config.admin.tokenFile, '/run/credentials/admin-token', `${name} reads the stack's token from the credentials volume`);
       // Everything else exactly as the local stack's instance n is configured.
       const local = readServiceConfig(localEnv(createServiceComponent(topology, n).launch(localCtx()).env));
-      assert.deepEqual(config, { ...local, host: '0.0.0.0' }, `${name} is configured otherwise than the local ${name}`);
+      assert.deepEqual(config, { ...local, host: '0.0.0.0', admin: { ...local.admin, host: '0.0.0.0', tokenFile: '/run/credentials/admin-token' } }, `${name} is configured otherwise than the local ${name}`);
+      assert.ok(
+        publishedPorts(POD).some((p) => p.hostIp === '127.0.0.1' && p.published === config.admin.port && p.target === config.admin.port),
+        `${POD} does not publish ${name}'s admin port ${config.admin.port} on 127.0.0.1`,
+      );
       assert.ok(
         publishedPorts(POD).some((p) => p.hostIp === '127.0.0.1' && p.published === port && p.target === port),
         `${POD} does not publish ${name}'s ${port}`,
@@ -101,6 +125,25 @@ describe('App containers in docker-compose.yml', () => {
       for (const [key, value] of Object.entries(env)) {
         for (const u of upstreams) assert.ok(!value.includes(u), `${name}'s ${key} bypasses Toxiproxy (${u})`);
       }
+    }
+  });
+
+  test('the stack credentials reach each instance as a read-only volume its group may read, copied there by the one-shot credentials service', () => {
+    const init = services[CREDENTIALS_INIT]!;
+    assert.equal(init.network_mode, 'none', 'the copier needs no network');
+    assert.equal(init.restart, 'no');
+    const mounts = (init.volumes ?? []).map(String);
+    assert.ok(
+      mounts.some((m) => /^\$\{TICKETING_CREDENTIALS_DIR:-[^}]+\}:\/source:ro$/.test(m)),
+      `the host folder is mounted read-only from TICKETING_CREDENTIALS_DIR: ${mounts.join(', ')}`,
+    );
+    const script = (init.entrypoint as string[]).at(-1)!;
+    assert.match(script, /chgrp -R 10000 \/credentials/);
+    assert.match(script, /chmod 0440 \/credentials\/\*/);
+    for (const name of appServices) {
+      assert.equal(dependsOn(name)[CREDENTIALS_INIT], 'service_completed_successfully', `${name} starts before its token is there`);
+      assert.ok((services[name]!.volumes ?? []).map(String).includes('credentials:/run/credentials:ro'), `${name} does not mount the credentials volume read-only`);
+      assert.deepEqual(services[name]!.group_add?.map(String), ['10000'], `${name} cannot read the credentials (group 10000)`);
     }
   });
 

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import { createTopology, MAX_SERVICE_INSTANCES } from '../../contracts/topology.ts';
+import { ADMIN_PORT_OFFSET, createTopology, MAX_SERVICE_INSTANCES } from '../../contracts/topology.ts';
 import { allComponents } from '../../stack/components/index.ts';
 import type { RunContext } from '../../stack/components/types.ts';
 import { createStackPaths } from '../../stack/paths.ts';
@@ -35,6 +35,9 @@ export interface Service {
   network_mode?: string;
   profiles?: string[];
   command?: string | string[] | null;
+  entrypoint?: string | string[];
+  user?: string;
+  group_add?: Array<string | number>;
   environment?: Record<string, Scalar> | string[];
   ports?: PortEntry[];
   volumes?: Array<string | { type: string; source?: string; target?: string }>;
@@ -90,7 +93,9 @@ export function localCtx(dir = path.join(os.tmpdir(), 'ticketing-compose-test'))
 
 /** The service holding the network namespace, and everything that runs inside it. */
 export const POD = 'netns';
-export const podMembers = Object.keys(services).filter((name) => name !== POD);
+/** The one-shot copier of the stack's secrets into the `credentials` volume: no network, so no pod member. */
+export const CREDENTIALS_INIT = 'credentials';
+export const podMembers = Object.keys(services).filter((name) => name !== POD && name !== CREDENTIALS_INIT);
 
 /** Compose's variable interpolation: `$$` is a literal `$`; `${X:-d}` / `${X-d}` fall back to d. */
 export function interpolate(value: string, env: Record<string, string> = {}): string {
@@ -175,7 +180,13 @@ export function listensOn(name: string): Array<{ host: string; port: number }> {
     return [{ host: value('bind') ?? ALL, port: Number(value('port')) }];
   }
   if (name === 'gateway') return [{ host: need(env, 'GATEWAY_HOST'), port: Number(need(env, 'GATEWAY_PORT')) }];
-  if (/^service-\d+$/.test(name)) return [{ host: need(env, 'HOST'), port: Number(need(env, 'PORT')) }];
+  if (/^service-\d+$/.test(name)) {
+    const port = Number(need(env, 'PORT'));
+    return [
+      { host: need(env, 'HOST'), port },
+      { host: need(env, 'ADMIN_HOST'), port: env.ADMIN_PORT ? Number(env.ADMIN_PORT) : port + ADMIN_PORT_OFFSET },
+    ];
+  }
   if (name === 'toxiproxy') {
     const args = commandArgs(name);
     return [{ host: args[args.indexOf('-host') + 1]!, port: Number(args[args.indexOf('-port') + 1]) }, ...toxiproxyJson.map((p) => hostPort(p.listen))];

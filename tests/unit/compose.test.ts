@@ -25,6 +25,7 @@ import {
   topology,
   components,
   POD,
+  CREDENTIALS_INIT,
   podMembers,
   hostPort,
   commandArgs,
@@ -139,8 +140,8 @@ describe('docker-compose.yml', () => {
 
   test('gives every long-running service a healthcheck, and waits on health where it depends', () => {
     for (const [name, service] of Object.entries(services)) {
-      // kafka-init exits; netns runs nothing to check.
-      if (name !== 'kafka-init' && name !== POD) assert.ok(service.healthcheck?.test && !service.healthcheck.disable, `${name} has no healthcheck`);
+      // kafka-init and credentials exit; netns runs nothing to check.
+      if (name !== 'kafka-init' && name !== CREDENTIALS_INIT && name !== POD) assert.ok(service.healthcheck?.test && !service.healthcheck.disable, `${name} has no healthcheck`);
       for (const [dep, condition] of Object.entries(dependsOn(name))) {
         assert.ok(services[dep], `${name} depends on unknown service ${dep}`);
         if (condition === 'service_healthy') assert.ok(services[dep]?.healthcheck?.test, `${name} waits for ${dep} to be healthy, but it has no healthcheck`);

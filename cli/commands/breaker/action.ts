@@ -1,4 +1,4 @@
-import { adminCall, readAll, serviceInstances } from '../../../clients/index.ts';
+import { serviceAdmin } from '../../../clients/index.ts';
 import { runMutation, type MutationFlags } from '../../shared/mutation.ts';
 import { applySwitch, outcomeLines, partialFailure, switchPlan, type SwitchSpec } from '../../shared/instance-switch.ts';
 import type { Globals } from '../../shared/globals.ts';
@@ -18,7 +18,8 @@ export async function run(g: Globals, action: 'open' | 'reset', opts: MutationFl
     notes: action === 'open' ? ['a forced-open breaker does not close by itself: it stays open until reset'] : ['if the gateway still fails, the breaker opens again after 5 calls with > 50 % failures'],
     rollback: action === 'open' ? 'ticketctl breaker reset' : undefined,
   };
-  const plan = switchPlan(spec, await readAll(serviceInstances(c)));
+  const admin = serviceAdmin(c);
+  const plan = switchPlan(spec, await admin.readAll());
   plan.destructive = action === 'open';
   await runMutation(
     g,
@@ -26,7 +27,7 @@ export async function run(g: Globals, action: 'open' | 'reset', opts: MutationFl
     opts,
     plan,
     async () => {
-      const outcomes = await applySwitch(spec, plan.data, (url) => adminCall(url, 'POST', '/admin/breaker', { action }));
+      const outcomes = await applySwitch(spec, plan.data, (url) => admin.call(url, 'POST', '/admin/breaker', { action }));
       if (outcomes.some((o) => !o.ok)) throw partialFailure(spec, outcomes, `ticketctl breaker ${action}`);
       return { action, instances: outcomes };
     },

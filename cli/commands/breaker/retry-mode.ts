@@ -1,4 +1,4 @@
-import { adminCall, readAll, serviceInstances } from '../../../clients/index.ts';
+import { serviceAdmin } from '../../../clients/index.ts';
 import { runMutation, type MutationFlags } from '../../shared/mutation.ts';
 import { applySwitch, outcomeLines, partialFailure, switchPlan, type SwitchSpec } from '../../shared/instance-switch.ts';
 import type { Globals } from '../../shared/globals.ts';
@@ -16,14 +16,15 @@ export async function run(g: Globals, mode: 'emergency' | 'normal', opts: Mutati
     notes: ['takes effect for the next retry decision; an instance started or restarted later comes up in normal mode'],
     rollback: `ticketctl breaker retry-mode ${mode === 'emergency' ? 'normal' : 'emergency'}`,
   };
-  const plan = switchPlan(spec, await readAll(serviceInstances(c)));
+  const admin = serviceAdmin(c);
+  const plan = switchPlan(spec, await admin.readAll());
   await runMutation(
     g,
     c,
     opts,
     plan,
     async () => {
-      const outcomes = await applySwitch(spec, plan.data, (url) => adminCall(url, 'PUT', '/admin/retry-mode', { emergency: mode === 'emergency' }));
+      const outcomes = await applySwitch(spec, plan.data, (url) => admin.call(url, 'PUT', '/admin/retry-mode', { emergency: mode === 'emergency' }));
       if (outcomes.some((o) => !o.ok)) throw partialFailure(spec, outcomes, `ticketctl breaker retry-mode ${mode}`);
       return { retryMode: mode, instances: outcomes };
     },

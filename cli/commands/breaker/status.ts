@@ -1,4 +1,4 @@
-import { readAll, serviceInstances, type AdminState, type InstanceRead } from '../../../clients/index.ts';
+import { serviceAdmin, type AdminState, type InstanceRead } from '../../../clients/index.ts';
 import { ExitError } from '../../shared/exit-code.ts';
 import { resolveOutput } from '../../shared/ui.ts';
 import type { Globals } from '../../shared/globals.ts';
@@ -51,7 +51,7 @@ export function breakerReport(context: string, reads: InstanceRead[]): BreakerRe
 
 export async function run(g: Globals, opts: { output?: string }): Promise<void> {
   const c = await g.context();
-  const r = breakerReport(c.name, await readAll(serviceInstances(c)));
+  const r = breakerReport(c.name, await serviceAdmin(c).readAll());
   const { ui } = g;
   const col = ui.color;
   if (resolveOutput(opts.output, ui.isTty) === 'json') ui.json(r);

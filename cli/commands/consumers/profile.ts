@@ -1,7 +1,7 @@
 import { WaitTimeoutError, waitFor } from '../../../lib/index.ts';
 import { CONSUMER_GROUP } from '../../../contracts/index.ts';
 import { CONSUMER_PROFILES, type ConsumerProfile } from '../../../service/index.ts';
-import { withAdmin, adminCall, readAll, serviceInstances } from '../../../clients/index.ts';
+import { withAdmin, serviceAdmin } from '../../../clients/index.ts';
 import type { Context } from '../../../clients/index.ts';
 import { runMutation, type MutationFlags } from '../../shared/mutation.ts';
 import { applySwitch, outcomeLines, partialFailure, switchPlan, type SwitchSpec } from '../../shared/instance-switch.ts';
@@ -28,7 +28,8 @@ export async function run(g: Globals, profile: ConsumerProfile, opts: MutationFl
     notes: [`${profile}: ${describeSettings(profile)} (report 4.2.2)`, 'an instance started or restarted later comes up with the normal profile: run this again after `consumers scale` or a restart'],
     rollback: `ticketctl consumers profile ${other}`,
   };
-  const reads = await readAll(serviceInstances(c));
+  const admin = serviceAdmin(c);
+  const reads = await admin.readAll();
   const plan = switchPlan(spec, reads);
   await runMutation(
     g,
@@ -37,7 +38,7 @@ export async function run(g: Globals, profile: ConsumerProfile, opts: MutationFl
     plan,
     async () => {
       const outcomes = await g.ui.progress.step(`switch ${plan.steps.length} instance(s) to ${profile}`, () =>
-        applySwitch(spec, plan.data, (url) => adminCall(url, 'PUT', '/admin/consumer-profile', { profile }, 60_000)),
+        applySwitch(spec, plan.data, (url) => admin.call(url, 'PUT', '/admin/consumer-profile', { profile }, 60_000)),
       );
       if (outcomes.some((o) => !o.ok)) throw partialFailure(spec, outcomes, `ticketctl consumers profile ${profile}`);
       const group = await g.ui.progress.step(`wait for ${CONSUMER_GROUP} to settle with ${outcomes.length} member(s)`, () => settled(c, outcomes.length, g.signal));

@@ -1,7 +1,7 @@
 import { OpsError, errorMessage, WaitTimeoutError, waitFor } from '../../../lib/index.ts';
 import { CONSUMER_GROUP, TOPICS, MAX_SERVICE_INSTANCES } from '../../../contracts/index.ts';
 import { pidOf, serviceInstancesFile } from '../../../stack/index.ts';
-import { withAdmin, readAll, serviceInstances, platformOf } from '../../../clients/index.ts';
+import { withAdmin, serviceAdmin, platformOf } from '../../../clients/index.ts';
 import type { Context } from '../../../clients/index.ts';
 import { runMutation, type MutationFlags } from '../../shared/mutation.ts';
 import { describeGroup } from './group-offsets.ts';
@@ -26,7 +26,9 @@ export async function run(g: Globals, to: number, opts: ScaleFlags): Promise<voi
   const running = units.flatMap((u, i) => (u.state === 'running' || u.state === 'paused' ? [{ n: i + 1, unit: u.label, pid: pidOf(u) }] : []));
   const from = platform.kind === 'local' ? (await platform.names()).filter((n) => n.startsWith('service-')).length : running.length;
   const partitions = await withAdmin(c, async (admin) => (await admin.fetchTopicMetadata({ topics: [TOPICS.paymentTry] })).topics[0]?.partitions.length ?? 0);
-  const emergency = (await readAll(serviceInstances(c))).filter((r) => r.state && (r.state.consumer.profile === 'emergency' || r.state.retry.emergency)).map((r) => r.name);
+  // Informative only (a warning in the plan): a context without admin access still scales.
+  const reads = await (async () => serviceAdmin(c).readAll())().catch(() => []);
+  const emergency = reads.filter((r) => r.state && (r.state.consumer.profile === 'emergency' || r.state.retry.emergency)).map((r) => r.name);
   const plan = scalePlan({
     from,
     to,

@@ -38,6 +38,12 @@ export function register(program: Command, kit: Kit): void {
     .option('-f, --follow', 'keep printing new lines until Ctrl-C')
     .option(platform, platformHelp)
     .action(async (component, opts) => (await import('./logs.ts')).run(g(), component, opts));
+  stack
+    .command('credentials')
+    .description("where each of the stack's secrets is, what uses it and how a client presents it; values only with --show")
+    .option('--show <name>', "print that credential's value (alone, for a pipe), and record that in the audit log")
+    .addOption(kit.output())
+    .action(async (opts) => (await import('./credentials.ts')).run(g(), opts));
   const images = stack.command('images').description("the compose deployment's container images (images/<name>/Dockerfile)");
   images
     .command('build')
