@@ -21,12 +21,18 @@ export interface ContextEntry {
   compose?: { project?: string; file?: string };
   kafka?: { bootstrap?: string[] };
   redis?: { master?: string; replica?: string | null; sentinels?: string[]; masterName?: string };
-  mariadb?: { host?: string; port?: number; user?: string; password?: string; passwordEnv?: string; database?: string };
+  /** `user`/`password`: the read account; `operator` and `drill`: the accounts of the commands that change rows and of the drills. */
+  mariadb?: { host?: string; port?: number; user?: string; password?: SecretSpec; database?: string; operator?: DbAccountEntry; drill?: DbAccountEntry };
   gateway?: string;
   services?: string[];
   /** The service instances' admin listeners (one URL per instance, in the order of `services`) and their bearer token. */
   admin?: { urls?: string[]; token?: SecretSpec };
   toxiproxy?: string | null;
+}
+
+export interface DbAccountEntry {
+  user: string;
+  password: SecretSpec;
 }
 
 export interface ConfigFile {
@@ -138,10 +144,20 @@ function parseEntry(v: FieldReader, raw: unknown, key: string, file: string): Co
     if (r.masterName !== undefined) e.redis.masterName = v.string(r.masterName, `${key}.redis.masterName`);
   }
   if (o.mariadb !== undefined) {
-    const m = v.object(o.mariadb, `${key}.mariadb`, ['host', 'port', 'user', 'password', 'passwordEnv', 'database']);
+    const m = v.object(o.mariadb, `${key}.mariadb`, ['host', 'port', 'user', 'password', 'passwordEnv', 'database', 'operator', 'drill']);
     e.mariadb = {};
-    for (const f of ['host', 'user', 'password', 'passwordEnv', 'database'] as const) if (m[f] !== undefined) e.mariadb[f] = v.string(m[f], `${key}.mariadb.${f}`);
+    for (const f of ['host', 'user', 'database'] as const) if (m[f] !== undefined) e.mariadb[f] = v.string(m[f], `${key}.mariadb.${f}`);
     if (m.port !== undefined) e.mariadb.port = v.integer(m.port, `${key}.mariadb.port`, 1, 65_535);
+    if (m.password !== undefined && m.passwordEnv !== undefined) throw new ConfigError(file, `${key}.mariadb.passwordEnv`, 'and mariadb.password are both set: keep one.');
+    if (m.password !== undefined) e.mariadb.password = readSecretSpec(m.password, `${key}.mariadb.password`, file);
+    // The form before secret references: the name of a variable holding the password.
+    if (m.passwordEnv !== undefined) e.mariadb.password = { env: v.string(m.passwordEnv, `${key}.mariadb.passwordEnv`) };
+    for (const role of ['operator', 'drill'] as const) {
+      if (m[role] === undefined) continue;
+      const a = v.object(m[role], `${key}.mariadb.${role}`, ['user', 'password']);
+      if (a.password === undefined) throw new ConfigError(file, `${key}.mariadb.${role}.password`, 'is required ({"env": ...}, {"file": ...} or the password).');
+      e.mariadb[role] = { user: v.string(a.user, `${key}.mariadb.${role}.user`), password: readSecretSpec(a.password, `${key}.mariadb.${role}.password`, file) };
+    }
   }
   if (o.gateway !== undefined) e.gateway = v.url(o.gateway, `${key}.gateway`);
   if (o.services !== undefined) e.services = v.list(o.services, `${key}.services`, (x, kk) => v.url(x, kk));

@@ -60,10 +60,12 @@ test('a remote context: endpoints from the file, protected and drill-free by def
     { id: null, address: 'k1.staging:9092' },
     { id: null, address: 'k2.staging:9092' },
   ]);
-  assert.equal(c.mariadb.password, 's3cret');
+  assert.equal(c.mariadb.accounts.read?.password.reveal(), 's3cret');
+  assert.equal(c.mariadb.accounts.read?.password.source, 'env STAGING_DB_PASSWORD');
   assert.equal(c.gatewayUrl, 'https://gw.staging', 'trailing slash dropped');
   assert.equal(c.toxiproxyUrl, null);
-  assert.throws(() => selectContext(config({ staging: REMOTE }), 'staging', {}), /STAGING_DB_PASSWORD, which is not set/);
+  // Read when a command needs it, not when the context is chosen.
+  assert.throws(() => selectContext(config({ staging: REMOTE }), 'staging', {}).mariadb.accounts.read?.password.reveal(), /STAGING_DB_PASSWORD, which is not set/);
 });
 
 test('errors name the file and the key, and are usage errors (exit 2)', () => {

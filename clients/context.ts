@@ -1,7 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { UsageError } from '../lib/index.ts';
-import { REDIS_MASTER_NAME, createTopology, REPO_ROOT, DATABASES } from '../contracts/index.ts';
+import { REDIS_MASTER_NAME, createTopology, REPO_ROOT, DATABASES, TICKETCTL_DB_ACCOUNTS, type TicketctlDbRole } from '../contracts/index.ts';
 import { createStackPaths, readServiceInstances, CREDENTIALS, DEFAULT_COMPOSE_PROJECT, type PlatformSpec } from '../stack/index.ts';
 import { fileSecret, secretOf, type Secret } from './secret.ts';
 import { readConfig } from './context-env.ts';
@@ -33,13 +33,20 @@ export interface Context {
   /** Each broker as clients reach it; `id` is known up front only for a local stack. */
   kafka: { brokers: Array<{ id: number | null; address: string }> };
   redis: { master: string; replica: string | null; sentinels: string[]; masterName: string };
-  mariadb: { host: string; port: number; user: string; password: string; database: string };
+  /** The service database and ticketctl's accounts on it (contracts/databases.ts); null: the context gives none for that role. */
+  mariadb: { host: string; port: number; database: string; accounts: Record<TicketctlDbRole, DbAccount | null> };
   gatewayUrl: string;
   serviceUrls: string[];
   /** The instances' admin listeners (breaker, retry mode, consumer profile), one per instance, and their bearer token; null token: none configured. */
   serviceAdmin: { urls: string[]; token: Secret | null };
   /** null: the context has no Toxiproxy (health skips it). */
   toxiproxyUrl: string | null;
+}
+
+/** A database account: its user and where its password comes from. */
+export interface DbAccount {
+  user: string;
+  password: Secret;
 }
 
 export interface ResolveOptions {
@@ -97,7 +104,7 @@ function localContext(name: string, source: string, e: ContextEntry, env: NodeJS
     platform: platformOf(e, file),
     kafka: { brokers: t.kafka.brokers.map((b) => ({ id: b.id, address: `${h}:${b.clientProxy}` })) },
     redis: { master: `${h}:${t.redis.masterProxy}`, replica: `${h}:${t.redis.replicaProxy}`, sentinels: t.redis.sentinels.map((s) => `${h}:${s.port}`), masterName: REDIS_MASTER_NAME },
-    mariadb: { host: h, port: t.mariadb.proxy, user: db.user, password: db.password, database: db.database },
+    mariadb: { host: h, port: t.mariadb.proxy, database: db.database, accounts: localAccounts() },
     gatewayUrl: `http://${h}:${t.gateway.proxy}`,
     serviceUrls: Array.from({ length: instances }, (_, i) => `http://${h}:${t.servicePort(i + 1)}`),
     serviceAdmin: {
@@ -116,8 +123,8 @@ function remoteContext(name: string, source: string, e: ContextEntry, env: NodeJ
   };
   need(e.kafka?.bootstrap, 'kafka.bootstrap', 'the brokers as clients reach them');
   need(e.redis?.master, 'redis.master', 'where the service reaches Redis');
-  for (const f of ['host', 'port', 'user', 'database'] as const) need(e.mariadb?.[f], `mariadb.${f}`, 'the service database');
-  if (e.mariadb?.password === undefined && e.mariadb?.passwordEnv === undefined) need(undefined, 'mariadb.password', 'or mariadb.passwordEnv naming an environment variable');
+  for (const f of ['host', 'port', 'user', 'database'] as const) need(e.mariadb?.[f], `mariadb.${f}`, f === 'user' ? "the read account's user" : 'the service database');
+  need(e.mariadb?.password, 'mariadb.password', 'the read account\'s password: {"env": ...}, {"file": ...} or the password');
   need(e.gateway, 'gateway', 'the payment gateway URL');
   need(e.services, 'services', 'each service instance URL');
   const empty: Context = {
@@ -129,7 +136,7 @@ function remoteContext(name: string, source: string, e: ContextEntry, env: NodeJ
     platform: null,
     kafka: { brokers: [] },
     redis: { master: '', replica: null, sentinels: [], masterName: REDIS_MASTER_NAME },
-    mariadb: { host: '', port: 0, user: '', password: '', database: '' },
+    mariadb: { host: '', port: 0, database: '', accounts: { read: null, operator: null, drill: null } },
     gatewayUrl: '',
     serviceUrls: [],
     serviceAdmin: { urls: [], token: null },
@@ -147,16 +154,24 @@ function platformOf(e: ContextEntry, file: string | undefined): PlatformSpec {
 }
 
 function applyEndpoints(base: Context, e: ContextEntry, env: NodeJS.ProcessEnv, file: string | undefined): Context {
-  const c: Context = { ...base, kafka: { ...base.kafka }, redis: { ...base.redis }, mariadb: { ...base.mariadb }, serviceAdmin: { ...base.serviceAdmin } };
+  const c: Context = { ...base, kafka: { ...base.kafka }, redis: { ...base.redis }, mariadb: { ...base.mariadb, accounts: { ...base.mariadb.accounts } }, serviceAdmin: { ...base.serviceAdmin } };
   if (e.kafka?.bootstrap) c.kafka.brokers = e.kafka.bootstrap.map((address) => ({ id: base.kafka.brokers.find((b) => b.address === address)?.id ?? null, address }));
   if (e.redis) Object.assign(c.redis, definedOnly(e.redis));
   if (e.mariadb) {
-    const { passwordEnv, ...rest } = e.mariadb;
-    Object.assign(c.mariadb, definedOnly(rest));
-    if (passwordEnv) {
-      const value = env[passwordEnv];
-      if (value === undefined) throw new UsageError(`Context "${c.name}" takes its database password from ${passwordEnv}, which is not set.`, `Export ${passwordEnv}, or choose another context with --context.`);
-      c.mariadb.password = value;
+    const m = e.mariadb;
+    const key = `contexts.${c.name}.mariadb`;
+    if (m.host !== undefined) c.mariadb.host = m.host;
+    if (m.port !== undefined) c.mariadb.port = m.port;
+    if (m.database !== undefined) c.mariadb.database = m.database;
+    if (m.user !== undefined || m.password !== undefined) {
+      const read = c.mariadb.accounts.read;
+      const user = m.user ?? read?.user;
+      const password = m.password && file ? secretOf(m.password, file, `${key}.password`, env) : read?.password;
+      c.mariadb.accounts.read = user && password ? { user, password } : null;
+    }
+    for (const role of ['operator', 'drill'] as const) {
+      const a = m[role];
+      if (a && file) c.mariadb.accounts[role] = { user: a.user, password: secretOf(a.password, file, `${key}.${role}.password`, env) };
     }
   }
   if (e.gateway) c.gatewayUrl = e.gateway;
@@ -165,6 +180,15 @@ function applyEndpoints(base: Context, e: ContextEntry, env: NodeJS.ProcessEnv, 
   if (e.admin?.token && file) c.serviceAdmin.token = secretOf(e.admin.token, file, `contexts.${c.name}.admin.token`, env);
   if (e.toxiproxy !== undefined) c.toxiproxyUrl = e.toxiproxy;
   return c;
+}
+
+/** The local stack's accounts: built into contracts/databases.ts (local-only passwords). */
+function localAccounts(): Record<TicketctlDbRole, DbAccount> {
+  const of = (role: TicketctlDbRole): DbAccount => {
+    const a = TICKETCTL_DB_ACCOUNTS[role];
+    return { user: a.user, password: { source: `built-in (the local stack's ${a.user} account)`, reveal: () => a.password } };
+  };
+  return { read: of('read'), operator: of('operator'), drill: of('drill') };
 }
 
 function definedOnly<T extends object>(o: T): Partial<T> {

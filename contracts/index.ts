@@ -3,7 +3,8 @@
 // map, the databases and their accounts, and where the project's own files are. Pure data
 // and parsers; imports only lib/. Other folders import from this file only.
 
-export { DATABASES } from './databases.ts';
+export { DATABASES, TICKETCTL_DB_ACCOUNTS } from './databases.ts';
+export type { TicketctlDbRole } from './databases.ts';
 export { EVENT_TYPES, InvalidEnvelopeError, newEnvelope, parseEnvelope } from './envelope.ts';
 export type { Envelope, EventType } from './envelope.ts';
 export { DEFAULT_STACK_DIR, REPO_ROOT, TICKETCTL_BIN } from './repo.ts';

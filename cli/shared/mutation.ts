@@ -30,6 +30,12 @@ export interface MutationFlags {
   output?: string;
 }
 
+/**
+ * The database account a mutating command runs as (contracts/databases.ts): a dry run only
+ * reads, so it needs only the read account; applying needs the operator's.
+ */
+export const dbRoleFor = (f: Pick<MutationFlags, 'dryRun'>): 'read' | 'operator' => (f.dryRun ? 'read' : 'operator');
+
 export type MutationGlobals = Pick<Globals, 'ui' | 'command' | 'argv' | 'env'>;
 
 /** Lines of a plan as printed before asking and by --dry-run. */

@@ -1,8 +1,9 @@
 import type { Admin, Kafka } from 'kafkajs';
-import { contextKafka, openGatewayLedgerDb, openServiceDb, currentRedisMaster, createToxiproxyApi, serviceAdmin } from '../../clients/index.ts';
+import { contextKafka, openServiceDb, serviceDbAs, currentRedisMaster, createToxiproxyApi, serviceAdmin } from '../../clients/index.ts';
 import type { Pool } from 'mysql2/promise';
 import type { Context } from '../../clients/index.ts';
 import { createPlatform, type Platform, type StackContext } from '../../stack/index.ts';
+import { DATABASES } from '../../contracts/index.ts';
 import type { FaultEnv } from '../faults/types.ts';
 import type { ProbeEnv } from '../probes/index.ts';
 import type { InvariantEnv } from '../invariants/types.ts';
@@ -32,10 +33,10 @@ export function faultEnvFor(context: Context, stack: StackContext, platform: Pla
 }
 
 export async function createDrillEnv(context: Context, stack: StackContext, platform?: Platform): Promise<DrillEnv> {
-  const t = stack.topology;
   const units = platform ?? (await createPlatform(stack, context.platform ?? { kind: 'local' }));
-  const db = openServiceDb(context.mariadb);
-  const gatewayDb = openGatewayLedgerDb(t);
+  // The drill's own account (contracts/databases.ts): its seeding and every invariant's read, the gateway's ledger included.
+  const db = openServiceDb(serviceDbAs(context, 'drill'));
+  const gatewayDb = openServiceDb(serviceDbAs(context, 'drill', DATABASES.gateway.database), { connectionLimit: 2 });
   let kafka: Kafka | undefined;
   const getKafka = () => (kafka ??= contextKafka(context, { clientId: 'ticketctl-drill', outlastFencing: true }));
   let admin: Promise<Admin> | undefined;

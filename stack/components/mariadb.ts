@@ -6,7 +6,7 @@ import { mariadbQuery } from '../probes/mariadb.ts';
 import { probeWithin } from '../probes/result.ts';
 import type { Topology } from '../../contracts/index.ts';
 import type { Component, StackContext } from './types.ts';
-import { DATABASES } from '../../contracts/index.ts';
+import { DATABASES, TICKETCTL_DB_ACCOUNTS } from '../../contracts/index.ts';
 
 // MariaDB 10.11 (speaks the MySQL protocol mysql2 uses). `--no-defaults` keeps the
 // distribution's /etc/mysql config out; clients reach it over TCP through the proxy (a
@@ -73,16 +73,30 @@ export function createMariadbComponent(t: Topology): Component {
   };
 }
 
-/** Creates the service's and the gateway's databases and accounts; idempotent. */
+/**
+ * Creates the service's and the gateway's databases and accounts, and ticketctl's three
+ * (contracts/databases.ts), each with exactly its grants; idempotent. Also drops the TCP
+ * root accounts mariadb-install-db makes without a password (root@127.0.0.1, @::1, @<host>):
+ * through the proxy they would let anyone on the machine in as root. The stack itself is
+ * root over its private socket only.
+ */
 export async function ensureDatabases(ctx: StackContext): Promise<void> {
   const root = { socketPath: mariadbSocket(ctx), user: 'root' };
+  const tcpRoots = await mariadbQuery<Array<{ Host: string }>>(root, "SELECT Host FROM mysql.user WHERE User = 'root' AND Host <> 'localhost'");
+  for (const { Host } of tcpRoots) await mariadbQuery(root, 'DROP USER ?@?', ['root', Host]);
   for (const db of Object.values(DATABASES)) {
     await mariadbQuery(root, `CREATE DATABASE IF NOT EXISTS \`${db.database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-    for (const host of ['127.0.0.1', 'localhost']) {
-      await mariadbQuery(root, 'CREATE USER IF NOT EXISTS ?@? IDENTIFIED BY ?', [db.user, host, db.password]);
-      await mariadbQuery(root, `GRANT ALL PRIVILEGES ON \`${db.database}\`.* TO ?@?`, [db.user, host]);
-      // PROCESS lets the runbooks read SHOW PROCESSLIST (report 2.3.1) as the service's user.
-      await mariadbQuery(root, 'GRANT PROCESS ON *.* TO ?@?', [db.user, host]);
-    }
+    await ensureAccount(root, db.user, db.password, [`ALL PRIVILEGES ON \`${db.database}\`.*`]);
+  }
+  for (const a of Object.values(TICKETCTL_DB_ACCOUNTS)) await ensureAccount(root, a.user, a.password, a.grants);
+}
+
+/** The account on both local hosts, with this password and these grants and no others. */
+async function ensureAccount(root: { socketPath: string; user: string }, user: string, password: string, grants: string[]): Promise<void> {
+  for (const host of ['127.0.0.1', 'localhost']) {
+    await mariadbQuery(root, 'CREATE USER IF NOT EXISTS ?@? IDENTIFIED BY ?', [user, host, password]);
+    await mariadbQuery(root, 'ALTER USER ?@? IDENTIFIED BY ?', [user, host, password]);
+    await mariadbQuery(root, 'REVOKE ALL PRIVILEGES, GRANT OPTION FROM ?@?', [user, host]);
+    for (const grant of grants) await mariadbQuery(root, `GRANT ${grant} TO ?@?`, [user, host]);
   }
 }

@@ -7,7 +7,7 @@ import { dockerClient, type Engine } from '../docker/engine.ts';
 import { buildImages, defaultBuildCa, missingImages } from '../docker/images.ts';
 import { ensureCredentials } from '../credentials/index.ts';
 import type { BaseChoice } from '../docker/base-image.ts';
-import { createComposePlatform, demux, healthOf } from './compose.ts';
+import { createComposePlatform, demux, execText, healthOf } from './compose.ts';
 import { LABEL, SCALE_PROFILE, composeEnv, type ComposeProject } from './compose-project.ts';
 
 // `stack up` and `stack down` of the compose platform: the whole deployment of the compose
@@ -79,8 +79,28 @@ export async function composeUp(stack: StackContext, engine: Engine, project: Co
       cause: err,
     });
   }
+  await ensureDatabaseAccounts(engine, project, progress);
   const runningNow = (await projectUnits(engine, project.project)).filter((u) => u.state === 'running').map((u) => u.name);
   return { started: runningNow.filter((n) => !wasRunning.includes(n)), alreadyRunning: wasRunning, builtImages: missing, durationMs: Date.now() - t0 };
+}
+
+/**
+ * init.sql runs once, on an empty data volume; a deployment whose volume predates an
+ * account (ticketctl's least-privilege ones came later) gets it here, on every up: the file
+ * is idempotent (CREATE ... IF NOT EXISTS, GRANT), run over the container's socket as its
+ * own user, as the healthcheck connects.
+ */
+async function ensureDatabaseAccounts(engine: Engine, project: ComposeProject, progress: Progress): Promise<void> {
+  const mariadb = (await projectUnits(engine, project.project)).find((u) => u.name === 'mariadb' && u.state === 'running');
+  if (!mariadb) return; // `--only` without it: nothing to do now
+  await progress.step('ensure the databases and accounts (init.sql)', async () => {
+    const out = await execText(dockerClient(engine.endpoint, 60_000), mariadb.id, ['mariadb', '--protocol=socket', '-e', 'source /docker-entrypoint-initdb.d/init.sql']);
+    if (out === undefined)
+      throw new OpsError('The compose deployment is up, but init.sql could not be applied in the mariadb container.', {
+        code: 'COMPOSE_DB_ACCOUNTS',
+        hint: 'Run `docker compose exec mariadb mariadb --protocol=socket -e "source /docker-entrypoint-initdb.d/init.sql"` to see why, then `ticketctl stack up --platform compose` again.',
+      });
+  });
 }
 
 /** The last lines of a container's log (stdout and stderr). */

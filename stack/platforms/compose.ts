@@ -212,7 +212,7 @@ export function demux(buf: Buffer): string {
 }
 
 /** Runs a command in a running container and returns its stdout (undefined when it fails). */
-async function execText(docker: Docker, containerId: string, cmd: string[]): Promise<string | undefined> {
+export async function execText(docker: Docker, containerId: string, cmd: string[]): Promise<string | undefined> {
   try {
     const exec = await docker.getContainer(containerId).exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true });
     const stream = await exec.start({ hijack: true, stdin: false });

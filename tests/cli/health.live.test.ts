@@ -54,7 +54,7 @@ test('a healthy stack: exit 0, every component UP, documented JSON keys', { time
   const byName = Object.fromEntries(report.components.map((c: any) => [c.component, c]));
   assert.match(byName['kafka-quorum'].detail, /leader \d, epoch \d+, voters 1,2,3/);
   assert.match(byName['redis-master'].detail, /^master, 1 replica/);
-  assert.match(byName['mariadb'].detail, /SELECT 1 as ticketing ok; \d+ connection\(s\) of max \d+/);
+  assert.match(byName['mariadb'].detail, /SELECT 1 as ticketctl_read ok; \d+ connection\(s\) of max \d+/);
   assert.match(byName['sentinel-1'].detail, /master "ticketing" at 127\.0\.0\.1:\d+/);
 });
 

@@ -38,7 +38,8 @@ export function scratch(prefix: string) {
     /** Writes a config file and returns the env that selects it. */
     config: (content: unknown, name = 'config.json'): Record<string, string> => {
       const file = path.join(dir, name);
-      writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content, null, 2));
+      // Owner-only, as a config file that may hold a plain secret must be (clients/secret.ts).
+      writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content, null, 2), { mode: 0o600 });
       return { TICKETCTL_CONFIG: file };
     },
   };

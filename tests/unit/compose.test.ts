@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Ajv } from 'ajv';
 import { REDIS_MASTER_NAME } from '../../contracts/topology.ts';
-import { DATABASES } from '../../contracts/databases.ts';
+import { DATABASES, TICKETCTL_DB_ACCOUNTS } from '../../contracts/databases.ts';
 import { createMariadbComponent } from '../../stack/components/mariadb.ts';
 import { createRedisComponent } from '../../stack/components/redis.ts';
 import { createSentinelComponent, sentinelConfFile } from '../../stack/components/sentinel.ts';
@@ -259,6 +259,13 @@ describe('Redis, Sentinel and MariaDB in docker-compose.yml', () => {
       assert.ok(sql.includes(`CREATE USER IF NOT EXISTS '${db.user}'@'%' IDENTIFIED BY '${db.password}'`), `init.sql does not create ${db.user}`);
       assert.ok(sql.includes(`GRANT ALL PRIVILEGES ON \`${db.database}\`.* TO '${db.user}'@'%'`), `init.sql does not grant ${db.database} to ${db.user}`);
     }
+    // ticketctl's accounts, each with exactly the grants the local stack gives it.
+    const grantsOf = (user: string) => [...sql.matchAll(new RegExp(`^GRANT (.+) TO '${user}'@'%';$`, 'gm'))].map((m) => m[1]);
+    for (const a of Object.values(TICKETCTL_DB_ACCOUNTS)) {
+      assert.ok(sql.includes(`CREATE USER IF NOT EXISTS '${a.user}'@'%' IDENTIFIED BY '${a.password}'`), `init.sql does not create ${a.user}`);
+      assert.deepEqual(grantsOf(a.user), a.grants, `${a.user}'s grants differ from contracts/databases.ts`);
+    }
+    assert.doesNotMatch(sql, /GRANT [^;]*\b(DELETE|DROP|ALTER|CREATE)\b[^;]*TO 'ticketctl_/, 'no ticketctl account may delete or change the schema');
   });
 
   test('every bind-mounted file exists in the repository', () => {

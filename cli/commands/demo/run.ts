@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { run as up } from '../stack/up.ts';
 import { run as health } from '../health/run.ts';
-import { stackContextOf, localServiceDb, openServiceDb } from '../../../clients/index.ts';
+import { stackContextOf, serviceDbAs, openServiceDb } from '../../../clients/index.ts';
 import { seedConcerts } from '../../../service/index.ts';
 import { OpsError, waitFor, httpGet, httpRequest } from '../../../lib/index.ts';
 import type { Globals } from '../../shared/globals.ts';
@@ -30,9 +30,10 @@ async function post(url: string, body: unknown): Promise<{ status: number; body:
 export async function run(globals: Globals): Promise<void> {
   const { ui } = globals;
   await up(globals, {});
-  const ctx = stackContextOf(await globals.context(), '`demo`');
+  const c = await globals.context();
+  const ctx = stackContextOf(c, '`demo`');
   const svc = (n: number) => `http://${ctx.topology.host}:${ctx.topology.servicePort(n)}`;
-  const pool = openServiceDb(localServiceDb(ctx.topology));
+  const pool = openServiceDb(serviceDbAs(c, 'operator'));
   let seatId: number;
   try {
     const [concert] = await ui.progress.step('seed a demo concert (20 seats)', () => seedConcerts(pool, { concerts: 1, seatsPerConcert: 20, price: 50_000, namePrefix: 'Demo' }));

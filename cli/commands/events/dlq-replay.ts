@@ -61,30 +61,34 @@ export async function run(g: Globals, opts: DlqFlags & MutationFlags): Promise<v
     async () => {
       const replayed: Array<{ id: string; topic: string }> = [];
       const producer = contextKafka(c, { clientId: 'ticketctl-dlq-replay' }).producer({ idempotent: true, maxInFlightRequests: 1 });
-      await withServiceDb(c, async (pool) => {
-        await producer.connect();
-        try {
-          for (const item of plan.data.replay) {
-            const raw = byId.get(item.id)!;
-            await g.ui.progress.step(`republish ${item.id} to ${item.originalTopic}`, () =>
-              producer.send({ topic: item.originalTopic, acks: -1, messages: [{ key: raw.key, value: raw.value, headers: replayHeaders(raw, DLQ_TOPIC, new Date()) }] }),
-            );
-            // Sent, then recorded: a crash in between replays it once more next time (harmless, see dlq-replays.ts).
-            await recordReplay(pool, {
-              dlqTopic: DLQ_TOPIC,
-              partition: raw.partition,
-              offset: raw.offset,
-              originalTopic: item.originalTopic,
-              key: item.key,
-              eventId: item.eventId,
-              by: `${os.userInfo().username}@${os.hostname()}`,
-            });
-            replayed.push({ id: item.id, topic: item.originalTopic });
+      await withServiceDb(
+        c,
+        async (pool) => {
+          await producer.connect();
+          try {
+            for (const item of plan.data.replay) {
+              const raw = byId.get(item.id)!;
+              await g.ui.progress.step(`republish ${item.id} to ${item.originalTopic}`, () =>
+                producer.send({ topic: item.originalTopic, acks: -1, messages: [{ key: raw.key, value: raw.value, headers: replayHeaders(raw, DLQ_TOPIC, new Date()) }] }),
+              );
+              // Sent, then recorded: a crash in between replays it once more next time (harmless, see dlq-replays.ts).
+              await recordReplay(pool, {
+                dlqTopic: DLQ_TOPIC,
+                partition: raw.partition,
+                offset: raw.offset,
+                originalTopic: item.originalTopic,
+                key: item.key,
+                eventId: item.eventId,
+                by: `${os.userInfo().username}@${os.hostname()}`,
+              });
+              replayed.push({ id: item.id, topic: item.originalTopic });
+            }
+          } finally {
+            await producer.disconnect().catch(() => {});
           }
-        } finally {
-          await producer.disconnect().catch(() => {});
-        }
-      });
+        },
+        'operator',
+      );
       return { replayed };
     },
     (r) => [...r.replayed.map((x) => `${x.id} -> ${x.topic}`), 'Follow up: `ticketctl events dlq list --since 10m` shows any that died again (REPLAYED "again").'],

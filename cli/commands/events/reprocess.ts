@@ -1,5 +1,5 @@
 import { OpsError, UsageError, WaitTimeoutError, waitFor } from '../../../lib/index.ts';
-import { runMutation, type MutationFlags } from '../../shared/mutation.ts';
+import { dbRoleFor, runMutation, type MutationFlags } from '../../shared/mutation.ts';
 import { withServiceDb } from '../../../clients/index.ts';
 import { parseTimeFlag, windowJson } from '../../shared/time-window.ts';
 import { revive } from './reprocess-apply.ts';
@@ -55,60 +55,64 @@ export async function run(g: Globals, opts: ReprocessFlags): Promise<void> {
   if (badId) throw new UsageError(`--payment ${badId} is not a payment id (a UUID).`, 'Copy the paymentTxId from `ticketctl payments duplicates` or the service logs.');
 
   const c = await g.context();
-  await withServiceDb(c, async (pool) => {
-    const candidates = await g.ui.progress.step('read failed payments', () => readCandidates(pool, { statuses, since, until, paymentIds: ids, reason: opts.reason, limit: opts.limit }));
-    const plan = reprocessPlan(candidates, { window: windowJson({ since, until }), statuses, allowRepeat: opts.again === true, timeoutSeconds: opts.timeout });
-    if (candidates.length === opts.limit) plan.notes!.push(`only the first ${opts.limit} payments of the window were read (--limit); run again for the rest`);
-    const outcome = await runMutation(
-      g,
-      c,
-      opts,
-      plan,
-      async (): Promise<ReprocessOutcome> => {
-        const skippedAtApply: ReprocessOutcome['skippedAtApply'] = [];
-        const revived: string[] = [];
-        for (const item of plan.data.reprocess) {
-          const r = await g.ui.progress.step(`reset ${item.paymentTxId} and publish payment.try`, () => revive(pool, item));
-          if (r.revived) revived.push(item.paymentTxId);
-          else skippedAtApply.push({ paymentTxId: item.paymentTxId, reason: r.reason });
-        }
-        let states: PaymentState[] = [];
-        const pending = () => states.filter((s) => s.status === 'PENDING');
-        try {
-          await g.ui.progress.step(`wait until ${revived.length} payment(s) are final`, () =>
-            waitFor(
-              async () => {
-                states = await readStates(pool, revived);
-                return pending().length === 0;
-              },
-              { timeoutMs: opts.timeout * 1000, intervalMs: 500, what: 'every reprocessed payment to be final', signal: g.signal },
-            ),
-          );
-        } catch (err) {
-          if (!(err instanceof WaitTimeoutError)) throw err;
-        }
-        const payments = states.map((s) => ({ ...s, final: s.status !== 'PENDING' }));
-        return {
-          revived: revived.length,
-          skippedAtApply,
-          payments,
-          allFinal: pending().length === 0,
-          succeeded: payments.filter((p) => p.status === 'SUCCESS').length,
-          failedAgain: payments.filter((p) => p.status === 'FAILED').length,
-        };
-      },
-      (r) => [
-        ...r.payments.map((p) => `${p.paymentTxId}: ${p.status}${p.failureReason ? ` (${p.failureReason})` : ''}`),
-        ...r.skippedAtApply.map((s) => `${s.paymentTxId}: skipped, ${s.reason}`),
-        `${r.succeeded} succeeded, ${r.failedAgain} failed again, ${r.payments.length - r.succeeded - r.failedAgain} not final.`,
-      ],
-    );
-    if (outcome && !outcome.allFinal) {
-      const stuck = outcome.payments.filter((p) => !p.final).map((p) => p.paymentTxId);
-      throw new OpsError(`${stuck.length} reprocessed payment(s) are still PENDING after ${opts.timeout} s: ${stuck.join(', ')}.`, {
-        code: 'REPROCESS_UNVERIFIED',
-        hint: 'The saga may be slow or stuck: check `ticketctl consumers lag` and `ticketctl health`; the payments keep going and need no second reprocess.',
-      });
-    }
-  });
+  await withServiceDb(
+    c,
+    async (pool) => {
+      const candidates = await g.ui.progress.step('read failed payments', () => readCandidates(pool, { statuses, since, until, paymentIds: ids, reason: opts.reason, limit: opts.limit }));
+      const plan = reprocessPlan(candidates, { window: windowJson({ since, until }), statuses, allowRepeat: opts.again === true, timeoutSeconds: opts.timeout });
+      if (candidates.length === opts.limit) plan.notes!.push(`only the first ${opts.limit} payments of the window were read (--limit); run again for the rest`);
+      const outcome = await runMutation(
+        g,
+        c,
+        opts,
+        plan,
+        async (): Promise<ReprocessOutcome> => {
+          const skippedAtApply: ReprocessOutcome['skippedAtApply'] = [];
+          const revived: string[] = [];
+          for (const item of plan.data.reprocess) {
+            const r = await g.ui.progress.step(`reset ${item.paymentTxId} and publish payment.try`, () => revive(pool, item));
+            if (r.revived) revived.push(item.paymentTxId);
+            else skippedAtApply.push({ paymentTxId: item.paymentTxId, reason: r.reason });
+          }
+          let states: PaymentState[] = [];
+          const pending = () => states.filter((s) => s.status === 'PENDING');
+          try {
+            await g.ui.progress.step(`wait until ${revived.length} payment(s) are final`, () =>
+              waitFor(
+                async () => {
+                  states = await readStates(pool, revived);
+                  return pending().length === 0;
+                },
+                { timeoutMs: opts.timeout * 1000, intervalMs: 500, what: 'every reprocessed payment to be final', signal: g.signal },
+              ),
+            );
+          } catch (err) {
+            if (!(err instanceof WaitTimeoutError)) throw err;
+          }
+          const payments = states.map((s) => ({ ...s, final: s.status !== 'PENDING' }));
+          return {
+            revived: revived.length,
+            skippedAtApply,
+            payments,
+            allFinal: pending().length === 0,
+            succeeded: payments.filter((p) => p.status === 'SUCCESS').length,
+            failedAgain: payments.filter((p) => p.status === 'FAILED').length,
+          };
+        },
+        (r) => [
+          ...r.payments.map((p) => `${p.paymentTxId}: ${p.status}${p.failureReason ? ` (${p.failureReason})` : ''}`),
+          ...r.skippedAtApply.map((s) => `${s.paymentTxId}: skipped, ${s.reason}`),
+          `${r.succeeded} succeeded, ${r.failedAgain} failed again, ${r.payments.length - r.succeeded - r.failedAgain} not final.`,
+        ],
+      );
+      if (outcome && !outcome.allFinal) {
+        const stuck = outcome.payments.filter((p) => !p.final).map((p) => p.paymentTxId);
+        throw new OpsError(`${stuck.length} reprocessed payment(s) are still PENDING after ${opts.timeout} s: ${stuck.join(', ')}.`, {
+          code: 'REPROCESS_UNVERIFIED',
+          hint: 'The saga may be slow or stuck: check `ticketctl consumers lag` and `ticketctl health`; the payments keep going and need no second reprocess.',
+        });
+      }
+    },
+    dbRoleFor(opts),
+  );
 }

@@ -3,14 +3,15 @@ import { withServiceConnection } from '../../../clients/index.ts';
 import type { Context } from '../../../clients/index.ts';
 import { runCheck, up, warn, type ComponentHealth } from './check.ts';
 
-// MariaDB as the service sees it: its own account, through the proxy (local stack).
-// SHOW PROCESSLIST (the account holds PROCESS, report 2.3.1) shows how full the server's
+// MariaDB as the service sees it, through the proxy (local stack), as ticketctl's read
+// account. SHOW PROCESSLIST (the account holds PROCESS, report 2.3.1) shows how full the server's
 // connections are and whether queries pile up: the pool-starvation signal.
 
 const SYSTEM_COMMANDS = new Set(['Sleep', 'Daemon', 'Binlog Dump', 'Killed']);
 
 export function mariadbCheck(c: Context): Promise<ComponentHealth> {
-  const { host, port, user } = c.mariadb;
+  const { host, port } = c.mariadb;
+  const user = c.mariadb.accounts.read?.user ?? '(no read account)';
   return runCheck({ component: 'mariadb', group: 'mariadb', endpoint: `${host}:${port}` }, () =>
     withServiceConnection(c, async (conn) => {
       await conn.query('SELECT 1');

@@ -2,7 +2,7 @@ import type { Pool, RowDataPacket } from 'mysql2/promise';
 import { OpsError, UsageError, WaitTimeoutError, waitFor } from '../../../lib/index.ts';
 import { EVENT_TYPES } from '../../../contracts/index.ts';
 import { requestOperatorCancel } from '../../../service/index.ts';
-import { runMutation, type MutationFlags } from '../../shared/mutation.ts';
+import { dbRoleFor, runMutation, type MutationFlags } from '../../shared/mutation.ts';
 import { withServiceDb, gatewayFor } from '../../../clients/index.ts';
 import { cancelPlan, type CancelTarget, type ChargeLeft } from './cancel-plan.ts';
 import { UUID } from '../events/reprocess.ts';
@@ -33,51 +33,55 @@ export async function run(g: Globals, paymentTxId: string, opts: CancelFlags): P
   if (reason.length < 3 || reason.length > 200) throw new UsageError('--reason must say why, in 3 to 200 characters.', 'For example: --reason "ticket #4711: hold made before hold secrets"');
   const c = await g.context();
   const gateway = gatewayFor(c);
-  await withServiceDb(c, async (pool) => {
-    const target = await g.ui.progress.step(`read payment ${paymentTxId}`, () => readTarget(pool, paymentTxId));
-    const charges = await g.ui.progress.step('list its charges at the gateway', async (): Promise<ChargeLeft[]> =>
-      (await gateway.getCharges(paymentTxId)).filter((ch) => ch.status === 'CHARGED').map((ch) => ({ chargeId: ch.id, left: ch.amount - ch.refundedAmount })),
-    );
-    if (target.status === 'PENDING')
-      throw new OpsError(`Payment ${paymentTxId} is still PENDING: the saga has not decided it yet, so there is nothing to cancel.`, {
-        code: 'NOT_CANCELLABLE',
-        hint: 'Wait for it to end (SUCCESS can then be cancelled); one still PENDING past its deadline is failed and refunded by the service itself.',
-      });
-    const plan = cancelPlan(target, charges, reason);
-    const outcome = await runMutation(
-      g,
-      c,
-      opts,
-      plan,
-      async (): Promise<CancelOutcome> => {
-        const r = await g.ui.progress.step('record the cancel request', () => requestOperatorCancel({ pool, acquireTimeoutMs: 5000 }, paymentTxId, { by: BY, reason }));
-        if (r.outcome === 'not-found') throw new OpsError(`Payment ${paymentTxId} is gone.`, { code: 'PAYMENT_NOT_FOUND' });
-        if (r.outcome === 'not-cancellable')
-          throw new OpsError(`Payment ${paymentTxId} became ${r.payment.status} meanwhile; nothing was recorded.`, { code: 'NOT_CANCELLABLE', hint: 'Run the command again to see its state.' });
-        let status = r.payment.status as string;
-        try {
-          await g.ui.progress.step('wait until the saga has refunded and cancelled it', () =>
-            waitFor(
-              async () => {
-                status = (await readTarget(pool, paymentTxId)).status;
-                return status !== 'SUCCESS';
-              },
-              { timeoutMs: opts.timeout * 1000, intervalMs: 500, what: `payment ${paymentTxId} to be cancelled`, signal: g.signal },
-            ),
-          );
-        } catch (err) {
-          if (!(err instanceof WaitTimeoutError)) throw err;
-        }
-        return { recorded: r.outcome, status, final: status !== 'SUCCESS' };
-      },
-      (r) => [`${paymentTxId}: ${r.status}${r.recorded === 'already-requested' ? ' (the cancel was already recorded)' : ''}`],
-    );
-    if (outcome && !outcome.final)
-      throw new OpsError(`Payment ${paymentTxId} is still SUCCESS ${opts.timeout} s after its cancel was recorded.`, {
-        code: 'CANCEL_UNVERIFIED',
-        hint: 'The request is recorded and needs no second cancel: the saga may be slow or stuck (`ticketctl consumers lag`, `ticketctl health`), or it dead-lettered the payment.cancel event (`ticketctl events dlq list`).',
-      });
-  });
+  await withServiceDb(
+    c,
+    async (pool) => {
+      const target = await g.ui.progress.step(`read payment ${paymentTxId}`, () => readTarget(pool, paymentTxId));
+      const charges = await g.ui.progress.step('list its charges at the gateway', async (): Promise<ChargeLeft[]> =>
+        (await gateway.getCharges(paymentTxId)).filter((ch) => ch.status === 'CHARGED').map((ch) => ({ chargeId: ch.id, left: ch.amount - ch.refundedAmount })),
+      );
+      if (target.status === 'PENDING')
+        throw new OpsError(`Payment ${paymentTxId} is still PENDING: the saga has not decided it yet, so there is nothing to cancel.`, {
+          code: 'NOT_CANCELLABLE',
+          hint: 'Wait for it to end (SUCCESS can then be cancelled); one still PENDING past its deadline is failed and refunded by the service itself.',
+        });
+      const plan = cancelPlan(target, charges, reason);
+      const outcome = await runMutation(
+        g,
+        c,
+        opts,
+        plan,
+        async (): Promise<CancelOutcome> => {
+          const r = await g.ui.progress.step('record the cancel request', () => requestOperatorCancel({ pool, acquireTimeoutMs: 5000 }, paymentTxId, { by: BY, reason }));
+          if (r.outcome === 'not-found') throw new OpsError(`Payment ${paymentTxId} is gone.`, { code: 'PAYMENT_NOT_FOUND' });
+          if (r.outcome === 'not-cancellable')
+            throw new OpsError(`Payment ${paymentTxId} became ${r.payment.status} meanwhile; nothing was recorded.`, { code: 'NOT_CANCELLABLE', hint: 'Run the command again to see its state.' });
+          let status = r.payment.status as string;
+          try {
+            await g.ui.progress.step('wait until the saga has refunded and cancelled it', () =>
+              waitFor(
+                async () => {
+                  status = (await readTarget(pool, paymentTxId)).status;
+                  return status !== 'SUCCESS';
+                },
+                { timeoutMs: opts.timeout * 1000, intervalMs: 500, what: `payment ${paymentTxId} to be cancelled`, signal: g.signal },
+              ),
+            );
+          } catch (err) {
+            if (!(err instanceof WaitTimeoutError)) throw err;
+          }
+          return { recorded: r.outcome, status, final: status !== 'SUCCESS' };
+        },
+        (r) => [`${paymentTxId}: ${r.status}${r.recorded === 'already-requested' ? ' (the cancel was already recorded)' : ''}`],
+      );
+      if (outcome && !outcome.final)
+        throw new OpsError(`Payment ${paymentTxId} is still SUCCESS ${opts.timeout} s after its cancel was recorded.`, {
+          code: 'CANCEL_UNVERIFIED',
+          hint: 'The request is recorded and needs no second cancel: the saga may be slow or stuck (`ticketctl consumers lag`, `ticketctl health`), or it dead-lettered the payment.cancel event (`ticketctl events dlq list`).',
+        });
+    },
+    dbRoleFor(opts),
+  );
 }
 
 async function readTarget(pool: Pool, paymentTxId: string): Promise<CancelTarget> {

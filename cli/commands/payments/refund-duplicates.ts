@@ -3,7 +3,7 @@ import { OpsError } from '../../../lib/index.ts';
 import { EVENT_TYPES } from '../../../contracts/index.ts';
 import type { GatewayClient, Refunder } from '../../../service/index.ts';
 import { refundAndRelease, refunderFor } from '../../../service/index.ts';
-import { runMutation, type MutationFlags } from '../../shared/mutation.ts';
+import { dbRoleFor, runMutation, type MutationFlags } from '../../shared/mutation.ts';
 import { readDuplicateReport } from './duplicate-sources.ts';
 import { DEFAULT_DUPLICATE_WINDOW, windowArgs, type WindowFlags } from './duplicates.ts';
 import { refundPlan, type DuplicateRefund, type PaymentCharge } from './refund-plan.ts';
@@ -33,34 +33,38 @@ export async function run(g: Globals, opts: RefundFlags): Promise<void> {
   const w = parseWindow(opts, new Date(), DEFAULT_DUPLICATE_WINDOW);
   const c = await g.context();
   const gateway = gatewayFor(c);
-  await withServiceDb(c, async (pool) => {
-    const report = await g.ui.progress.step('read payments and the gateway ledger', () => readDuplicateReport(pool, gateway, w));
-    const dupIds = report.groups.flatMap((grp) => grp.duplicates.map((d) => d.paymentTxId));
-    const chargesOf = await g.ui.progress.step("list the duplicates' charges at the gateway", () => chargesByPayment(gateway, dupIds));
-    const plan = refundPlan(report, chargesOf, windowJson(w), opts.includeOrphans === true, windowArgs(opts));
-    await runMutation(
-      g,
-      c,
-      opts,
-      plan,
-      () =>
-        applyRefunds(
-          g,
-          pool,
-          gateway,
-          plan.data.duplicates,
-          plan.data.orphans.filter((o) => o.action === 'refund'),
-        ),
-      (r) => [
-        ...r.refunded.map(
-          (x) =>
-            `${x.paymentTxId}: ${x.marked ? 'REFUNDED' : 'not marked'}${x.chargeIds.length ? `, charge(s) ${x.chargeIds.join(', ')} refunded (refund ${x.refundIds.join(', ')})` : ''}${x.note ? ` (${x.note})` : ''}`,
-        ),
-        ...r.orphansRefunded.map((o) => `orphan charge ${o.chargeId}: refunded (refund ${o.refundId})`),
-        `Verify: \`ticketctl payments duplicates ${windowArgs(opts)}\` exits 0 when nothing is left.`,
-      ],
-    );
-  });
+  await withServiceDb(
+    c,
+    async (pool) => {
+      const report = await g.ui.progress.step('read payments and the gateway ledger', () => readDuplicateReport(pool, gateway, w));
+      const dupIds = report.groups.flatMap((grp) => grp.duplicates.map((d) => d.paymentTxId));
+      const chargesOf = await g.ui.progress.step("list the duplicates' charges at the gateway", () => chargesByPayment(gateway, dupIds));
+      const plan = refundPlan(report, chargesOf, windowJson(w), opts.includeOrphans === true, windowArgs(opts));
+      await runMutation(
+        g,
+        c,
+        opts,
+        plan,
+        () =>
+          applyRefunds(
+            g,
+            pool,
+            gateway,
+            plan.data.duplicates,
+            plan.data.orphans.filter((o) => o.action === 'refund'),
+          ),
+        (r) => [
+          ...r.refunded.map(
+            (x) =>
+              `${x.paymentTxId}: ${x.marked ? 'REFUNDED' : 'not marked'}${x.chargeIds.length ? `, charge(s) ${x.chargeIds.join(', ')} refunded (refund ${x.refundIds.join(', ')})` : ''}${x.note ? ` (${x.note})` : ''}`,
+          ),
+          ...r.orphansRefunded.map((o) => `orphan charge ${o.chargeId}: refunded (refund ${o.refundId})`),
+          `Verify: \`ticketctl payments duplicates ${windowArgs(opts)}\` exits 0 when nothing is left.`,
+        ],
+      );
+    },
+    dbRoleFor(opts),
+  );
 }
 
 async function chargesByPayment(gateway: GatewayClient, paymentTxIds: string[]): Promise<Map<string, PaymentCharge[]>> {

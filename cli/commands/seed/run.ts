@@ -1,4 +1,4 @@
-import { stackContextOf, localServiceDb, openServiceDb } from '../../../clients/index.ts';
+import { stackContextOf, serviceDbAs, openServiceDb } from '../../../clients/index.ts';
 import { resolveOutput } from '../../shared/ui.ts';
 import { seedConcerts } from '../../../service/index.ts';
 import { UsageError } from '../../../lib/index.ts';
@@ -20,7 +20,9 @@ export async function run(g: Globals, opts: { concerts: string; seats: string; p
     ui.out(`Would add ${concerts} concert(s) of ${seatsPerConcert} seats at ${price} each. Nothing was changed.`);
     return;
   }
-  const pool = openServiceDb(localServiceDb(stackContextOf(await g.context(), '`seed`').topology));
+  const c = await g.context();
+  stackContextOf(c, '`seed`');
+  const pool = openServiceDb(serviceDbAs(c, 'operator'));
   try {
     const seeded = await ui.progress.step(`seed ${concerts} x ${seatsPerConcert} seats`, () => seedConcerts(pool, { concerts, seatsPerConcert, price }));
     const rows = seeded.map((c) => ({ concertId: c.concertId, seats: c.seatIds.length, firstSeatId: c.seatIds[0], lastSeatId: c.seatIds.at(-1) }));
