@@ -44,3 +44,4 @@ test: check
 	npm run drills
 	npm run test:compose
 	npm run test:testcontainers
+	npm run test:secrets

@@ -15,6 +15,7 @@ import { register as registerRunbook } from './commands/runbook/register.ts';
 import { register as registerCompletion } from './commands/completion/register.ts';
 import { register as registerDemo } from './commands/demo/register.ts';
 import { register as registerAudit } from './commands/audit/register.ts';
+import { register as registerContext } from './commands/context/register.ts';
 import { exitCodeFor } from './shared/exit-code.ts';
 import { createUi } from './shared/ui.ts';
 import type { Context } from '../clients/index.ts';
@@ -38,6 +39,7 @@ const FAMILIES: Array<(program: Command, kit: Kit) => void> = [
   registerDrill,
   registerRunbook,
   registerAudit,
+  registerContext,
   registerCompletion,
   registerDemo,
 ];

@@ -6,6 +6,8 @@
 
 export { readConfig } from './context-env.ts';
 export { resolveContext, splitHostPort } from './context.ts';
+export { describeContext, listContexts, setDefaultContext } from './context-views.ts';
+export type { ContextListing, ContextView } from './context-views.ts';
 export type { Context } from './context.ts';
 export { gatewayAt, gatewayFor, openGatewayLedgerDb } from './gateway.ts';
 export { parseQuorumStatus } from './kafka-quorum.ts';

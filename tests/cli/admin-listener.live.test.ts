@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync } from 'node:fs';
+import { chmodSync, rmSync } from 'node:fs';
 import { DEFAULT_SERVICE_INSTANCES } from '../../contracts/topology.ts';
 import { adminCall, adminToken, call, instanceUrl } from '../helpers/service.ts';
 import { parseJson, scratch, stackContextEntry } from './helpers.ts';
@@ -59,8 +59,12 @@ test('a plain admin token in the config file: refused (exit 2, naming the key, n
   assert.match(r.stderr, /contexts\.plain\.admin\.token holds a secret in plain text, and the file may be read by others than its owner \(mode 644\)/);
   assert.ok(!r.stderr.includes(adminToken()), 'the error does not quote the secret');
   chmodSync(env.TICKETCTL_CONFIG!, 0o600);
-  const ok = await s.run(['--context', 'plain', 'breaker', 'status', '-o', 'json'], env);
-  assert.equal(ok.exitCode, 0, ok.stderr);
+  try {
+    const ok = await s.run(['--context', 'plain', 'breaker', 'status', '-o', 'json'], env);
+    assert.equal(ok.exitCode, 0, ok.stderr);
+  } finally {
+    rmSync(env.TICKETCTL_CONFIG!); // a config that holds the stack's secret: not left for scan-secrets to find
+  }
 });
 
 test('stack credentials: where each secret is (mode 600), what uses it, never the value; --show prints it alone and is audited without it', { timeout: 60_000 }, async () => {
