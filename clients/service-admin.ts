@@ -40,11 +40,12 @@ export interface ServiceAdmin {
  * any request; the token is read here, once, and sent only as the Authorization header.
  */
 export function serviceAdmin(c: Pick<Context, 'name' | 'source' | 'serviceAdmin'>): ServiceAdmin {
-  const key = c.source === 'built-in' ? `the stack's admin token` : `contexts.${c.name}.admin`;
+  // Where the token comes from, as the operator would fix it: a config key, or the stack's own credential.
+  const tokenKey = c.source === 'built-in' ? "the stack's admin token" : `contexts.${c.name}.admin.token`;
   if (c.serviceAdmin.urls.length === 0)
     throw new UsageError(
       `Context "${c.name}" names no admin listener for its service instances.`,
-      `Add ${key}.urls (one per instance, e.g. http://10.0.0.5:3101) to ${c.source}; the admin API is not on the public port.`,
+      `Add contexts.${c.name}.admin.urls (one per instance, e.g. http://10.0.0.5:3101) to ${c.source}; the admin API is not on the public port.`,
     );
   if (!c.serviceAdmin.token)
     throw new UsageError(`Context "${c.name}" has no admin token for its service instances.`, `Add contexts.${c.name}.admin.token ({"env": "NAME"} or {"file": "path"}) to ${c.source}.`);
@@ -61,7 +62,7 @@ export function serviceAdmin(c: Pick<Context, 'name' | 'source' | 'serviceAdmin'
       if (kind === 'timeout') throw new Error(`no answer within ${timeoutMs / 1000} s`, { cause: err });
       throw new Error((err as Error).message, { cause: err });
     }
-    if (res.status === 401) throw new Error(`the admin token was refused (401): check ${key === `the stack's admin token` ? key : `${key}.token`} (${token.source})`);
+    if (res.status === 401) throw new Error(`the admin token was refused (401): check ${tokenKey} (${token.source})`);
     if (res.status !== 200) throw new Error(`${method} ${route} answered ${res.status}: ${res.text.slice(0, 200)}`);
     return JSON.parse(res.text) as AdminState;
   };

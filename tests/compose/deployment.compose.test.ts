@@ -4,6 +4,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ticketctl } from '../helpers/cli.ts';
+import { httpRequest } from '../../lib/http.ts';
+import { createTopology, DEFAULT_SERVICE_INSTANCES } from '../../contracts/topology.ts';
 
 // The compose deployment as the global setup brought it up (`stack up --platform compose`):
 // every component is a container that answers from the host on the local stack's ports, so
@@ -44,6 +46,22 @@ test('health --context compose: the read commands work unchanged on the same por
   for (const name of ['kafka-1', 'kafka-2', 'kafka-3', 'redis-master', 'sentinel-1', 'mariadb', 'toxiproxy', 'gateway', 'service-1', 'service-3']) assert.equal(status[name], 'UP', `${name}: ${status[name]}`);
   // Sentinel's answer is usable from the host: the pod's addresses are the host's.
   assert.match(h.components.find((c) => c.component === 'sentinel-1')!.detail, /at 127\.0\.0\.1:16379/);
+});
+
+test('the admin listeners on compose: published on 127.0.0.1, 401 without the token, the switches through ticketctl with the stack token; 404 on the public port', async () => {
+  const t = createTopology();
+  for (let n = 1; n <= DEFAULT_SERVICE_INSTANCES; n++) {
+    const none = await httpRequest(`http://127.0.0.1:${t.serviceAdminPort(n)}/admin/state`, { timeoutMs: 5000 });
+    assert.equal(none.status, 401, `instance ${n}: ${none.text}`);
+    const pub = await httpRequest(`http://127.0.0.1:${t.servicePort(n)}/admin/state`, { timeoutMs: 5000 });
+    assert.equal(pub.status, 404, `instance ${n}'s public port`);
+  }
+  // The token the containers read from the credentials volume is the stack folder's.
+  const r = await ticketctl(['breaker', 'status', '--context', 'compose', '--output', 'json']);
+  assert.equal(r.exitCode, 0, r.stderr);
+  const report = JSON.parse(r.stdout) as { instances: Array<{ reachable: boolean; breaker: { state: string } | null }> };
+  assert.equal(report.instances.length, DEFAULT_SERVICE_INSTANCES);
+  for (const i of report.instances) assert.deepEqual([i.reachable, i.breaker?.state], [true, 'CLOSED']);
 });
 
 test('stack logs --context compose: the container log of a broker', async () => {
