@@ -101,7 +101,10 @@ test('SIGTERM: requests in flight finish with their real answer (201 hold, 202 p
     const lockWaits = async () => Number((await mariadbQuery<Array<{ n: number }>>(root, "SELECT COUNT(*) AS n FROM information_schema.INNODB_TRX WHERE trx_state = 'LOCK WAIT'"))[0]!.n);
     await waitFor(async () => (await lockWaits()) >= answers.length, {
       timeoutMs: 60_000,
-      intervalMs: 50,
+      // INNODB_TRX is a cache InnoDB refills only when nobody has read it for 100 ms: polled
+      // faster, it keeps showing what it held at the first read (the blocker alone, if the
+      // requests had not reached their lock waits yet) for as long as the polling goes on.
+      intervalMs: 250,
       what: `${answers.length} requests waiting for their seats' row locks`,
     }).catch(async (err: Error) => {
       // Say what the requests answered instead of waiting.
@@ -120,7 +123,10 @@ test('SIGTERM: requests in flight finish with their real answer (201 hold, 202 p
       (r) => r.status,
       (e: Error & { code?: string; cause?: { code?: string } }) => e.code ?? e.cause?.code ?? e.message,
     );
-    assert.ok(late === 503 || late === 'ECONNREFUSED', `a hold arriving during the close: ${late}`);
+    // Refused: a 503 on a live keep-alive socket, a refused connection, or a reset one (an
+    // idle pooled socket the closing server ends just as this request goes out on it). What
+    // counts is that nothing happened, which the seat's row is checked for below.
+    assert.ok(late === 503 || late === 'ECONNREFUSED' || late === 'ECONNRESET', `a hold arriving during the close: ${late}`);
     await release();
 
     const results = await Promise.all(answers);
