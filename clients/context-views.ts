@@ -1,13 +1,11 @@
 import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../lib/index.ts';
-import { configPath, selectContext, type Context } from './context.ts';
+import { chosenContext, configPath, contextNames, selectContext, type Context } from './context.ts';
 import { readConfigFile } from './context-file.ts';
 
 // What `ticketctl context list | show | use` print and change. Views hold where each
 // secret comes from (its `source`), never a value: nothing here reveals a secret.
-
-const BUILT_IN = ['local', 'compose'];
 
 export interface ContextListing {
   configFile: string;
@@ -21,10 +19,8 @@ export interface ContextListing {
 export function listContexts(env: NodeJS.ProcessEnv, flag?: string): ContextListing {
   const file = configPath(env);
   const parsed = readConfigFile(file);
-  const selected = flag || env.TICKETCTL_CONTEXT || parsed?.defaultContext || 'local';
-  const selectedBy = flag ? '--context' : env.TICKETCTL_CONTEXT ? 'TICKETCTL_CONTEXT' : parsed?.defaultContext ? `defaultContext in ${file}` : 'the built-in default';
-  const names = [...BUILT_IN, ...Object.keys(parsed?.contexts ?? {}).filter((n) => !BUILT_IN.includes(n))];
-  const contexts = names.map((name) => {
+  const { name: selected, by: selectedBy } = chosenContext(parsed, flag, env);
+  const contexts = contextNames(parsed).map((name) => {
     const c = selectContext(parsed, name, env);
     return { name, selected: name === selected, kind: kindOf(c), protected: c.protected, allowDrills: c.allowDrills, source: c.source };
   });
@@ -81,8 +77,8 @@ export function describeContext(c: Context): ContextView {
 export function setDefaultContext(env: NodeJS.ProcessEnv, name: string): { file: string; previous: string | undefined } {
   const file = configPath(env);
   const parsed = readConfigFile(file); // validates the file as it is first
-  if (!BUILT_IN.includes(name) && !(name in (parsed?.contexts ?? {}))) {
-    const known = [...BUILT_IN, ...Object.keys(parsed?.contexts ?? {}).filter((n) => !BUILT_IN.includes(n))];
+  const known = contextNames(parsed);
+  if (!known.includes(name)) {
     throw new UsageError(
       `Unknown context "${name}".`,
       `Known contexts: ${known.join(', ')}${parsed ? ` (from ${file})` : ' (no config file yet)'}. Add it under "contexts" first (docs/ticketctl.md, "Contexts").`,

@@ -67,13 +67,26 @@ export async function resolveContext({ flag, env }: ResolveOptions): Promise<Con
   return withComposeInstances(c, file?.contexts[c.name]?.services !== undefined);
 }
 
+export const BUILT_IN_CONTEXTS = ['local', 'compose'];
+
+/** Every context name: the built-ins, then the file's own. */
+export const contextNames = (file: ConfigFile | undefined): string[] => [...BUILT_IN_CONTEXTS, ...Object.keys(file?.contexts ?? {}).filter((n) => !BUILT_IN_CONTEXTS.includes(n))];
+
+/** Which context a command uses, and the rule that chose it (the one place that says so). */
+export function chosenContext(file: ConfigFile | undefined, flag: string | undefined, env: NodeJS.ProcessEnv): { name: string; by: string } {
+  if (flag) return { name: flag, by: '--context' };
+  if (env.TICKETCTL_CONTEXT) return { name: env.TICKETCTL_CONTEXT, by: 'TICKETCTL_CONTEXT' };
+  if (file?.defaultContext) return { name: file.defaultContext, by: `defaultContext in ${file.path}` };
+  return { name: 'local', by: 'the built-in default' };
+}
+
 /** Pure part of `resolveContext`, for tests: the parsed file (or none), the flag and env. */
 export function selectContext(file: ConfigFile | undefined, flag: string | undefined, env: NodeJS.ProcessEnv): Context {
-  const name = flag || env.TICKETCTL_CONTEXT || file?.defaultContext || 'local';
-  const known = [...BUILT_IN, ...Object.keys(file?.contexts ?? {}).filter((n) => !BUILT_IN.includes(n))];
+  const { name, by } = chosenContext(file, flag, env);
+  const known = contextNames(file);
   const entry = file?.contexts[name] ?? (name === 'compose' ? { platform: 'compose' as const } : undefined);
   if (name !== 'local' && !entry) {
-    const from = flag ? `--context ${flag}` : env.TICKETCTL_CONTEXT ? `TICKETCTL_CONTEXT=${name}` : `defaultContext in ${file?.path}`;
+    const from = by === '--context' ? `--context ${name}` : by === 'TICKETCTL_CONTEXT' ? `TICKETCTL_CONTEXT=${name}` : by;
     throw new UsageError(`Unknown context "${name}" (from ${from}).`, `Known contexts: ${known.join(', ')}${file ? ` (from ${file.path})` : ' (no config file; see docs/ticketctl.md, "Contexts")'}.`);
   }
   const source = file?.contexts[name] ? file.path : 'built-in';
@@ -144,8 +157,6 @@ function remoteContext(name: string, source: string, e: ContextEntry, env: NodeJ
   };
   return applyEndpoints(empty, e, env, source);
 }
-
-const BUILT_IN = ['local', 'compose'];
 
 function platformOf(e: ContextEntry, file: string | undefined): PlatformSpec {
   if (e.platform !== 'compose') return { kind: 'local' };

@@ -24,12 +24,15 @@ export interface ServiceDbEndpoint {
 
 const ROLE_USE: Record<TicketctlDbRole, string> = { read: 'reading', operator: 'commands that change rows (refunds, cancel, reprocess, DLQ replay, seed)', drill: 'chaos drills' };
 
+/** Where a role's account is configured, as the operator would fix it. */
+const accountKey = (c: Pick<Context, 'name' | 'source'>, role: TicketctlDbRole) =>
+  c.source === 'built-in' ? `the local stack's ${role} account` : role === 'read' ? `contexts.${c.name}.mariadb.user/password` : `contexts.${c.name}.mariadb.${role}`;
+
 /** The context's database as `role`; a context that names no such account is a usage error naming the key. */
 export function serviceDbAs(c: Pick<Context, 'name' | 'source' | 'mariadb'>, role: TicketctlDbRole, database = c.mariadb.database): ServiceDbEndpoint {
   const account = c.mariadb.accounts[role];
   if (!account) {
-    const key = role === 'read' ? `contexts.${c.name}.mariadb.user and .password` : `contexts.${c.name}.mariadb.${role}`;
-    throw new UsageError(`Context "${c.name}" has no ${role} account on its database (for ${ROLE_USE[role]}).`, `Add ${key} ({"user": ..., "password": {"env": ...}}) to ${c.source}.`);
+    throw new UsageError(`Context "${c.name}" has no ${role} account on its database (for ${ROLE_USE[role]}).`, `Add ${accountKey(c, role)} ({"user": ..., "password": {"env": ...}}) to ${c.source}.`);
   }
   return { host: c.mariadb.host, port: c.mariadb.port, user: account.user, password: account.password.reveal(), database };
 }
@@ -66,9 +69,6 @@ export async function withServiceDb<T>(c: Pick<Context, 'name' | 'source' | 'mar
     await pool.end().catch(() => {});
   }
 }
-
-const accountKey = (c: Pick<Context, 'name' | 'source'>, role: TicketctlDbRole) =>
-  c.source === 'built-in' ? `the local stack's ${role} account` : role === 'read' ? `contexts.${c.name}.mariadb.user/password` : `contexts.${c.name}.mariadb.${role}`;
 
 /** One connection as the read account for fn (health reads its own thread id); errors pass through as they are. */
 export async function withServiceConnection<T>(c: Pick<Context, 'name' | 'source' | 'mariadb'>, fn: (conn: Connection) => Promise<T>): Promise<T> {

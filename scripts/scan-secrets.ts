@@ -20,7 +20,7 @@ const tmp = os.tmpdir();
 const scratch = readdirSync(tmp)
   .filter((d) => /^ticketctl-|^ticketing-tc-/.test(d))
   .map((d) => path.join(tmp, d));
-const roots = [paths.logs, paths.root + '/audit.log', path.join(paths.root, 'reports'), path.join(paths.root, 'run'), ...scratch];
+const roots = [paths.logs, path.join(paths.root, 'audit.log'), path.join(paths.root, 'reports'), path.join(paths.root, 'run'), ...scratch];
 // The secrets' own home is where they belong; everything else must not hold them.
 const { files, findings } = scanForSecrets(roots, secrets, (f) => f.startsWith(paths.credentials + path.sep));
 for (const f of findings) console.error(`LEAK: ${f.secret} in ${f.file}:${f.line}`);
